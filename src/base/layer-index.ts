@@ -1,0 +1,89 @@
+// The index of one layer: every entry the layer's tar holds, plus the whiteouts and opaque
+// markers it carries as facts. The resolver, `check` and the TUI read only this, never the
+// layer's directory tree. Paths are BytePaths (see byte-path.ts).
+
+import type { BytePath } from './byte-path.js';
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'char' | 'block' | 'fifo';
+
+export interface IndexEntry {
+  readonly path: BytePath;
+  readonly type: EntryType;
+  /** Permission bits including setuid, setgid and sticky (mode & 0o7777). */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  /** Bytes of content for regular files; 0 for everything else. */
+  readonly size: number;
+  /** Modification time in seconds since the epoch (fractional when the tar had it). */
+  readonly mtime: number;
+  /** Symlinks: the target exactly as stored (a byte string, never resolved on the host). */
+  readonly linkTarget?: string;
+  /** Regular files that were a tar hardlink: the path of the file they link to, in this layer. */
+  readonly hardlinkOf?: BytePath;
+  /** Regular files: content digest, "xxh128:<32 hex>" (integrity, not identity). */
+  readonly digest?: string;
+  readonly devMajor?: number;
+  readonly devMinor?: number;
+  /** Extended attributes from PAX SCHILY.xattr.* records: name -> value as base64. */
+  readonly xattrs?: Readonly<Record<string, string>>;
+}
+
+export interface LayerIndex {
+  readonly entries: ReadonlyMap<BytePath, IndexEntry>;
+  /** Paths this layer deletes from the layers below (from `.wh.NAME` entries). */
+  readonly whiteouts: ReadonlySet<BytePath>;
+  /** Directories whose lower contents this layer hides (from `.wh..wh..opq` entries). */
+  readonly opaque: ReadonlySet<BytePath>;
+}
+
+const FORMAT = 1;
+const TYPES: readonly EntryType[] = ['file', 'dir', 'symlink', 'char', 'block', 'fifo'];
+
+type Row = [
+  path: string, type: number, mode: number, uid: number, gid: number, size: number, mtime: number,
+  extra?: { l?: string; h?: string; d?: string; M?: number; m?: number; x?: Record<string, string> },
+];
+
+/** Serialize compactly: one array per entry, optional fields in a trailing object. */
+export function serializeIndex(index: LayerIndex): string {
+  const rows: Row[] = [];
+  for (const e of index.entries.values()) {
+    const extra: NonNullable<Row[7]> = {};
+    if (e.linkTarget !== undefined) extra.l = e.linkTarget;
+    if (e.hardlinkOf !== undefined) extra.h = e.hardlinkOf;
+    if (e.digest !== undefined) extra.d = e.digest;
+    if (e.devMajor !== undefined) extra.M = e.devMajor;
+    if (e.devMinor !== undefined) extra.m = e.devMinor;
+    if (e.xattrs !== undefined) extra.x = { ...e.xattrs };
+    const row: Row = [e.path, TYPES.indexOf(e.type), e.mode, e.uid, e.gid, e.size, e.mtime];
+    if (Object.keys(extra).length > 0) row.push(extra);
+    rows.push(row);
+  }
+  return JSON.stringify({ format: FORMAT, entries: rows, whiteouts: [...index.whiteouts], opaque: [...index.opaque] });
+}
+
+export function parseIndex(text: string): LayerIndex {
+  const doc = JSON.parse(text) as { format: number; entries: Row[]; whiteouts: string[]; opaque: string[] };
+  if (doc.format !== FORMAT) throw new Error(`layer index format ${doc.format} is not supported (want ${FORMAT})`);
+  const entries = new Map<BytePath, IndexEntry>();
+  for (const [path, type, mode, uid, gid, size, mtime, extra] of doc.entries) {
+    const e: { -readonly [K in keyof IndexEntry]: IndexEntry[K] } = {
+      path: path as BytePath, type: TYPES[type]!, mode, uid, gid, size, mtime,
+    };
+    if (extra) {
+      if (extra.l !== undefined) e.linkTarget = extra.l;
+      if (extra.h !== undefined) e.hardlinkOf = extra.h as BytePath;
+      if (extra.d !== undefined) e.digest = extra.d;
+      if (extra.M !== undefined) e.devMajor = extra.M;
+      if (extra.m !== undefined) e.devMinor = extra.m;
+      if (extra.x !== undefined) e.xattrs = extra.x;
+    }
+    entries.set(e.path, e);
+  }
+  return {
+    entries,
+    whiteouts: new Set(doc.whiteouts as BytePath[]),
+    opaque: new Set(doc.opaque as BytePath[]),
+  };
+}
