@@ -1,0 +1,14 @@
+import { defineCommand } from '../define.js';
+import { humanSize } from '../format.js';
+import { prune as pruneStore } from '../../store/gc.js';
+
+export const prune = defineCommand({
+  command: 'prune',
+  describe: 'Remove images without a tag and layers no image uses; print the space freed',
+  builder: (y) => y.option('all', { alias: 'a', type: 'boolean', describe: 'Also remove stopped containers' }),
+  run: async (ctx) => {
+    const report = await pruneStore(await ctx.store());
+    if (ctx.json) return ctx.jsonLine(report);
+    ctx.out([...report.deletedImages.map((i) => `Deleted: ${i}\n`), `Total reclaimed space: ${humanSize(report.bytesFreed)}\n`].join(''));
+  },
+});

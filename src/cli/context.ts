@@ -1,0 +1,38 @@
+// What every command receives: the global options and the store, opened on first use.
+
+import { defaultRoot, openStore, type Store } from '../store/store.js';
+import { seedBusybox } from '../store/busybox-seed.js';
+
+export interface GlobalOptions {
+  readonly root?: string;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+}
+
+export interface Context {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly root: string;
+  store(): Promise<Store>;
+  /** Write to stdout (strings as UTF-8, Buffers as bytes). */
+  out(data: string | Uint8Array): void;
+  /** One JSON value per line. */
+  jsonLine(value: unknown): void;
+}
+
+export function makeContext(argv: GlobalOptions): Context {
+  const root = argv.root ?? defaultRoot();
+  let opened: Promise<Store> | undefined;
+  return {
+    json: argv.json ?? false,
+    quiet: argv.quiet ?? false,
+    root,
+    store: () => (opened ??= openStore(root, { seed: seedBusybox })),
+    out: (data) => {
+      process.stdout.write(data);
+    },
+    jsonLine: (value) => {
+      process.stdout.write(JSON.stringify(value) + '\n');
+    },
+  };
+}

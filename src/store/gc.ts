@@ -1,0 +1,137 @@
+// Removing images and layers: `rmi` and `prune`. Garbage collection never removes what an image,
+// or an in-flight operation's lease, still references (see lease.ts for the ordering argument).
+// Removal is a rename into staging first, so a reader never sees half a layer.
+
+import { readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { StrataError } from '../base/errors.js';
+import { listImageIds, readImage } from './images.js';
+import { leasedIds } from './lease.js';
+import { listLayers, readLayerInfo } from './layers.js';
+import { withLock } from './lock.js';
+import { findImageId } from './lookup.js';
+import { formatReference, parseReference } from './reference.js';
+import { createStagingDir, removeTree } from './staging.js';
+import type { Store } from './store.js';
+import { listTags, readTag, removeTag } from './tags.js';
+
+export interface RemovalReport {
+  readonly untagged: string[];
+  readonly deletedImages: string[];
+  readonly deletedLayers: string[];
+  readonly bytesFreed: number;
+}
+
+/** `rmi REF...`: untag; delete an image once no tag is left; then its unreferenced layers. */
+export async function removeImages(store: Store, refs: readonly string[], options: { force?: boolean } = {}): Promise<RemovalReport> {
+  return withLock(store, 'gc', () => {
+    const untagged: string[] = [];
+    const deletedImages: string[] = [];
+    for (const text of refs) {
+      const id = findImageId(store, text);
+      if (!id) throw new StrataError(`image "${text}" not found`);
+      const tags = [...listTags(store)].filter(([, v]) => v === id).map(([k]) => k);
+      const tag = tagNamed(store, text);
+      // By tag: remove that tag. By id: remove every tag, which needs -f when there are several.
+      const remove = tag ? [tag] : tags;
+      if (!tag && tags.length > 1 && !options.force) {
+        throw new StrataError(`image ${id.slice(7, 19)} is tagged as ${tags.join(', ')}; remove the tags by name or use -f`);
+      }
+      for (const ref of remove) if (removeTag(store, ref)) untagged.push(ref);
+      if (tags.every((t) => remove.includes(t))) {
+        unlinkImage(store, id);
+        deletedImages.push(id);
+      }
+    }
+    const { deletedLayers, bytesFreed } = collectLayers(store);
+    return { untagged, deletedImages, deletedLayers, bytesFreed };
+  });
+}
+
+/** `prune`: dangling images (no tag) and unused layers. */
+export async function prune(store: Store): Promise<RemovalReport> {
+  return withLock(store, 'gc', () => {
+    const leased = leasedIds(store);
+    const tagged = new Set(listTags(store).values());
+    const deletedImages: string[] = [];
+    for (const id of listImageIds(store)) {
+      if (tagged.has(id) || leased.has(id)) continue;
+      unlinkImage(store, id);
+      deletedImages.push(id);
+    }
+    const { deletedLayers, bytesFreed } = collectLayers(store);
+    return { untagged: [], deletedImages, deletedLayers, bytesFreed };
+  });
+}
+
+/** The tag `text` names, if it is a reference and that tag exists. */
+function tagNamed(store: Store, text: string): string | undefined {
+  try {
+    const ref = formatReference(parseReference(text));
+    return readTag(store, ref) === undefined ? undefined : ref;
+  } catch {
+    return undefined;
+  }
+}
+
+function unlinkImage(store: Store, id: string): void {
+  try {
+    unlinkSync(store.paths.image(id));
+  } catch {
+    // Removed by another process.
+  }
+}
+
+/** Layers referenced by no image and no live lease go. Leases are read before images. */
+function collectLayers(store: Store): { deletedLayers: string[]; bytesFreed: number } {
+  const layers = listLayers(store);
+  const keep = leasedIds(store);
+  for (const id of listImageIds(store)) {
+    try {
+      for (const d of readImage(store, id).config.rootfs.diff_ids) keep.add(d);
+    } catch {
+      // A removed or broken image record keeps nothing; `check` reports broken ones.
+    }
+  }
+  const deletedLayers: string[] = [];
+  let bytesFreed = 0;
+  for (const diffId of layers) {
+    if (keep.has(diffId)) continue;
+    let size = 0;
+    try {
+      size = readLayerInfo(store, diffId).size;
+    } catch {
+      // A layer without its record still goes.
+    }
+    const trash = createStagingDir(store);
+    try {
+      renameSync(store.paths.layer(diffId), join(trash, 'layer'));
+    } catch {
+      rmSync(trash, { recursive: true, force: true });
+      continue;
+    }
+    removeTree(trash);
+    forgetSources(store, diffId);
+    deletedLayers.push(diffId);
+    bytesFreed += size;
+  }
+  return { deletedLayers, bytesFreed };
+}
+
+function forgetSources(store: Store, diffId: string): void {
+  for (const size of readdirSync(store.paths.sources)) {
+    const dir = join(store.paths.sources, size);
+    for (const sha of readdirSync(dir)) {
+      try {
+        if (readFileSync(join(dir, sha), 'utf8').trim() === diffId) unlinkSync(join(dir, sha));
+      } catch {
+        // Gone already.
+      }
+    }
+    try {
+      if (readdirSync(dir).length === 0) rmdirSync(dir);
+    } catch {
+      // Another process added a source meanwhile, or removed the dir.
+    }
+  }
+}

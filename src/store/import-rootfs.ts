@@ -1,0 +1,80 @@
+// `strata import`: a rootfs tarball becomes a one-layer image.
+
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { StrataError } from '../base/errors.js';
+import { openTarSource } from '../import/decompress.js';
+import { applyChanges } from './config-changes.js';
+import { hostArchitecture, type ImageConfig } from './image-config.js';
+import { encodeConfig, writeImage, type Image } from './images.js';
+import { addLayer, hasLayer, readLayerInfo, type LayerInfo } from './layers.js';
+import { withLease, type Lease } from './lease.js';
+import { formatReference, parseReference } from './reference.js';
+import { hashFile, knownSize, knownSource, rememberSource } from './sources.js';
+import type { Store } from './store.js';
+import { setTag } from './tags.js';
+
+export interface ImportOptions {
+  /** NAME[:TAG] to tag the image with. */
+  readonly ref?: string;
+  readonly changes?: readonly string[];
+  readonly message?: string;
+  readonly onProgress?: (bytes: number, entries: number) => void;
+}
+
+/** Import FILE (or "-" for stdin). Returns the image. */
+export async function importRootfs(store: Store, file: string, options: ImportOptions = {}): Promise<Image> {
+  // Validate everything the user typed before any work, so a typo costs nothing.
+  const ref = options.ref === undefined ? undefined : formatReference(parseReference(options.ref));
+  const config0 = applyChanges({}, options.changes ?? []);
+  return withLease(store, async (lease) => {
+    const layer = (file !== '-' && reimported(store, file, lease)) || (await unpackTarball(store, file, lease, options));
+    const config: ImageConfig = {
+      // The layer's first publication time, not "now": importing the same content with the
+      // same options again gives the same image id and stores nothing new.
+      created: layer.created,
+      architecture: hostArchitecture(),
+      os: 'linux',
+      config: config0,
+      rootfs: { type: 'layers', diff_ids: [layer.diffId] },
+      history: [{
+        created: layer.created,
+        created_by: `strata import ${file === '-' ? '-' : basename(file)}`,
+        ...(options.message ? { comment: options.message } : {}),
+      }],
+    };
+    const image = writeImage(store, encodeConfig(config));
+    lease.add(image.id);
+    if (ref) setTag(store, ref, image.id);
+    return image;
+  });
+}
+
+function reimported(store: Store, file: string, lease: Lease): LayerInfo | undefined {
+  const st = statOf(file);
+  if (!st.isFile() || !knownSize(store, st.size)) return undefined;
+  const size = st.size;
+  const diffId = knownSource(store, size, hashFile(file));
+  if (!diffId) return undefined;
+  lease.add(diffId);
+  return hasLayer(store, diffId) ? readLayerInfo(store, diffId) : undefined;
+}
+
+async function unpackTarball(store: Store, file: string, lease: Lease, options: ImportOptions): Promise<LayerInfo> {
+  if (file !== '-') statOf(file);
+  const source = await openTarSource(file);
+  const layer = await addLayer(store, source.chunks, lease, options.onProgress ? { onProgress: options.onProgress } : {});
+  rememberSource(store, source.rawSize(), source.sourceDigest(), layer.diffId);
+  return layer;
+}
+
+function statOf(file: string) {
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new StrataError(`${file}: is a directory, not a tarball`);
+    return st;
+  } catch (err) {
+    if (err instanceof StrataError) throw err;
+    throw new StrataError(`cannot read ${file}`, { cause: err });
+  }
+}

@@ -1,0 +1,93 @@
+// Layers: unpacked once into a staging directory, then published by one rename under their
+// diff_id. A published layer directory is never written again. Importing content that is
+// already there publishes nothing (the rename finds the directory and the staging is dropped).
+
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StrataError, errnoOf } from '../base/errors.js';
+import { parseIndex, type LayerIndex } from '../base/layer-index.js';
+import { unpackLayer } from '../import/unpack.js';
+import type { Store } from './store.js';
+import type { Lease } from './lease.js';
+import { createStagingDir, removeTree } from './staging.js';
+
+export interface LayerInfo {
+  readonly diffId: string;
+  /** Bytes of the layer's uncompressed tar stream. */
+  readonly tarSize: number;
+  /** Bytes of regular-file content, hardlinks counted once: what the layer adds to an image. */
+  readonly size: number;
+  readonly entries: number;
+  /** When this store first published the layer. */
+  readonly created: string;
+}
+
+export interface AddLayerOptions {
+  readonly onProgress?: (bytes: number, entries: number) => void;
+}
+
+export async function addLayer(store: Store, tar: AsyncIterable<Uint8Array>, lease: Lease, options: AddLayerOptions = {}): Promise<LayerInfo> {
+  const staging = createStagingDir(store);
+  try {
+    const result = await unpackLayer(tar, staging, options.onProgress ? { onProgress: options.onProgress } : {});
+    let size = 0;
+    for (const e of result.index.entries.values()) if (e.type === 'file' && e.hardlinkOf === undefined) size += e.size;
+    const info: LayerInfo = {
+      diffId: result.diffId,
+      tarSize: result.tarSize,
+      size,
+      entries: result.index.entries.size,
+      created: new Date().toISOString(),
+    };
+    writeFileSync(join(staging, 'layer.json'), JSON.stringify(info), { mode: 0o600 });
+    lease.add(info.diffId);
+    const target = store.paths.layer(info.diffId);
+    try {
+      renameSync(staging, target);
+    } catch (err) {
+      if (errnoOf(err) !== 'EEXIST' && errnoOf(err) !== 'ENOTEMPTY') throw err;
+      removeTree(staging);
+      return readLayerInfo(store, info.diffId);
+    }
+    return info;
+  } catch (err) {
+    removeTree(staging);
+    throw err;
+  }
+}
+
+export function hasLayer(store: Store, diffId: string): boolean {
+  return existsSync(join(store.paths.layer(diffId), 'layer.json'));
+}
+
+export function readLayerInfo(store: Store, diffId: string): LayerInfo {
+  try {
+    return JSON.parse(readFileSync(join(store.paths.layer(diffId), 'layer.json'), 'utf8')) as LayerInfo;
+  } catch (err) {
+    throw new StrataError(`layer ${diffId} is missing from the store`, { cause: err });
+  }
+}
+
+const indexCache = new Map<string, LayerIndex>();
+
+export function readLayerIndex(store: Store, diffId: string): LayerIndex {
+  let index = indexCache.get(diffId);
+  if (!index) {
+    try {
+      index = parseIndex(readFileSync(join(store.paths.layer(diffId), 'index.json'), 'latin1'));
+    } catch (err) {
+      throw new StrataError(`cannot read the index of layer ${diffId}`, { cause: err });
+    }
+    indexCache.set(diffId, index);
+  }
+  return index;
+}
+
+/** The directory holding a layer's files. */
+export function layerRootfs(store: Store, diffId: string): string {
+  return join(store.paths.layer(diffId), 'rootfs');
+}
+
+export function listLayers(store: Store): string[] {
+  return readdirSync(store.paths.layers).filter((n) => /^[0-9a-f]{64}$/.test(n)).map((n) => `sha256:${n}`);
+}

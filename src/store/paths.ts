@@ -1,0 +1,39 @@
+// The store's layout on disk, in one place.
+//
+//   ROOT/format                     format-version marker ("strata-store 1")
+//   ROOT/layers/<hex>/              one published layer (immutable), hex = its diff_id
+//       rootfs/                     the layer's files
+//       index.json                  its LayerIndex
+//       tar-split                   what it takes to give its tar back byte for byte
+//       layer.json                  LayerInfo
+//   ROOT/images/<hex>.json          an image: its OCI config blob; hex = sha256 of these bytes = image id
+//   ROOT/tags/<escaped name:tag>    a tag: the file holds the image id (one file a tag: no lock)
+//   ROOT/sources/<size>/<sha256>    a tarball imported before (raw bytes' digest) -> its diff_id
+//   ROOT/staging/<owner>.<rand>/    work in progress of a live process; removed when it is dead
+//   ROOT/leases/<owner>.<rand>      ids an in-flight operation uses; garbage collection keeps them
+//   ROOT/locks/<name>               short exclusive sections (tag updates, garbage collection)
+
+import { join } from 'node:path';
+
+export const STORE_FORMAT = 'strata-store 1';
+
+export function hexOf(id: string): string {
+  return id.startsWith('sha256:') ? id.slice(7) : id;
+}
+
+export const storePaths = (root: string) => ({
+  root,
+  format: join(root, 'format'),
+  layers: join(root, 'layers'),
+  layer: (diffId: string) => join(root, 'layers', hexOf(diffId)),
+  images: join(root, 'images'),
+  image: (id: string) => join(root, 'images', `${hexOf(id)}.json`),
+  tags: join(root, 'tags'),
+  tag: (ref: string) => join(root, 'tags', encodeURIComponent(ref)),
+  sources: join(root, 'sources'),
+  staging: join(root, 'staging'),
+  leases: join(root, 'leases'),
+  locks: join(root, 'locks'),
+});
+
+export type StorePaths = ReturnType<typeof storePaths>;

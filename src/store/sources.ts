@@ -1,0 +1,43 @@
+// Remembering tarballs imported before, so importing the same file again costs one hash of it and
+// nothing more: ROOT/sources/<raw size>/<sha256 of the raw bytes> holds the layer's diff_id. A
+// file is hashed up front only when some earlier import had exactly its size — otherwise it is
+// new content and the single unpacking pass computes everything.
+
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic.js';
+import type { Store } from './store.js';
+
+export function knownSize(store: Store, size: number): boolean {
+  return existsSync(join(store.paths.sources, String(size)));
+}
+
+export function knownSource(store: Store, size: number, sha256: string): string | undefined {
+  try {
+    return readFileSync(join(store.paths.sources, String(size), sha256), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function rememberSource(store: Store, size: number, sha256: string, diffId: string): void {
+  const dir = join(store.paths.sources, String(size));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileAtomic(join(dir, sha256), diffId + '\n');
+}
+
+/** sha256 of a file in large synchronous reads (hex). */
+export function hashFile(path: string): string {
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(4 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) {
+      hash.update(n === buf.length ? buf : buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,84 @@
+// Opening a store: where it is, creating it (mode 0700, format marker), refusing a layout this
+// strata does not know, and sweeping staging and leases left by processes that died.
+
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { StrataError, errnoOf } from '../base/errors.js';
+import { STORE_FORMAT, storePaths, type StorePaths } from './paths.js';
+import { isAlive } from './process-identity.js';
+
+export interface Store {
+  readonly root: string;
+  readonly paths: StorePaths;
+}
+
+/** DESIGN §3: --root, else $STRATA_ROOT, else /var/lib/strata for root, else $XDG_DATA_HOME/strata. */
+export function defaultRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.STRATA_ROOT) return env.STRATA_ROOT;
+  if (process.getuid?.() === 0) return '/var/lib/strata';
+  const data = env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local', 'share');
+  return join(data, 'strata');
+}
+
+export interface OpenOptions {
+  /** Called once when the store is created, to seed it (the embedded busybox image). */
+  readonly seed?: (store: Store) => Promise<void>;
+}
+
+export async function openStore(root: string, options: OpenOptions = {}): Promise<Store> {
+  const store: Store = { root, paths: storePaths(root) };
+  let format: string | undefined;
+  try {
+    format = readFileSync(store.paths.format, 'utf8').trim();
+  } catch (err) {
+    if (errnoOf(err) !== 'ENOENT') throw new StrataError(`cannot read store at ${root}`, { cause: err });
+  }
+  if (format === undefined) {
+    await createStore(store, options);
+  } else if (format !== STORE_FORMAT) {
+    throw new StrataError(`store at ${root} has format "${format}"; this strata reads "${STORE_FORMAT}"`);
+  } else {
+    sweepDeadWork(store);
+  }
+  return store;
+}
+
+async function createStore(store: Store, options: OpenOptions): Promise<void> {
+  const p = store.paths;
+  try {
+    mkdirSync(p.root, { recursive: true, mode: 0o700 });
+    chmodSync(p.root, 0o700);
+    for (const dir of [p.layers, p.images, p.sources, p.staging, p.leases, p.locks, p.tags]) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    }
+  } catch (err) {
+    throw new StrataError(`cannot create store at ${p.root}`, { cause: err });
+  }
+  // The marker is written last: a store whose creation was interrupted is created again.
+  await options.seed?.(store);
+  writeFileSync(p.format, STORE_FORMAT + '\n', { mode: 0o600 });
+}
+
+/** Staging and leases are named "<pid>.<starttime>.<rand>"; those of dead processes go. */
+export function sweepDeadWork(store: Store): void {
+  for (const dir of [store.paths.staging, store.paths.leases]) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const owner = name.split('.').slice(0, 2).join('.');
+      if (isAlive(owner)) continue;
+      const path = join(dir, name);
+      try {
+        if (dir === store.paths.leases) unlinkSync(path);
+        else rmSync(path, { recursive: true, force: true });
+      } catch {
+        // Another strata process swept it first.
+      }
+    }
+  }
+}
