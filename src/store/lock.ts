@@ -1,14 +1,12 @@
 // A short exclusive section between strata processes (garbage collection). The lock file holds
-// its owner's identity; one left by a dead process is broken. Waiting is a plain sleep loop:
-// these sections last milliseconds.
+// its owner's identity; one left by a dead process is broken. Waiting is a polling loop: these
+// sections last milliseconds.
 
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { isAlive, ownIdentity } from './process-identity.js';
 import type { Store } from './store.js';
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 export async function withLock<T>(store: Store, name: string, fn: () => Promise<T> | T, timeoutMs = 60_000): Promise<T> {
   const path = join(store.paths.locks, name);
@@ -37,7 +35,8 @@ export async function withLock<T>(store: Store, name: string, fn: () => Promise<
       continue;
     }
     if (Date.now() > deadline) throw new StrataError(`timed out waiting for the ${name} lock (held by process ${owner.split('.')[0]})`);
-    Atomics.wait(sleeper, 0, 0, 20);
+    // An async sleep: a holder in this same process (the TUI, say) must be able to finish.
+    await new Promise((r) => setTimeout(r, 20));
   }
   try {
     return await fn();
