@@ -1,0 +1,41 @@
+import { displayPath } from '../../base/byte-path.js';
+import { UsageError } from '../../base/errors.js';
+import { efficiency as measure } from '../../resolver/efficiency.js';
+import { readLayerIndex } from '../../store/layers.js';
+import { resolveImage } from '../../store/lookup.js';
+import { defineCommand } from '../define.js';
+import { humanSize, table } from '../format.js';
+
+export const efficiency = defineCommand({
+  command: 'efficiency <image>',
+  describe: "Wasted space across an image's layers (dive's score); a CI gate with --lowest-efficiency",
+  builder: (y) => y
+    .positional('image', { type: 'string', demandOption: true })
+    .option('lowest-efficiency', { type: 'number', describe: 'Exit 1 when the score is below this (0..1)' })
+    .option('top', { type: 'number', default: 10, describe: 'How many wasted paths to list' }),
+  run: async (ctx, argv) => {
+    const floor = argv.lowestEfficiency;
+    if (floor !== undefined && !(floor >= 0 && floor <= 1)) throw new UsageError(`--lowest-efficiency must be between 0 and 1, not ${floor}`);
+    const store = await ctx.store();
+    const image = resolveImage(store, argv.image);
+    const report = measure(image.config.rootfs.diff_ids.map((d) => readLayerIndex(store, d)));
+    const top = report.wastedPaths.slice(0, Math.max(0, argv.top));
+    const pass = floor === undefined || report.score >= floor;
+    if (ctx.json) {
+      ctx.jsonLine({
+        score: report.score, wastedBytes: report.wastedBytes, totalBytes: report.totalBytes, minimumBytes: report.minimumBytes,
+        ...(floor !== undefined ? { lowestEfficiency: floor, pass } : {}),
+        wastedPaths: top.map((w) => ({ path: displayPath(w.path), copies: w.copies, totalBytes: w.totalBytes })),
+      });
+    } else {
+      ctx.out(`Efficiency: ${(report.score * 100).toFixed(4)} %\nWasted space: ${humanSize(report.wastedBytes)} (${report.wastedBytes} bytes)\n`);
+      if (top.length > 0) {
+        ctx.out('\nTop wasted paths:\n' + table(['COUNT', 'TOTAL SPACE', 'PATH'], top.map((w) => [String(w.copies), humanSize(w.totalBytes), displayPath(w.path)])));
+      }
+    }
+    if (!pass) {
+      process.stderr.write(`strata: efficiency ${report.score.toFixed(4)} is below the lowest allowed ${floor}\n`);
+      return 1;
+    }
+  },
+});
