@@ -7,7 +7,7 @@ import { openTarSource } from '../import/decompress.js';
 import { applyChanges } from './config-changes.js';
 import { hostArchitecture, type ImageConfig } from './image-config.js';
 import { encodeConfig, writeImage, type Image } from './images.js';
-import { addLayer, hasLayer, readLayerInfo, type LayerInfo } from './layers.js';
+import { addLayer, readLayerInfo, retainLayer, type LayerInfo } from './layers.js';
 import { withLease, type Lease } from './lease.js';
 import { formatReference, parseReference } from './reference.js';
 import { hashFile, knownSize, knownSource, rememberSource } from './sources.js';
@@ -28,7 +28,7 @@ export async function importRootfs(store: Store, file: string, options: ImportOp
   const ref = options.ref === undefined ? undefined : formatReference(parseReference(options.ref));
   const config0 = applyChanges({}, options.changes ?? []);
   return withLease(store, async (lease) => {
-    const layer = (file !== '-' && reimported(store, file, lease)) || (await unpackTarball(store, file, lease, options));
+    const layer = (file !== '-' && (await reimported(store, file, lease))) || (await unpackTarball(store, file, lease, options));
     const config: ImageConfig = {
       // The layer's first publication time, not "now": importing the same content with the
       // same options again gives the same image id and stores nothing new.
@@ -50,14 +50,13 @@ export async function importRootfs(store: Store, file: string, options: ImportOp
   });
 }
 
-function reimported(store: Store, file: string, lease: Lease): LayerInfo | undefined {
+async function reimported(store: Store, file: string, lease: Lease): Promise<LayerInfo | undefined> {
   const st = statOf(file);
   if (!st.isFile() || !knownSize(store, st.size)) return undefined;
   const size = st.size;
   const diffId = knownSource(store, size, hashFile(file));
   if (!diffId) return undefined;
-  lease.add(diffId);
-  return hasLayer(store, diffId) ? readLayerInfo(store, diffId) : undefined;
+  return (await retainLayer(store, lease, diffId)) ? readLayerInfo(store, diffId) : undefined;
 }
 
 async function unpackTarball(store: Store, file: string, lease: Lease, options: ImportOptions): Promise<LayerInfo> {

@@ -10,6 +10,7 @@ import { unpackLayer } from '../import/unpack.js';
 import type { Store } from './store.js';
 import type { Lease } from './lease.js';
 import { createStagingDir, removeTree } from './staging.js';
+import { withLock } from './lock.js';
 
 export interface LayerInfo {
   readonly diffId: string;
@@ -47,6 +48,7 @@ export async function addLayer(store: Store, tar: AsyncIterable<Uint8Array>, lea
     } catch (err) {
       if (errnoOf(err) !== 'EEXIST' && errnoOf(err) !== 'ENOTEMPTY') throw err;
       removeTree(staging);
+      if (!(await retainLayer(store, lease, info.diffId))) throw new StrataError(`layer ${info.diffId} was removed while being imported; try again`);
       return readLayerInfo(store, info.diffId);
     }
     return info;
@@ -54,6 +56,15 @@ export async function addLayer(store: Store, tar: AsyncIterable<Uint8Array>, lea
     removeTree(staging);
     throw err;
   }
+}
+
+/** Lease a layer that is already in the store, if it still is. Under the gc lock the two steps
+ * are one: a concurrent collection has either removed the layer (false) or will see the lease. */
+export async function retainLayer(store: Store, lease: Lease, diffId: string): Promise<boolean> {
+  return withLock(store, 'gc', () => {
+    lease.add(diffId);
+    return hasLayer(store, diffId);
+  });
 }
 
 export function hasLayer(store: Store, diffId: string): boolean {

@@ -1,0 +1,62 @@
+// The JSON documents `save` writes, as pure functions of the image: docker-archive's
+// manifest.json, or an OCI layout's oci-layout, index.json and image manifest. Keys are written
+// in a fixed order so the same image always gives the same bytes. Layers are described as
+// uncompressed tars, so each layer's blob digest is its diff_id.
+
+import { createHash } from 'node:crypto';
+import { OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_LAYOUT_VERSION, OCI_MANIFEST, REF_NAME_ANNOTATION } from './media-types.js';
+
+export interface SavedBlob {
+  /** "sha256:<64 hex>" */
+  readonly digest: string;
+  readonly size: number;
+}
+
+export interface SavedImage {
+  /** The config blob: its digest is the image id. */
+  readonly config: SavedBlob;
+  /** Base first; a layer's digest is its diff_id. */
+  readonly layers: readonly SavedBlob[];
+  /** "name:tag" references to record. */
+  readonly refs: readonly string[];
+}
+
+/** A small file of the archive: its name and bytes. */
+export interface MetadataFile {
+  readonly name: string;
+  readonly bytes: Buffer;
+}
+
+export function blobName(digest: string): string {
+  return `blobs/sha256/${digest.slice('sha256:'.length)}`;
+}
+
+export function dockerManifest(image: SavedImage): MetadataFile {
+  const doc = [{
+    Config: blobName(image.config.digest),
+    RepoTags: [...image.refs],
+    Layers: image.layers.map((l) => blobName(l.digest)),
+  }];
+  return { name: 'manifest.json', bytes: Buffer.from(JSON.stringify(doc)) };
+}
+
+/** oci-layout, index.json, and the image manifest (a blob: returned with its digest). */
+export function ociLayout(image: SavedImage): { files: MetadataFile[]; manifest: SavedBlob & { bytes: Buffer } } {
+  const manifestBytes = Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: { mediaType: OCI_CONFIG, digest: image.config.digest, size: image.config.size },
+    layers: image.layers.map((l) => ({ mediaType: OCI_LAYER, digest: l.digest, size: l.size })),
+  }));
+  const manifest = { digest: 'sha256:' + createHash('sha256').update(manifestBytes).digest('hex'), size: manifestBytes.length, bytes: manifestBytes };
+  const descriptor = { mediaType: OCI_MANIFEST, digest: manifest.digest, size: manifest.size };
+  // One descriptor per reference (an index names one image once per name); none when unnamed.
+  const manifests = image.refs.length === 0
+    ? [descriptor]
+    : image.refs.map((ref) => ({ ...descriptor, annotations: { [REF_NAME_ANNOTATION]: ref } }));
+  const files = [
+    { name: 'oci-layout', bytes: Buffer.from(JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION })) },
+    { name: 'index.json', bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests })) },
+  ];
+  return { files, manifest };
+}
