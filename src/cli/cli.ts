@@ -4,11 +4,12 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { StrataError, UsageError, oneLine } from '../base/errors.js';
 import { commands } from './commands/index.js';
+import { DASH_TOKEN } from './define.js';
 
 export async function runCli(args: string[], version: string): Promise<number> {
   let parser: Argv | undefined;
   try {
-    parser = yargs(args)
+    parser = yargs(args.map((a) => (a === '-' ? DASH_TOKEN : a)))
       .scriptName('strata')
       .usage('strata [--root DIR] [--json] [-q] COMMAND\n\nRun commands in sandboxes built from layered root filesystems.')
       .option('root', { type: 'string', describe: 'Store directory (default $STRATA_ROOT, /var/lib/strata for root, else ~/.local/share/strata)', global: true })

@@ -4,6 +4,16 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
 
+/** yargs reads a lone "-" as a nameless flag; cli.ts swaps it for this token before parsing and
+ * every handler gets "-" back (the stdin/stdout argument of import, save, cp…). */
+export const DASH_TOKEN = '\u0000-';
+
+function restoreDash<T>(value: T): T {
+  if (value === DASH_TOKEN) return '-' as T;
+  if (Array.isArray(value)) return value.map(restoreDash) as T;
+  return value;
+}
+
 export function defineCommand<A>(spec: {
   command: string | string[];
   describe: string;
@@ -14,7 +24,8 @@ export function defineCommand<A>(spec: {
     command: spec.command,
     describe: spec.describe,
     builder: spec.builder,
-    handler: async (argv) => {
+    handler: async (parsed) => {
+      const argv = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, restoreDash(v)]));
       const code = await spec.run(makeContext(argv as GlobalOptions), argv as ArgumentsCamelCase<A & GlobalOptions>);
       if (typeof code === 'number') process.exitCode = code;
     },

@@ -1,6 +1,7 @@
 // Every command, in the order `strata --help` lists them.
 
 import { exportCommand, load, save } from './archives.js';
+import { check } from './check.js';
 import { efficiency } from './efficiency.js';
 import { history } from './history.js';
 import { images } from './images.js';
@@ -14,5 +15,5 @@ import { tag } from './tag.js';
 
 export const commands = [
   importCommand, load, save, exportCommand, images, history, inspect, tag, rmi, prune,
-  ls, cat, tree, efficiency, info,
+  ls, cat, tree, efficiency, check, info,
 ];

@@ -1,0 +1,308 @@
+// Builds dist/strata, the single binary: esbuild bundles src/main.ts into one CommonJS file, and
+// Node 20's single executable application support (SEA) embeds it, with its code cache and the
+// assets (the busybox base image; later the native helper), into a stripped copy of this node.
+//
+//   node build.mjs            build what changed; prints one summary line
+//   node build.mjs --force    rebuild everything
+//
+// The facts behind each step are in shared/notes/single-binary.md. Incremental: the busybox tar is
+// rebuilt only when its recipe or /bin/busybox changed; the SEA steps (blob, copy, strip, inject)
+// run only when the bundle, the assets or this node changed. Writes only under dist/.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = join(root, 'dist');
+const assetDir = join(dist, 'assets');
+const stampDir = join(dist, '.stamps');
+const force = process.argv.includes('--force');
+
+/** The JavaScript bundle may not grow past this: every byte is parsed at each start. */
+const BUNDLE_BUDGET_BYTES = 3 * 1024 * 1024;
+/** Node's SEA fuse: postject flips it to tell node that a blob is present. */
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+/** The variable the banner sets, standing in for `import.meta.url` in CommonJS. */
+const META_URL = '__strata_import_meta_url';
+
+/**
+ * Source rewrites applied while bundling. Each names the file it patches (relative to the repo),
+ * what to find, what to put instead and why. A rewrite whose file is gone or whose pattern is not
+ * in it FAILS the build, whether or not the file is bundled: a dependency upgrade must not
+ * silently undo one. Ink and yoga-layout (top-level await, synchronous wasm) will add theirs here.
+ * @type {{ file: string, find: string | RegExp, replace: string, why: string }[]}
+ */
+const REWRITES = [
+  // string-width (through yargs' cliui and wrap-ansi) makes an Intl.Segmenter when it loads:
+  // ≈ 12–17 ms of every start for the first one, paid even by `strata --version`. Made on first use.
+  ...['cliui/node_modules/string-width', 'wrap-ansi/node_modules/string-width', 'string-width'].map((pkg) => ({
+    file: `node_modules/${pkg}/index.js`,
+    find: 'const segmenter = new Intl.Segmenter();',
+    replace: 'let segmenterOnce; const segmenter = { segment: (s) => (segmenterOnce ??= new Intl.Segmenter()).segment(s) };',
+    why: 'Intl.Segmenter made on first use, not at load (startup time)',
+  })),
+  // string-width 8 (yargs' own) compiles /^\p{RGI_Emoji}$/v when it loads: ≈ 20 ms measured here.
+  // It is only ever used through .test(), so it is made on first use.
+  {
+    file: 'node_modules/string-width/index.js',
+    find: 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
+    replace: 'let rgiEmojiOnce; const rgiEmojiRegex = { test: (s) => (rgiEmojiOnce ??= /^\\p{RGI_Emoji}$/v).test(s) };',
+    why: 'the RGI_Emoji regular expression compiled on first use, not at load (startup time)',
+  },
+];
+
+/**
+ * What the binary embeds, read at run time with readAsset(name) from src/base/assets.ts. `make`
+ * produces dist/assets/NAME when `inputs` (files and values) changed. The native helper is one
+ * more entry (its C source and the compiler flags as inputs).
+ */
+const ASSETS = [
+  {
+    name: 'busybox.tar',
+    inputs: () => [file('layers/busybox/make-rootfs.sh'), file(process.env.BUSYBOX ?? '/bin/busybox'), process.env.SOURCE_DATE_EPOCH ?? ''],
+    make: (out) => run('bash', [join(root, 'layers/busybox/make-rootfs.sh'), out]),
+  },
+];
+
+function file(path) {
+  return { path, bytes: readFileSync(path.startsWith('/') ? path : join(root, path)) };
+}
+
+function sha256(data) {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function inputsDigest(inputs) {
+  const h = createHash('sha256');
+  for (const input of inputs) {
+    if (typeof input === 'string') h.update(`value ${input.length}\n`).update(input);
+    else h.update(`file ${input.path} ${input.bytes.length}\n`).update(input.bytes);
+  }
+  return h.digest('hex');
+}
+
+/** Runs `make` unless its output exists and the stamp says its inputs are the same. */
+function unlessUnchanged(name, inputs, outputs, make) {
+  const stamp = join(stampDir, `${name}.sha256`);
+  const digest = inputsDigest(inputs);
+  const fresh = !force && outputs.every(existsSync) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest;
+  if (fresh) return false;
+  rmSync(stamp, { force: true });
+  make();
+  writeFileSync(stamp, digest);
+  return true;
+}
+
+/** Runs a tool quietly; on failure, its output becomes the error. */
+function run(cmd, args, options = {}) {
+  try {
+    return execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...options });
+  } catch (err) {
+    const out = `${err.stdout ?? ''}${err.stderr ?? ''}`.trim();
+    const shown = [cmd, ...args].map((a) => (a.startsWith(`${root}/`) ? relative(root, a) : a)).join(' ');
+    throw new Error(`${shown} failed${out ? `:\n${out}` : ''}`, { cause: err });
+  }
+}
+
+function isBuiltin(path) {
+  return path.startsWith('node:') || builtinModules.includes(path.split('/')[0]);
+}
+
+/**
+ * Dynamic `import()` of a builtin fails inside a SEA (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so
+ * each one is sent through a tiny CommonJS module that requires it; esbuild then bundles the import
+ * as a `require`.
+ */
+const builtinDynamicImports = {
+  name: 'builtin-dynamic-imports',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === 'dynamic-import' && isBuiltin(args.path) ? { path: args.path, namespace: 'builtin-require' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** Fails unless every rewrite's file exists and holds its pattern. */
+function checkRewrites() {
+  const problems = [];
+  for (const r of REWRITES) {
+    const path = join(root, r.file);
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    if (text === undefined) problems.push(`  ${r.file}: file not found`);
+    else if (typeof r.find === 'string' ? !text.includes(r.find) : !r.find.test(text)) problems.push(`  ${r.file}: pattern ${String(r.find)} not found`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`source rewrites that no longer apply (did a dependency change?):\n${problems.join('\n')}`);
+  }
+}
+
+/** Applies REWRITES to the files esbuild loads (matched by real path: node_modules may be a link). */
+function sourceRewrites(applied) {
+  return {
+    name: 'source-rewrites',
+    setup(build) {
+      const byPath = new Map();
+      for (const r of REWRITES) {
+        const path = realpathSync(join(root, r.file));
+        byPath.set(path, [...(byPath.get(path) ?? []), r]);
+      }
+      if (byPath.size === 0) return;
+      build.onLoad({ filter: /[\\/]node_modules[\\/]/ }, (args) => {
+        const rewrites = byPath.get(realpathSync(args.path));
+        if (!rewrites) return undefined;
+        let text = readFileSync(args.path, 'utf8');
+        for (const r of rewrites) {
+          text = text.replace(r.find, r.replace);
+          applied.add(r);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    },
+  };
+}
+
+/** Fails if a file that a rewrite names went into the bundle without the rewrite. */
+function checkRewritesApplied(metafile, applied) {
+  const bundled = new Set(Object.keys(metafile.inputs).filter((p) => p.includes('node_modules/')).map((p) => realpathSync(join(root, p))));
+  const missed = REWRITES.filter((r) => bundled.has(realpathSync(join(root, r.file))) && !applied.has(r));
+  if (missed.length > 0) throw new Error(`source rewrites not applied:\n${missed.map((r) => `  ${r.file}: ${r.why}`).join('\n')}`);
+}
+
+async function bundle(version) {
+  checkRewrites();
+  const applied = new Set();
+  const outfile = join(dist, 'strata.cjs');
+  const result = await esbuild.build({
+    entryPoints: [join(root, 'src/main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // Whitespace and syntax only: names stay, so a STRATA_DEBUG stack trace stays readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'silent',
+    banner: { js: `var ${META_URL}=require("node:url").pathToFileURL(__filename).href;` },
+    define: {
+      'process.env.NODE_ENV': '"production"',
+      'import.meta.url': META_URL,
+      STRATA_VERSION: JSON.stringify(version),
+    },
+    plugins: [builtinDynamicImports, sourceRewrites(applied)],
+  }).catch((err) => {
+    throw new Error(`esbuild failed:\n${(err.errors ?? []).map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`).join('\n') || err.message}`);
+  });
+  checkRewritesApplied(result.metafile, applied);
+  const js = readFileSync(outfile);
+  checkBundle(js.toString('utf8'));
+  writeFileSync(join(dist, 'strata.meta.json'), JSON.stringify(result.metafile));
+  return js;
+}
+
+/** The checks a bundle must pass before it is embedded; exported for test/build/binary.test.ts. */
+export function bundleProblems(js) {
+  const problems = [];
+  if (Buffer.byteLength(js) > BUNDLE_BUDGET_BYTES) {
+    problems.push(`bundle is ${kb(Buffer.byteLength(js))}, over its budget of ${kb(BUNDLE_BUDGET_BYTES)}`);
+  }
+  for (const m of js.matchAll(/(?<![\w$.])import\s*\(\s*(["'`])([^"'`]*)\1/g)) {
+    if (isBuiltin(m[2])) problems.push(`dynamic import of a builtin left in the bundle: ${m[0]}`);
+  }
+  if (/\bimport\.meta\b/.test(js)) problems.push('import.meta left in the bundle (it is {} in CommonJS)');
+  return problems;
+}
+
+function checkBundle(js) {
+  const problems = bundleProblems(js);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+}
+
+/** A stripped copy of this node, kept per node binary: stripping takes a while, and must happen
+ * BEFORE injection (stripping an injected binary gives one that crashes). */
+function strippedNode() {
+  const st = statSync(process.execPath);
+  const key = sha256(`${process.execPath} ${process.version} ${st.size} ${st.mtimeMs}`).slice(0, 16);
+  const out = join(dist, '.cache', `node-${process.version}-${key}`);
+  if (!existsSync(out)) {
+    mkdirSync(dirname(out), { recursive: true });
+    const tmp = `${out}.tmp`;
+    copyFileSync(process.execPath, tmp);
+    chmodSync(tmp, 0o755);
+    run('strip', [tmp]);
+    renameSync(tmp, out);
+  }
+  return out;
+}
+
+function sea(js) {
+  const config = {
+    main: join(dist, 'strata.cjs'),
+    output: join(dist, 'strata.blob'),
+    disableExperimentalSEAWarning: true,
+    useCodeCache: true,
+    assets: Object.fromEntries(ASSETS.map((a) => [a.name, join(assetDir, a.name)])),
+  };
+  const inputs = [
+    js.toString('latin1'),
+    JSON.stringify(config),
+    ...ASSETS.map((a) => file(join(assetDir, a.name))),
+    // The code cache is tied to the node that made it: the blob, the copy and the node are one.
+    process.execPath, process.version, String(statSync(process.execPath).mtimeMs),
+    file(fileURLToPath(import.meta.url)),
+  ];
+  const binary = join(dist, 'strata');
+  return unlessUnchanged('sea', inputs, [binary], () => {
+    const configPath = join(dist, 'sea-config.json');
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+    run(process.execPath, ['--experimental-sea-config', configPath], { env: { ...process.env, NODE_OPTIONS: '' } });
+    const tmp = `${binary}.tmp`;
+    copyFileSync(strippedNode(), tmp);
+    run(process.execPath, [join(root, 'node_modules/postject/dist/cli.js'), tmp, 'NODE_SEA_BLOB', config.output, '--sentinel-fuse', SEA_FUSE]);
+    chmodSync(tmp, 0o755);
+    renameSync(tmp, binary);
+  });
+}
+
+function kb(n) {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.round(n / 1024)} KB`;
+}
+
+async function main() {
+  const started = performance.now();
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  if (Number(process.versions.node.split('.')[0]) < 20) throw new Error(`node ${process.version}: the single binary needs Node.js 20 or later`);
+  mkdirSync(assetDir, { recursive: true });
+  mkdirSync(stampDir, { recursive: true });
+  for (const asset of ASSETS) {
+    const out = join(assetDir, asset.name);
+    unlessUnchanged(`asset-${asset.name}`, asset.inputs(), [out], () => {
+      const tmp = `${out}.tmp`;
+      asset.make(tmp);
+      renameSync(tmp, out);
+    });
+  }
+  const js = await bundle(version);
+  const rebuilt = sea(js);
+  const secs = ((performance.now() - started) / 1000).toFixed(1);
+  const size = statSync(join(dist, 'strata')).size;
+  console.log(`dist/strata ${version}: ${kb(size)} (bundle ${kb(js.length)})${rebuilt ? '' : ', unchanged'} in ${secs}s`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(`build: ${err.message}`);
+    process.exitCode = 1;
+  });
+}

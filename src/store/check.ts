@@ -1,0 +1,123 @@
+// `strata check`: is the store sound? Every tag names an image; every image's config has the
+// digest that is its id and names layers that are there; every layer's files agree with its index
+// (type, size, mode, owner, link target, content digest), nothing is in its directory that the
+// index does not list, and its tar replays to exactly its diff_id. Layers no image uses, and
+// leftovers of interrupted work, are problems too: a failed operation must leave none.
+
+import { createHash } from 'node:crypto';
+import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, existsSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import { createXXHash128 } from 'hash-wasm';
+import { bufferOf, displayPath } from '../base/byte-path.js';
+import { oneLine } from '../base/errors.js';
+import type { IndexEntry } from '../base/layer-index.js';
+import { replayLayerTar } from '../import/tar-split.js';
+import { imageIdOf, listImageIds, readImage } from './images.js';
+import { leasedIds } from './lease.js';
+import { hasLayer, layerRootfs, listLayers, readLayerIndex, readLayerInfo } from './layers.js';
+import { hexOf } from './paths.js';
+import type { Store } from './store.js';
+import { listTags } from './tags.js';
+
+export async function checkStore(store: Store): Promise<string[]> {
+  const problems: string[] = [];
+  const leased = leasedIds(store);
+  for (const [ref, id] of listTags(store)) {
+    if (!existsSync(store.paths.image(id))) problems.push(`tag ${ref}: image ${id} is missing`);
+  }
+  const used = new Set<string>();
+  for (const id of listImageIds(store)) {
+    try {
+      const image = readImage(store, id);
+      if (imageIdOf(image.raw) !== id) problems.push(`image ${id}: its config's digest is ${imageIdOf(image.raw)}`);
+      for (const d of image.config.rootfs.diff_ids) {
+        used.add(d);
+        if (!hasLayer(store, d)) problems.push(`image ${id}: layer ${d} is missing`);
+      }
+    } catch (err) {
+      problems.push(`image ${id}: ${oneLine(err)}`);
+    }
+  }
+  for (const diffId of listLayers(store)) {
+    if (!used.has(diffId) && !leased.has(diffId)) problems.push(`layer ${diffId}: no image uses it (strata prune removes it)`);
+    try {
+      problems.push(...(await checkLayer(store, diffId)).map((p) => `layer ${diffId}: ${p}`));
+    } catch (err) {
+      problems.push(`layer ${diffId}: ${oneLine(err)}`);
+    }
+  }
+  for (const dir of [store.paths.images, store.paths.tags, store.paths.layers]) {
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith('.tmp-')) problems.push(`${join(dir, name)}: left over from an interrupted write`);
+    }
+  }
+  return problems;
+}
+
+async function checkLayer(store: Store, diffId: string): Promise<string[]> {
+  const problems: string[] = [];
+  const info = readLayerInfo(store, diffId);
+  if (info.diffId !== diffId) problems.push(`its record names ${info.diffId}`);
+  const index = readLayerIndex(store, diffId);
+  const rootfs = layerRootfs(store, diffId);
+  const hasher = await createXXHash128();
+  const asRoot = process.getuid?.() === 0;
+  for (const e of index.entries.values()) {
+    const problem = checkEntry(rootfs, e, hasher, asRoot);
+    if (problem) problems.push(`${displayPath(e.path)}: ${problem}`);
+  }
+  for (const path of walk(rootfs, '')) {
+    if (!index.entries.has(path as IndexEntry['path'])) problems.push(`${displayPath(path)}: on disk but not in the index`);
+  }
+  const sha = createHash('sha256');
+  for await (const chunk of replayLayerTar(store.paths.layer(diffId))) sha.update(chunk);
+  const replayed = sha.digest('hex');
+  if (replayed !== hexOf(diffId)) problems.push(`its tar replays to sha256:${replayed}`);
+  return problems;
+}
+
+type Hasher = Awaited<ReturnType<typeof createXXHash128>>;
+
+function checkEntry(rootfs: string, e: IndexEntry, hasher: Hasher, asRoot: boolean): string | undefined {
+  const host = Buffer.concat([Buffer.from(rootfs), bufferOf(e.path === '/' ? '' : e.path)]);
+  if (e.type === 'char' || e.type === 'block' || e.type === 'fifo') return undefined; // index-only
+  let st;
+  try {
+    st = lstatSync(host);
+  } catch (err) {
+    return `missing (${oneLine(err)})`;
+  }
+  const type = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : 'other';
+  if (type !== e.type) return `is a ${type} on disk, a ${e.type} in the index`;
+  if (type !== 'symlink' && (st.mode & 0o7777) !== e.mode) return `mode ${(st.mode & 0o7777).toString(8)}, index says ${e.mode.toString(8)}`;
+  if (asRoot && (st.uid !== e.uid || st.gid !== e.gid)) return `owner ${st.uid}:${st.gid}, index says ${e.uid}:${e.gid}`;
+  if (type === 'symlink' && readlinkSync(host, { encoding: 'latin1' }) !== e.linkTarget) return 'link target differs from the index';
+  if (type === 'file') {
+    if (st.size !== e.size) return `size ${st.size}, index says ${e.size}`;
+    const digest = `xxh128:${digestFile(host, hasher)}`;
+    if (digest !== e.digest) return `content digest ${digest}, index says ${e.digest}`;
+  }
+  return undefined;
+}
+
+function digestFile(path: Buffer, hasher: Hasher): string {
+  hasher.init();
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) hasher.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hasher.digest('hex');
+}
+
+/** Every path under `dir` as a BytePath relative to the layer root ("/a/b"), without following links. */
+function* walk(root: string, rel: string): Generator<string> {
+  const names = readdirSync(Buffer.concat([Buffer.from(root), bufferOf(rel)]), { encoding: 'buffer', withFileTypes: true });
+  for (const d of names) {
+    const path = `${rel}/${d.name.toString('latin1')}`;
+    yield path;
+    if (d.isDirectory()) yield* walk(root, path);
+  }
+}

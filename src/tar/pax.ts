@@ -1,0 +1,101 @@
+// PAX extended-header records ("%d %s=%s\n", the length counting the whole record) and how they
+// change a header. Keys and values stay byte strings (latin1): a path value is raw bytes whatever
+// hdrcharset says, so names that are not UTF-8 survive a round trip.
+
+import type { TarHeader } from './header.js';
+import { TarHeaderError } from './header.js';
+
+export type PaxRecords = Map<string, string>;
+
+/** Parse the data of an `x` or `g` header. Trailing NUL padding some writers leave is allowed. */
+export function parsePaxRecords(data: Buffer): PaxRecords {
+  const records: PaxRecords = new Map();
+  let pos = 0;
+  while (pos < data.length) {
+    if (data[pos] === 0 && data.subarray(pos).every((b) => b === 0)) break;
+    let len = 0;
+    let i = pos;
+    while (i < data.length && data[i]! >= 0x30 && data[i]! <= 0x39 && i - pos < 12) len = len * 10 + data[i++]! - 0x30;
+    if (i === pos || data[i] !== 0x20 || len <= i - pos + 1 || pos + len > data.length || data[pos + len - 1] !== 0x0a) {
+      throw new TarHeaderError('malformed PAX record');
+    }
+    const record = data.toString('latin1', i + 1, pos + len - 1);
+    const eq = record.indexOf('=');
+    if (eq <= 0) throw new TarHeaderError('malformed PAX record');
+    records.set(record.slice(0, eq), record.slice(eq + 1));
+    pos += len;
+  }
+  return records;
+}
+
+/** Encode records in the given order (the writer chooses a canonical one). Values are byte strings
+ * or raw bytes. */
+export function encodePaxRecords(records: ReadonlyArray<readonly [key: string, value: string | Uint8Array]>): Buffer {
+  const parts: Buffer[] = [];
+  for (const [key, value] of records) {
+    const body = Buffer.concat([Buffer.from(` ${key}=`, 'latin1'), typeof value === 'string' ? Buffer.from(value, 'latin1') : value, Buffer.from('\n')]);
+    // The length prefix counts its own digits: grow it until it is stable.
+    let len = body.length + 1;
+    while (String(len).length + body.length !== len) len = String(len).length + body.length;
+    parts.push(Buffer.from(String(len), 'latin1'), body);
+  }
+  return Buffer.concat(parts);
+}
+
+const XATTR_SCHILY = 'SCHILY.xattr.';
+const XATTR_LIBARCHIVE = 'LIBARCHIVE.xattr.';
+
+/** Apply global then per-entry records to a header. An empty value in a per-entry record cancels
+ * the global one (the header field stands), as POSIX says. */
+export function applyPax(h: TarHeader, global: PaxRecords | undefined, local: PaxRecords | undefined): void {
+  const merged: PaxRecords = new Map(global);
+  if (local) for (const [k, v] of local) merged.set(k, v);
+  for (const [key, value] of merged) {
+    if (value === '') continue;
+    switch (key) {
+      case 'path': h.name = value; break;
+      case 'linkpath': h.linkName = value; break;
+      case 'size': h.size = paxInteger(value, key); break;
+      case 'uid': h.uid = paxInteger(value, key); break;
+      case 'gid': h.gid = paxInteger(value, key); break;
+      case 'mtime': h.mtime = paxTime(value); break;
+      case 'uname': h.uname = value; break;
+      case 'gname': h.gname = value; break;
+      default:
+        if (key.startsWith(XATTR_SCHILY)) {
+          setXattr(h, Buffer.from(key.slice(XATTR_SCHILY.length), 'latin1').toString('utf8'), Buffer.from(value, 'latin1'));
+        } else if (key.startsWith(XATTR_LIBARCHIVE)) {
+          setXattr(h, decodeXattrName(key.slice(XATTR_LIBARCHIVE.length)), Buffer.from(value, 'base64'));
+        } else if (key.startsWith('GNU.sparse.')) {
+          // A sparse member's data is a map plus fragments, not the file: unpacking it as a plain
+          // file would write the wrong bytes.
+          throw new TarHeaderError('sparse files are not supported');
+        }
+    }
+  }
+}
+
+function setXattr(h: TarHeader, name: string, value: Buffer): void {
+  if (name === '') throw new TarHeaderError('empty extended attribute name');
+  (h.xattrs ??= new Map()).set(name, value);
+}
+
+function decodeXattrName(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new TarHeaderError('malformed LIBARCHIVE.xattr name');
+  }
+}
+
+function paxInteger(value: string, key: string): number {
+  if (!/^\d{1,16}$/.test(value)) throw new TarHeaderError(`invalid PAX ${key} "${value}"`);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new TarHeaderError(`PAX ${key} is too large`);
+  return n;
+}
+
+function paxTime(value: string): number {
+  if (!/^-?\d{1,16}(\.\d+)?$/.test(value)) throw new TarHeaderError(`invalid PAX mtime "${value}"`);
+  return Number(value);
+}

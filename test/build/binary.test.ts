@@ -1,0 +1,82 @@
+// The single binary as shipped: dist/strata runs with no Node.js anywhere, embeds the busybox
+// base image, and its bundle passes the checks build.mjs makes (no dynamic import of a builtin,
+// the size budget).
+
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readAsset } from '../../src/base/assets.js';
+import { REPO, requireBinary, strataOk, tempStore } from '../helpers/cli.js';
+
+interface BuildChecks {
+  bundleProblems(js: string): string[];
+}
+const build = (await import(pathToFileURL(join(REPO, 'build.mjs')).href)) as BuildChecks;
+const binary = requireBinary();
+const bundlePath = join(REPO, 'dist', 'strata.cjs');
+const busyboxTar = join(REPO, 'dist', 'assets', 'busybox.tar');
+const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+
+function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+test('--version runs with no node on PATH and an empty environment', () => {
+  const r = spawnSync('env', ['-i', 'PATH=/nonexistent', binary, '--version'], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, `strata ${version}\n`);
+  // No "ExperimentalWarning: Single executable application" line (disableExperimentalSEAWarning).
+  assert.is(r.stderr, '');
+});
+
+test('the binary embeds dist/assets/busybox.tar as the SEA asset busybox.tar', () => {
+  // Read through node:sea inside the binary itself, by the API readAsset uses there. The probe
+  // runs as a --require preload (Node 20 SEAs honour NODE_OPTIONS) and exits before main.
+  const { scratch, cleanup } = tempStore();
+  try {
+    const probe = join(scratch, 'probe.cjs');
+    writeFileSync(probe, `
+      const sea = require('node:sea');
+      const hash = require('node:crypto').createHash('sha256');
+      process.stdout.write(sea.isSea() + ' ' + hash.update(Buffer.from(sea.getAsset('busybox.tar'))).digest('hex'));
+      process.exit(0);`);
+    const r = spawnSync(binary, ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', NODE_OPTIONS: `--require ${probe}` } });
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout, `true ${sha256(readFileSync(busyboxTar))}`);
+  } finally {
+    cleanup();
+  }
+});
+
+test('readAsset outside the binary reads dist/assets', () => {
+  assert.is(sha256(readAsset('busybox.tar')), sha256(readFileSync(busyboxTar)));
+});
+
+test('a new store holds busybox:latest from the embedded tar', () => {
+  const store = tempStore();
+  try {
+    const lines = strataOk(['images', '--json'], { root: store.root }).text.trim().split('\n');
+    const images = lines.map((l) => JSON.parse(l) as { repository: string; tag: string; layers: number });
+    const busybox = images.find((i) => i.repository === 'busybox' && i.tag === 'latest');
+    assert.ok(busybox, `busybox:latest not in ${lines.join(' | ')}`);
+    assert.is(busybox.layers, 1);
+  } finally {
+    store.cleanup();
+  }
+});
+
+test('the bundle has no dynamic import of a builtin and keeps its size budget', () => {
+  assert.equal(build.bundleProblems(readFileSync(bundlePath, 'utf8')), []);
+});
+
+test('bundleProblems catches what it is there to catch', () => {
+  const problems = build.bundleProblems('a=import("node:fs");b=import(\'child_process\');c=import("./x.js");');
+  assert.is(problems.length, 2, problems.join('\n'));
+  assert.is(build.bundleProblems(' '.repeat(3 * 1024 * 1024 + 1)).length, 1);
+});
+
+test.run();
