@@ -24,9 +24,16 @@ const PLAIN: WhiteoutClass = { kind: 'plain' };
 /** Classify an entry by its (already safe) path inside the layer. */
 export function classifyEntry(path: BytePath): WhiteoutClass {
   if (path === ROOT) return PLAIN;
+  const dir = parentOf(path);
+  // A whiteout has no children. Unpacking "a/.wh.x/f" would make a directory named ".wh.x" that
+  // a later save writes back out as a whiteout entry — of a name ("x/") the layer never meant.
+  const nested = dir.indexOf(`/${WHITEOUT_PREFIX}`);
+  if (nested >= 0) {
+    const component = dir.slice(nested + 1).split('/')[0]!;
+    return { kind: 'refused', reason: `whiteout "${component}" cannot be a directory` };
+  }
   const base = baseName(path);
   if (!base.startsWith(WHITEOUT_PREFIX)) return PLAIN;
-  const dir = parentOf(path);
   if (base === OPAQUE_MARKER) return { kind: 'opaque', dir };
   if (base.startsWith(AUFS_META_PREFIX)) return { kind: 'refused', reason: 'aufs metadata entries are not supported' };
   const name = base.slice(WHITEOUT_PREFIX.length);

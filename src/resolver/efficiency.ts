@@ -3,10 +3,10 @@
 // Every layer contributes one "copy" per leaf path it holds (a path with nothing of the same layer
 // below it; the root never counts). A copy's size is the bytes the layer stores for it: a regular
 // file's size, 0 for directories, links and devices, 0 for a hard link (the tar stores no content
-// for it). A whiteout is a copy whose size is what it deletes as dive sizes it: for a directory,
-// the bytes of all files below it in the view of the layers under the whiteout; for anything else
-// 0, so a deleted file's earlier copies all count as waste (its smallest size becomes 0). As in
-// dive, a directory no layer lists (only implied by deeper paths) counts 0, a whiteout of a path
+// for it). A whiteout is a copy whose size is what it deletes (DESIGN §6): for a directory, the
+// bytes of all files below it in the view of the layers under the whiteout; for a file, its size.
+// (dive's code counts a deleted file as 0; strata follows its design, where a file added and
+// deleted again costs its bytes twice, so both copies count as waste.) As in dive, a directory no layer lists (only implied by deeper paths) counts 0, a whiteout of a path
 // that does not exist is no copy, and opaque markers are not copies.
 //
 //   score = Σ over paths of the smallest copy / Σ over paths of all copies   (1 when nothing counts)
@@ -65,7 +65,7 @@ export function efficiency(layers: readonly LayerIndex[]): EfficiencyReport {
     for (const path of layer.whiteouts) {
       const deleted = below.get(path);
       if (path === ROOT || deleted === undefined) continue;
-      let bytes = 0;
+      let bytes = deleted.entry.type === 'dir' ? 0 : storedBytes(deleted.entry);
       if (deleted.entry.type === 'dir' && !deleted.implied) {
         for (const inside of below.descendants(path)) bytes += storedBytes(inside.entry);
       }

@@ -39,6 +39,13 @@ test('classifyEntry refuses aufs metadata rather than guess at it', () => {
   assert.is(classifyEntry(p('/.wh..wh.aufs')).kind, 'refused');
 });
 
+test('classifyEntry refuses entries below a whiteout name (a whiteout has no children)', () => {
+  assert.equal(classifyEntry(p('/a/.wh.x/f')), { kind: 'refused', reason: 'whiteout ".wh.x" cannot be a directory' });
+  assert.equal(classifyEntry(p('/.wh...//x')), { kind: 'refused', reason: 'whiteout ".wh..." cannot be a directory' });
+  assert.is(classifyEntry(p('/.wh..wh..opq/x')).kind, 'refused');
+  assert.is(classifyEntry(p('/a.wh.b/c')).kind, 'plain');
+});
+
 test('inverse helpers: the entry names to write back out', () => {
   assert.is(whiteoutEntryFor(p('/etc/passwd')), '/etc/.wh.passwd');
   assert.is(whiteoutEntryFor(p('/bin')), '/.wh.bin');

@@ -27,11 +27,12 @@ test('a whiteout of a listed directory counts the bytes of everything it deleted
   assert.is(report.score, 23000 / 28000);
 });
 
-test('a deleted file: all its copies are waste (the whiteout is a copy of 0 bytes)', () => {
+test('a deleted file: the whiteout counts the size of what it removed (DESIGN §6)', () => {
   const report = efficiency([layer({ '/big': file(100), '/keep': file(50) }), layer({}, { whiteouts: ['/big'] })]);
-  assert.is(report.score, 50 / 150);
-  assert.equal(report.wastedPaths, [{ path: p('/big'), copies: 2, totalBytes: 100 }]);
-  assert.is(report.wastedBytes, 100);
+  // /big: copies 100 (added) + 100 (removed): the image needs 100 of the 200 it accounts for.
+  assert.is(report.score, (100 + 50) / (200 + 50));
+  assert.equal(report.wastedPaths, [{ path: p('/big'), copies: 2, totalBytes: 200 }]);
+  assert.is(report.wastedBytes, 200);
 });
 
 test('no duplication scores 1; an empty image scores 1; an image of empty files scores 1', () => {
