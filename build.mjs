@@ -55,6 +55,15 @@ const REWRITES = [
     replace: 'let rgiEmojiOnce; const rgiEmojiRegex = { test: (s) => (rgiEmojiOnce ??= /^\\p{RGI_Emoji}$/v).test(s) };',
     why: 'the RGI_Emoji regular expression compiled on first use, not at load (startup time)',
   },
+  // After running a command's handler, yargs renders the whole help text in case a later failure
+  // wants to print it (≈ 25 ms of every command here). strata never prints usage after a
+  // command has run (cli.ts prints one line), and `--help` renders on demand regardless.
+  {
+    file: 'node_modules/yargs/build/lib/command.js',
+    find: 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();',
+    replace: '/* help text is rendered on demand only */',
+    why: 'no help text rendered after every command (startup time)',
+  },
 ];
 
 /**

@@ -1,7 +1,6 @@
 // What every command receives: the global options and the store, opened on first use.
 
 import { defaultRoot, openStore, type Store } from '../store/store.js';
-import { seedBusybox } from '../store/busybox-seed.js';
 
 export interface GlobalOptions {
   readonly root?: string;
@@ -27,7 +26,10 @@ export function makeContext(argv: GlobalOptions): Context {
     json: argv.json ?? false,
     quiet: argv.quiet ?? false,
     root,
-    store: () => (opened ??= openStore(root, { seed: seedBusybox })),
+    store: () => (opened ??= openStore(root, {
+      // Only a new store is seeded; the seed's code loads then and only then.
+      seed: async (store) => (await import('../store/busybox-seed.js')).seedBusybox(store),
+    })),
     out: (data) => {
       process.stdout.write(data);
     },

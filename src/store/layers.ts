@@ -6,7 +6,6 @@ import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { parseIndex, type LayerIndex } from '../base/layer-index.js';
-import { unpackLayer } from '../import/unpack.js';
 import type { Store } from './store.js';
 import type { Lease } from './lease.js';
 import { createStagingDir, removeTree } from './staging.js';
@@ -30,6 +29,8 @@ export interface AddLayerOptions {
 export async function addLayer(store: Store, tar: AsyncIterable<Uint8Array>, lease: Lease, options: AddLayerOptions = {}): Promise<LayerInfo> {
   const staging = createStagingDir(store);
   try {
+    // Loaded on first use: the unpacker (and its WASM hasher) costs every other command's start.
+    const { unpackLayer } = await import('../import/unpack.js');
     const result = await unpackLayer(tar, staging, options.onProgress ? { onProgress: options.onProgress } : {});
     let size = 0;
     for (const e of result.index.entries.values()) if (e.type === 'file' && e.hardlinkOf === undefined) size += e.size;

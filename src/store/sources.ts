@@ -1,5 +1,6 @@
 // Remembering tarballs imported before, so importing the same file again costs one hash of it and
-// nothing more: ROOT/sources/<raw size>/<sha256 of the raw bytes> holds the layer's diff_id. A
+// nothing more: ROOT/sources/<raw size>/<sha256 of the raw bytes> holds the layer's diff_id. Digests
+// may be given with or without their "sha256:" prefix; the file is named by the hex alone. A
 // file is hashed up front only when some earlier import had exactly its size — otherwise it is
 // new content and the single unpacking pass computes everything.
 
@@ -7,6 +8,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } fr
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { hexOf } from './paths.js';
 import type { Store } from './store.js';
 
 export function knownSize(store: Store, size: number): boolean {
@@ -15,7 +17,7 @@ export function knownSize(store: Store, size: number): boolean {
 
 export function knownSource(store: Store, size: number, sha256: string): string | undefined {
   try {
-    return readFileSync(join(store.paths.sources, String(size), sha256), 'utf8').trim();
+    return readFileSync(join(store.paths.sources, String(size), hexOf(sha256)), 'utf8').trim();
   } catch {
     return undefined;
   }
@@ -24,7 +26,7 @@ export function knownSource(store: Store, size: number, sha256: string): string 
 export function rememberSource(store: Store, size: number, sha256: string, diffId: string): void {
   const dir = join(store.paths.sources, String(size));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileAtomic(join(dir, sha256), diffId + '\n');
+  writeFileAtomic(join(dir, hexOf(sha256)), diffId + '\n');
 }
 
 /** sha256 of a file in large synchronous reads (hex). */

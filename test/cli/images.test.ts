@@ -2,7 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { runStrata, strataOk, tempStore } from '../helpers/cli.js';
 
@@ -52,6 +53,11 @@ test('import prints the image id; the same content again stores nothing new', ()
   const id = ok('import', tar, 'one:1.0').trim();
   assert.match(id, /^sha256:[0-9a-f]{64}$/);
   const layers = readdirSync(join(t.root, 'layers')).length;
+  // The tarball is remembered by size and digest, so importing it again is one hash of the file.
+  const size = statSync(tar).size;
+  const digest = createHash('sha256').update(readFileSync(tar)).digest('hex');
+  const [rec] = JSON.parse(ok('inspect', id));
+  assert.is(readFileSync(join(t.root, 'sources', String(size), digest), 'utf8').trim(), rec.RootFS.Layers[0]);
   assert.is(ok('import', tar, 'one:1.0').trim(), id);
   assert.is(readdirSync(join(t.root, 'layers')).length, layers);
   assert.is(ok('cat', 'one:1.0:/etc/os-release'), 'NAME=one\n');

@@ -1,5 +1,4 @@
 import { defineCommand } from '../define.js';
-import { importRootfs } from '../../store/import-rootfs.js';
 import { progressReporter } from '../progress.js';
 
 export const importCommand = defineCommand({
@@ -11,6 +10,7 @@ export const importCommand = defineCommand({
     .option('change', { alias: 'c', type: 'string', array: true, describe: "Apply a Dockerfile instruction to the config, e.g. 'CMD [\"sh\"]'" })
     .option('message', { alias: 'm', type: 'string', describe: 'Commit message for the history' }),
   run: async (ctx, argv) => {
+    const { importRootfs } = await import('../../store/import-rootfs.js');
     const store = await ctx.store();
     const progress = progressReporter('Importing');
     try {
