@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { bufferOf } from '../base/byte-path.js';
-import { layerRootfs, readLayerIndex } from '../store/layers.js';
+import { layerRootfs, readStackIndexes } from '../store/layers.js';
 import type { Image } from '../store/images.js';
 import type { Store } from '../store/store.js';
 import { View } from '../resolver/view.js';
@@ -18,7 +18,7 @@ export interface ImageView {
 /** The merged view of `image`, cut at `layer` (0 = base) when given. */
 export function openImageView(store: Store, image: Image, layer?: number): ImageView {
   const diffIds = image.config.rootfs.diff_ids;
-  const view = View.of(diffIds.map((d) => readLayerIndex(store, d)));
+  const view = View.of(readStackIndexes(store, diffIds));
   const cut = layer === undefined ? view : view.at(layer);
   return { view: cut, diffIds: diffIds.slice(0, cut.layerCount) };
 }

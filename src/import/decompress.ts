@@ -15,10 +15,8 @@ import type { Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import xzDecompress from 'xz-decompress';
 import { StrataError } from '../base/errors.js';
 import { BLOCK_SIZE, isZeroBlock, looksLikeHeader } from '../tar/header.js';
-import { decodeZstd } from './zstd.js';
 
 export type Compression = 'none' | 'gzip' | 'xz' | 'zstd';
 
@@ -249,16 +247,21 @@ export class TarStream implements AsyncIterable<Uint8Array> {
         return;
       }
       case 'xz': {
+        // Loaded on first use: plain and gzip imports (and every other command) skip its start-up.
+        const { XzReadableStream } = (await import('xz-decompress')).default;
         const raw = this.rawCopies();
         const input = Readable.toWeb(Readable.from(raw)) as unknown as ReadableStream<Uint8Array>;
-        for await (const chunk of new xzDecompress.XzReadableStream(input) as unknown as AsyncIterable<Uint8Array>) yield chunk;
+        for await (const chunk of new XzReadableStream(input) as unknown as AsyncIterable<Uint8Array>) yield chunk;
         // The decoder stops at the end of the first xz stream; what follows (stream padding) still
         // counts in the source digest.
         for await (const rest of raw) void rest;
         return;
       }
-      case 'zstd':
+      case 'zstd': {
+        const { decodeZstd } = await import('./zstd.js');
         yield* decodeZstd(this.rawCopies());
+        return;
+      }
         return;
     }
   }

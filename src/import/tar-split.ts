@@ -96,12 +96,17 @@ export class TarSplitRecorder {
 
   encode(): Buffer {
     this.cut();
-    const table: Buffer[] = [varint(this.files.length)];
+    let room = 10;
+    for (const f of this.files) room += 21 + f.path.length;
+    const table = Buffer.allocUnsafe(room);
+    let at = writeVarint(table, 0, this.files.length);
     for (const f of this.files) {
-      const path = Buffer.from(f.path, 'latin1');
-      table.push(Buffer.of(f.where), varint(f.size), varint(path.length), path);
+      table[at++] = f.where;
+      at = writeVarint(table, at, f.size);
+      at = writeVarint(table, at, f.path.length);
+      at += table.write(f.path, at, 'latin1');
     }
-    const packedTable = deflateRawSync(Buffer.concat(table), { level: 1 });
+    const packedTable = deflateRawSync(table.subarray(0, at), { level: 1 });
     const parts: Buffer[] = [MAGIC, varint(this.total), varint(this.segments.length)];
     for (const seg of this.segments) parts.push(varint(seg.length), seg);
     parts.push(varint(packedTable.length), packedTable);

@@ -23,7 +23,7 @@ const PLAIN: WhiteoutClass = { kind: 'plain' };
 
 /** Classify an entry by its (already safe) path inside the layer. */
 export function classifyEntry(path: BytePath): WhiteoutClass {
-  if (path === ROOT) return PLAIN;
+  if (!path.includes(`/${WHITEOUT_PREFIX}`)) return PLAIN;
   const dir = parentOf(path);
   // A whiteout has no children. Unpacking "a/.wh.x/f" would make a directory named ".wh.x" that
   // a later save writes back out as a whiteout entry — of a name ("x/") the layer never meant.

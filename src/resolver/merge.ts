@@ -96,7 +96,7 @@ export class MergedTree {
   }
 
   private explicit(path: BytePath, entry: IndexEntry, layer: number): ResolvedEntry {
-    return { path, entry, layer, implied: false, hides: hiddenUnder(this.winners.get(path)) };
+    return new Winner(path, entry, layer, false, this.winners.get(path));
   }
 
   /** Make `dir` and its ancestors directories, as the layer's own paths imply. */
@@ -152,7 +152,24 @@ export function hiddenUnder(prev: ResolvedEntry | undefined): readonly HiddenEnt
 }
 
 function impliedDir(path: BytePath, layer: number, prev: ResolvedEntry | undefined): ResolvedEntry {
-  return { path, entry: { ...IMPLIED_DIR, path }, layer, implied: true, hides: hiddenUnder(prev) };
+  return new Winner(path, { ...IMPLIED_DIR, path }, layer, true, prev);
+}
+
+/** A resolved entry whose `hides` list is made when first read: a directory that every layer
+ * lists would otherwise copy a list growing with each layer, O(layers²) to build a view. */
+class Winner implements ResolvedEntry {
+  private hidden: readonly HiddenEntry[] | undefined;
+  constructor(
+    readonly path: BytePath,
+    readonly entry: IndexEntry,
+    readonly layer: number,
+    readonly implied: boolean,
+    private readonly under: ResolvedEntry | undefined,
+  ) {}
+
+  get hides(): readonly HiddenEntry[] {
+    return (this.hidden ??= hiddenUnder(this.under));
+  }
 }
 
 /** Whether one of `path`'s ancestors is a non-directory in the same layer (such a path is

@@ -115,6 +115,9 @@ function collectLayers(store: Store): { deletedLayers: string[]; bytesFreed: num
     deletedLayers.push(diffId);
     bytesFreed += size;
   }
+  // Stack caches name layers by digest only: drop them all when any layer goes (they are rebuilt
+  // on the next read).
+  if (deletedLayers.length > 0) rmSync(store.paths.stacks, { recursive: true, force: true });
   return { deletedLayers, bytesFreed };
 }
 

@@ -2,7 +2,9 @@
 // diff_id. A published layer directory is never written again. Importing content that is
 // already there publishes nothing (the rename finds the directory and the staging is dropped).
 
-import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic.js';
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { parseIndex, type LayerIndex } from '../base/layer-index.js';
@@ -85,14 +87,56 @@ const indexCache = new Map<string, LayerIndex>();
 export function readLayerIndex(store: Store, diffId: string): LayerIndex {
   let index = indexCache.get(diffId);
   if (!index) {
-    try {
-      index = parseIndex(readFileSync(join(store.paths.layer(diffId), 'index.json'), 'latin1'));
-    } catch (err) {
-      throw new StrataError(`cannot read the index of layer ${diffId}`, { cause: err });
-    }
+    index = parseLayerIndex(diffId, readIndexText(store, diffId));
     indexCache.set(diffId, index);
   }
   return index;
+}
+
+function readIndexText(store: Store, diffId: string): string {
+  try {
+    return readFileSync(join(store.paths.layer(diffId), 'index.json'), 'latin1');
+  } catch (err) {
+    throw new StrataError(`cannot read the index of layer ${diffId}`, { cause: err });
+  }
+}
+
+function parseLayerIndex(diffId: string, text: string): LayerIndex {
+  try {
+    return parseIndex(text);
+  } catch (err) {
+    throw new StrataError(`the index of layer ${diffId} is damaged`, { cause: err });
+  }
+}
+
+/** The indexes of a layer stack, base first. A stack of several layers is read from one cache
+ * file (ROOT/stacks/<digest of the diff_ids>: the layers' index texts, one a line), written the
+ * first time the stack is read; layer indexes never change, so the cache never goes stale, and
+ * garbage collection drops it with its layers. */
+export function readStackIndexes(store: Store, diffIds: readonly string[]): LayerIndex[] {
+  if (diffIds.length < 2 || diffIds.every((d) => indexCache.has(d))) return diffIds.map((d) => readLayerIndex(store, d));
+  const cache = join(store.paths.stacks, createHash('sha256').update(diffIds.join('\n')).digest('hex'));
+  let texts: string[] | undefined;
+  try {
+    texts = readFileSync(cache, 'latin1').split('\n');
+  } catch {
+    // Not cached yet, or removed by a collection meanwhile: read the layers themselves.
+  }
+  if (texts === undefined || texts.length !== diffIds.length) {
+    texts = diffIds.map((d) => readIndexText(store, d));
+    try {
+      mkdirSync(store.paths.stacks, { recursive: true, mode: 0o700 });
+      // JSON text holds no raw newline, so one line per index is unambiguous.
+      writeFileAtomic(cache, texts.join('\n'));
+    } catch {
+      // A cache that cannot be written (read-only store, full disk) costs speed only.
+    }
+  }
+  return diffIds.map((d, i) => {
+    let index = indexCache.get(d);
+    if (!index) indexCache.set(d, (index = parseLayerIndex(d, texts[i]!)));
+    return index;
+  });
 }
 
 /** The directory holding a layer's files. */

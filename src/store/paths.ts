@@ -8,6 +8,8 @@
 //       layer.json                  LayerInfo
 //   ROOT/images/<hex>.json          an image: its OCI config blob; hex = sha256 of these bytes = image id
 //   ROOT/tags/<escaped name:tag>    a tag: the file holds the image id (one file a tag: no lock)
+//   ROOT/stacks/<sha256>            cache: the indexes of a layer stack (>1 layer) in one file,
+//                                   so a 256-layer image opens with one read, not 256
 //   ROOT/sources/<size>/<sha256>    a tarball imported before (raw bytes' digest) -> its diff_id
 //   ROOT/staging/<owner>.<rand>/    work in progress of a live process; removed when it is dead
 //   ROOT/leases/<owner>.<rand>      ids an in-flight operation uses; garbage collection keeps them
@@ -30,6 +32,7 @@ export const storePaths = (root: string) => ({
   image: (id: string) => join(root, 'images', `${hexOf(id)}.json`),
   tags: join(root, 'tags'),
   tag: (ref: string) => join(root, 'tags', encodeURIComponent(ref)),
+  stacks: join(root, 'stacks'),
   sources: join(root, 'sources'),
   staging: join(root, 'staging'),
   leases: join(root, 'leases'),
