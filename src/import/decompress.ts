@@ -248,7 +248,10 @@ export class TarStream implements AsyncIterable<Uint8Array> {
       }
       case 'xz': {
         // Loaded on first use: plain and gzip imports (and every other command) skip its start-up.
-        const { XzReadableStream } = (await import('xz-decompress')).default;
+        // xz-decompress is a webpack UMD bundle: Node's ESM loader sees only a default export,
+        // bundlers and tsx also expose the named one.
+        const xz = (await import('xz-decompress')) as Partial<typeof import('xz-decompress')> & { default?: typeof import('xz-decompress') };
+        const XzReadableStream = xz.XzReadableStream ?? xz.default!.XzReadableStream;
         const raw = this.rawCopies();
         const input = Readable.toWeb(Readable.from(raw)) as unknown as ReadableStream<Uint8Array>;
         for await (const chunk of new XzReadableStream(input) as unknown as AsyncIterable<Uint8Array>) yield chunk;

@@ -7,7 +7,7 @@ import { listTags } from '../../store/tags.js';
 export const images = defineCommand({
   command: 'images',
   describe: 'List images',
-  builder: (y) => y.option('all', { alias: 'a', type: 'boolean', describe: 'Accepted for Docker compatibility (strata has no intermediate images)' }),
+  builder: (y) => y,
   run: async (ctx) => {
     const store = await ctx.store();
     const byImage = new Map<string, string[]>();

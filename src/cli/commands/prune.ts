@@ -5,7 +5,7 @@ import { prune as pruneStore } from '../../store/gc.js';
 export const prune = defineCommand({
   command: 'prune',
   describe: 'Remove images without a tag and layers no image uses; print the space freed',
-  builder: (y) => y.option('all', { alias: 'a', type: 'boolean', describe: 'Also remove stopped containers' }),
+  builder: (y) => y,
   run: async (ctx) => {
     const report = await pruneStore(await ctx.store());
     if (ctx.json) return ctx.jsonLine(report);
