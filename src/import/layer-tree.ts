@@ -39,6 +39,7 @@ export class Refused extends Error {
   override name = 'Refused';
 }
 
+const ASCII = /^[\x01-\x7f]*$/;
 const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 /** Directories the archive implies but does not list: as Docker and overlay create them. */
 const IMPLIED_DIR_MODE = 0o755;
@@ -58,6 +59,7 @@ export class LayerTree {
   /** The rootfs directory as a byte string, so that abs() is one concatenation. */
   private readonly rootPrefix: string;
   private readonly rootfs: Buffer;
+  private readonly rootfsText: string;
   private readonly asRoot = process.geteuid?.() === 0;
   private readonly euid = process.geteuid?.() ?? -1;
   private readonly egid = process.getegid?.() ?? -1;
@@ -66,7 +68,8 @@ export class LayerTree {
   private replacedDirMade = false;
 
   constructor(private readonly layerDir: string, private readonly split: TarSplitRecorder) {
-    this.rootfs = Buffer.from(join(layerDir, 'rootfs'));
+    this.rootfsText = join(layerDir, 'rootfs');
+    this.rootfs = Buffer.from(this.rootfsText);
     this.rootPrefix = this.rootfs.toString('latin1');
     mkdirSync(this.rootfs, { mode: 0o700 });
     // Every file and directory below is created by this process and owned by it: its euid and,
@@ -77,9 +80,11 @@ export class LayerTree {
     this.createMask = probeCreateMask(this.rootfs);
   }
 
-  /** The path of `p` on the host, as bytes. */
-  private abs(p: BytePath): Buffer {
-    return p === ROOT ? this.rootfs : Buffer.from(this.rootPrefix + p, 'latin1');
+  /** The path of `p` on the host. ASCII paths (nearly all) stay strings, which the fs calls
+   * encode without a JS allocation; any other byte string becomes its exact bytes. */
+  private abs(p: BytePath): string | Buffer {
+    if (p === ROOT) return this.rootfs;
+    return ASCII.test(p) ? this.rootfsText + p : Buffer.from(this.rootPrefix + p, 'latin1');
   }
 
   /** Start a regular file; returns the open fd for its content. */

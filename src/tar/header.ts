@@ -63,14 +63,17 @@ export function isZeroBlock(buf: Uint8Array, off: number): boolean {
 /** The checksum a header block must carry: the unsigned byte sum with the checksum field read as
  * eight spaces. (Some old writers summed signed chars; `checksumMatches` accepts both.) */
 export function headerChecksum(buf: Uint8Array, off: number): { unsigned: number; signed: number } {
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = off; i < off + BLOCK_SIZE; i++) {
-    const b = i >= off + 148 && i < off + 156 ? SPACE : buf[i]!;
-    unsigned += b;
-    signed += b > 127 ? b - 256 : b;
+  let unsigned = 8 * SPACE;
+  let high = 0;
+  for (let i = off; i < off + 148; i++) {
+    unsigned += buf[i]!;
+    if (buf[i]! > 127) high++;
   }
-  return { unsigned, signed };
+  for (let i = off + 156; i < off + BLOCK_SIZE; i++) {
+    unsigned += buf[i]!;
+    if (buf[i]! > 127) high++;
+  }
+  return { unsigned, signed: unsigned - 256 * high };
 }
 
 /** Does this block look like a tar header (valid checksum, or the ustar magic)? Used to tell a

@@ -48,30 +48,31 @@ const XATTR_LIBARCHIVE = 'LIBARCHIVE.xattr.';
 /** Apply global then per-entry records to a header. An empty value in a per-entry record cancels
  * the global one (the header field stands), as POSIX says. */
 export function applyPax(h: TarHeader, global: PaxRecords | undefined, local: PaxRecords | undefined): void {
-  const merged: PaxRecords = new Map(global);
-  if (local) for (const [k, v] of local) merged.set(k, v);
-  for (const [key, value] of merged) {
-    if (value === '') continue;
-    switch (key) {
-      case 'path': h.name = value; break;
-      case 'linkpath': h.linkName = value; break;
-      case 'size': h.size = paxInteger(value, key); break;
-      case 'uid': h.uid = paxInteger(value, key); break;
-      case 'gid': h.gid = paxInteger(value, key); break;
-      case 'mtime': h.mtime = paxTime(value); break;
-      case 'uname': h.uname = value; break;
-      case 'gname': h.gname = value; break;
-      default:
-        if (key.startsWith(XATTR_SCHILY)) {
-          setXattr(h, Buffer.from(key.slice(XATTR_SCHILY.length), 'latin1').toString('utf8'), Buffer.from(value, 'latin1'));
-        } else if (key.startsWith(XATTR_LIBARCHIVE)) {
-          setXattr(h, decodeXattrName(key.slice(XATTR_LIBARCHIVE.length)), Buffer.from(value, 'base64'));
-        } else if (key.startsWith('GNU.sparse.')) {
-          // A sparse member's data is a map plus fragments, not the file: unpacking it as a plain
-          // file would write the wrong bytes.
-          throw new TarHeaderError('sparse files are not supported');
-        }
-    }
+  if (global) for (const [key, value] of global) if (!local?.has(key)) applyRecord(h, key, value);
+  if (local) for (const [key, value] of local) applyRecord(h, key, value);
+}
+
+function applyRecord(h: TarHeader, key: string, value: string): void {
+  if (value === '') return;
+  switch (key) {
+    case 'path': h.name = value; break;
+    case 'linkpath': h.linkName = value; break;
+    case 'size': h.size = paxInteger(value, key); break;
+    case 'uid': h.uid = paxInteger(value, key); break;
+    case 'gid': h.gid = paxInteger(value, key); break;
+    case 'mtime': h.mtime = paxTime(value); break;
+    case 'uname': h.uname = value; break;
+    case 'gname': h.gname = value; break;
+    default:
+      if (key.startsWith(XATTR_SCHILY)) {
+        setXattr(h, Buffer.from(key.slice(XATTR_SCHILY.length), 'latin1').toString('utf8'), Buffer.from(value, 'latin1'));
+      } else if (key.startsWith(XATTR_LIBARCHIVE)) {
+        setXattr(h, decodeXattrName(key.slice(XATTR_LIBARCHIVE.length)), Buffer.from(value, 'base64'));
+      } else if (key.startsWith('GNU.sparse.')) {
+        // A sparse member's data is a map plus fragments, not the file: unpacking it as a plain
+        // file would write the wrong bytes.
+        throw new TarHeaderError('sparse files are not supported');
+      }
   }
 }
 
