@@ -265,7 +265,6 @@ export class TarStream implements AsyncIterable<Uint8Array> {
         yield* decodeZstd(this.rawCopies());
         return;
       }
-        return;
     }
   }
 

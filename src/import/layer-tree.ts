@@ -87,6 +87,12 @@ export class LayerTree {
     return ASCII.test(p) ? this.rootfsText + p : Buffer.from(this.rootPrefix + p, 'latin1');
   }
 
+  /** Owners are set only when running as root, and only when creation did not already give them:
+   * everything here is created owned by euid:egid (see the constructor). */
+  private needsChown(uid: number, gid: number): boolean {
+    return this.asRoot && (uid !== this.euid || gid !== this.egid);
+  }
+
   /** Start a regular file; returns the open fd for its content. */
   createFile(path: BytePath, h: TarHeader): number {
     this.prepare(path, 'file', h.mtime);
@@ -98,7 +104,7 @@ export class LayerTree {
    * root filesystem: root-owned, 0644 or 0755): two syscalls fewer per file. */
   finishFile(fd: number, path: BytePath, h: TarHeader, digest: string): void {
     try {
-      const chowned = this.asRoot && (h.uid !== this.euid || h.gid !== this.egid);
+      const chowned = this.needsChown(h.uid, h.gid);
       if (chowned) fchownSync(fd, h.uid, h.gid);
       if (chowned || (h.mode & 0o7000) !== 0 || (h.mode & ~this.createMask & 0o777) !== 0) fchmodSync(fd, h.mode);
       futimesSync(fd, timeArg(h.mtime), timeArg(h.mtime));
@@ -125,7 +131,7 @@ export class LayerTree {
     this.prepare(path, 'symlink', h.mtime);
     const where = this.abs(path);
     symlinkSync(bufferOf(h.linkName), where);
-    if (this.asRoot) lchownSync(where, h.uid, h.gid);
+    if (this.needsChown(h.uid, h.gid)) lchownSync(where, h.uid, h.gid);
     lutimesSync(where, timeArg(h.mtime), timeArg(h.mtime));
     this.entries.set(path, withXattrs({ path, type: 'symlink', mode: 0o777, uid: h.uid, gid: h.gid, size: 0, mtime: h.mtime, linkTarget: h.linkName }, h));
   }
@@ -175,16 +181,23 @@ export class LayerTree {
 
   /** Apply directory metadata, now that nothing more is written into them; return the index. */
   finish(): LayerIndex {
-    if (!this.dirMeta.has(ROOT)) chmodSync(this.rootfs, IMPLIED_DIR_MODE);
-    for (const [path, m] of this.dirMeta) {
-      // Path-based calls are safe here: by the invariant, every component is a directory this
-      // unpacker made, and `path` itself still is one (replacing a directory removes its entry).
-      const where = this.abs(path);
-      if (this.asRoot) chownSync(where, m.uid, m.gid);
-      chmodSync(where, m.mode);
-      utimesSync(where, timeArg(m.mtime), timeArg(m.mtime));
-    }
+    // A directory was first seen before anything inside it: in reverse, children come before
+    // their parent, so a parent that becomes 0500 or 0000 no longer needs to be passed through
+    // (that matters when not running as root). The root, whenever the tar listed it, goes last.
+    for (const [path, m] of [...this.dirMeta].reverse()) if (path !== ROOT) this.applyDirMeta(path, m);
+    const root = this.dirMeta.get(ROOT);
+    if (root) this.applyDirMeta(ROOT, root);
+    else chmodSync(this.rootfs, IMPLIED_DIR_MODE);
     return { entries: this.entries, whiteouts: this.whiteouts, opaque: this.opaque };
+  }
+
+  private applyDirMeta(path: BytePath, m: DirMeta): void {
+    // Path-based calls are safe here: by the invariant, every component is a directory this
+    // unpacker made, and `path` itself still is one (replacing a directory removes its entry).
+    const where = this.abs(path);
+    if (this.needsChown(m.uid, m.gid)) chownSync(where, m.uid, m.gid);
+    chmodSync(where, m.mode);
+    utimesSync(where, timeArg(m.mtime), timeArg(m.mtime));
   }
 
   /** Make the parents of `path` exist and clear the way for a new entry there. Returns true when

@@ -96,8 +96,8 @@ function hasUstarMagic(buf: Uint8Array, off: number): boolean {
 
 function checksumMatches(buf: Uint8Array, off: number): boolean {
   const stored = parseOctal(buf, off + 148, 8, 'checksum');
-  const { unsigned, signed } = headerChecksum(buf, off);
-  return stored === unsigned || stored === signed;
+  const sums = headerChecksum(buf, off);
+  return stored === sums.unsigned || stored === sums.signed;
 }
 
 /** Decode one header block. Throws TarHeaderError for a bad checksum or a malformed number. */

@@ -223,8 +223,15 @@ export class TarParser {
       default:
         try {
           const records = parsePaxRecords(ext.data);
-          if (ext.typeflag === 'x') this.localPax = records;
-          else this.globalPax = new Map([...(this.globalPax ?? []), ...records]);
+          if (ext.typeflag === 'x') {
+            this.localPax = records;
+          } else {
+            this.globalPax = new Map([...(this.globalPax ?? []), ...records]);
+            // Global records accumulate: bound their sum as one extension header is bounded.
+            let total = 0;
+            for (const [k, v] of this.globalPax) total += k.length + v.length;
+            if (total > MAX_EXTENSION_SIZE) throw new TarHeaderError('global PAX records are too large');
+          }
         } catch (err) {
           throw this.headerError(err, ext.at);
         }

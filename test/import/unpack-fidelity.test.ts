@@ -2,7 +2,9 @@
 // matches the tree on disk.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { xxhash128 } from 'hash-wasm';
 import type { BytePath } from '../../src/base/byte-path.js';
@@ -391,6 +393,48 @@ test('GNU tar extraction and unpackLayer agree on a real tree', async () => {
     run('tar', ['-xpf', '-', '--numeric-owner', '-C', gnu], { input: tar });
     const list = (dir: string) => run('find', ['.', '-printf', '%p %y %m %U %G %s %T@ %l %n\\n'], { cwd: dir }).toString().split('\n').sort().join('\n');
     assert.is(list(join(s.layer, 'rootfs')), list(gnu));
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('unprivileged: 0500 and 0000 directories, the root listed last; owners recorded, not applied', async () => {
+  if (!asRoot) return; // the test drops to "nobody" itself
+  const s = scratch();
+  try {
+    const tar = makeTar([
+      { name: 'locked/', type: 'dir', mode: 0o000 },
+      { name: 'locked/inner/', type: 'dir', mode: 0o500 },
+      { name: 'locked/inner/f', mode: 0o400, uid: 123, content: 'deep' },
+      { name: 'ro/', type: 'dir', mode: 0o555 },
+      { name: 'ro/g', content: 'g' },
+      { name: './', type: 'dir', mode: 0o000, mtime: 42 },
+    ]);
+    const tarFile = join(s.root, 'in.tar');
+    writeFileSync(tarFile, tar);
+    chownSync(s.layer, 65534, 65534);
+    chmodSync(s.root, 0o755);
+    const unpack = fileURLToPath(new URL('../../src/import/unpack.ts', import.meta.url));
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { unpackLayer } from ${JSON.stringify(unpack)};
+      const r = await unpackLayer([readFileSync(${JSON.stringify(tarFile)})], ${JSON.stringify(s.layer)});
+      console.log(JSON.stringify([...r.index.entries.values()].map((e) => [e.path, e.mode, e.uid])));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, HOME: s.root },
+    });
+    assert.is(child.status, 0, child.stderr);
+    assert.equal(JSON.parse(child.stdout), [
+      ['/locked', 0o000, 0], ['/locked/inner', 0o500, 0], ['/locked/inner/f', 0o400, 123], ['/ro', 0o555, 0], ['/ro/g', 0o644, 0], ['/', 0o000, 0],
+    ]);
+    const root = join(s.layer, 'rootfs');
+    assert.is(statSync(root).mode & 0o7777, 0o000);
+    assert.is(statSync(root).mtimeMs, 42000);
+    assert.is(statSync(join(root, 'locked')).mode & 0o7777, 0o000);
+    assert.is(statSync(join(root, 'locked/inner')).mode & 0o7777, 0o500);
+    assert.is(statSync(join(root, 'locked/inner/f')).uid, 65534);
+    assert.is(readFileSync(join(root, 'locked/inner/f'), 'utf8'), 'deep');
+    assert.is(statSync(join(root, 'ro')).mode & 0o7777, 0o555);
   } finally {
     s.cleanup();
   }
