@@ -17,7 +17,7 @@ import { setTag } from '../store/tags.js';
 import { hostPlatform, planArchive, type Platform } from './archive-plan.js';
 import { openArchive, type Archive } from './archive-reader.js';
 import { readBlob } from './blob-read.js';
-import { discardUnreferencedLayers } from './discard-layers.js';
+import { discardUnreferencedLayers } from '../store/gc.js';
 import type { BlobRef, ImagePlan } from './image-plan.js';
 import { verifyLayerBlob } from './layer-verify.js';
 import { tagsFor } from './load-names.js';

@@ -82,9 +82,17 @@ function unlinkImage(store: Store, id: string): void {
   }
 }
 
-/** Layers referenced by no image and no live lease go. Leases are read before images. */
-function collectLayers(store: Store): { deletedLayers: string[]; bytesFreed: number } {
-  const layers = listLayers(store);
+/** Undo an operation that failed after publishing layers: those of `diffIds` that nothing
+ * references by now (an image, or another operation's lease) go. Call after releasing the
+ * caller's own lease on them. */
+export async function discardUnreferencedLayers(store: Store, diffIds: readonly string[]): Promise<void> {
+  if (diffIds.length > 0) await withLock(store, 'gc', () => collectLayers(store, diffIds));
+}
+
+/** Layers (of `candidates`, else all) referenced by no image and no live lease go. The layers
+ * are listed before leases are read, and leases before images (see lease.ts). */
+function collectLayers(store: Store, candidates?: readonly string[]): { deletedLayers: string[]; bytesFreed: number } {
+  const layers = candidates ?? listLayers(store);
   const keep = leasedIds(store);
   for (const id of listImageIds(store)) {
     try {
