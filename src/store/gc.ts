@@ -1,6 +1,10 @@
 // Removing images and layers: `rmi` and `prune`. Garbage collection never removes what an image,
 // or an in-flight operation's lease, still references (see lease.ts for the ordering argument).
 // Removal is a rename into staging first, so a reader never sees half a layer.
+// Containers hold their image: `rmi` refuses an image a container uses unless forced, and even
+// then only removes its tags (the record stays, dangling, until no container uses it), as Docker
+// does. A container is published under the gc lock after checking its image exists
+// (runtime/containers.ts), so a collection either removed the image first or sees the container.
 
 import { readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,8 +41,14 @@ export async function removeImages(store: Store, refs: readonly string[], option
       if (!tag && tags.length > 1 && !options.force) {
         throw new StrataError(`image ${id.slice(7, 19)} is tagged as ${tags.join(', ')}; remove the tags by name or use -f`);
       }
+      // Removing the last tag removes the image, which a container may still use.
+      const last = tags.every((t) => remove.includes(t));
+      const users = last ? containersUsing(store, id) : [];
+      if (users.length > 0 && !options.force) {
+        throw new StrataError(`image "${text}" is used by container ${users[0]!.slice(0, 12)}; remove the container first or use -f`);
+      }
       for (const ref of remove) if (removeTag(store, ref)) untagged.push(ref);
-      if (tags.every((t) => remove.includes(t))) {
+      if (last && users.length === 0) {
         unlinkImage(store, id);
         deletedImages.push(id);
       }
@@ -53,9 +63,10 @@ export async function prune(store: Store): Promise<RemovalReport> {
   return withLock(store, 'gc', () => {
     const leased = leasedIds(store);
     const tagged = new Set(listTags(store).values());
+    const used = new Set(containerImages(store).values());
     const deletedImages: string[] = [];
     for (const id of listImageIds(store)) {
-      if (tagged.has(id) || leased.has(id)) continue;
+      if (tagged.has(id) || leased.has(id) || used.has(id)) continue;
       unlinkImage(store, id);
       deletedImages.push(id);
     }
@@ -72,6 +83,31 @@ function tagNamed(store: Store, text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Container id -> the image id it uses, read from each ROOT/containers/<id>/container.json (the
+ * record runtime/containers.ts writes; only its "image" field matters here). */
+function containerImages(store: Store): Map<string, string> {
+  const out = new Map<string, string>();
+  let ids: string[];
+  try {
+    ids = readdirSync(store.paths.containers);
+  } catch {
+    return out;
+  }
+  for (const cid of ids) {
+    try {
+      const image = (JSON.parse(readFileSync(join(store.paths.container(cid), 'container.json'), 'utf8')) as { image?: unknown }).image;
+      if (typeof image === 'string') out.set(cid, image);
+    } catch {
+      // Being removed, or not a container.
+    }
+  }
+  return out;
+}
+
+function containersUsing(store: Store, imageId: string): string[] {
+  return [...containerImages(store)].filter(([, image]) => image === imageId).map(([cid]) => cid);
 }
 
 function unlinkImage(store: Store, id: string): void {
@@ -119,6 +155,9 @@ function collectLayers(store: Store, candidates?: readonly string[]): { deletedL
       continue;
     }
     removeTree(trash);
+    // What the overlay driver derived from the layer goes with it (no container uses the layer:
+    // containers keep their image, and so its layers).
+    rmSync(store.paths.overlayMarks(diffId), { recursive: true, force: true });
     forgetSources(store, diffId);
     deletedLayers.push(diffId);
     bytesFreed += size;
@@ -131,6 +170,7 @@ function collectLayers(store: Store, candidates?: readonly string[]): { deletedL
 
 function forgetSources(store: Store, diffId: string): void {
   for (const size of readdirSync(store.paths.sources)) {
+    if (size === 'stat') continue; // stat entries name digests, which a later import may still use
     const dir = join(store.paths.sources, size);
     for (const sha of readdirSync(dir)) {
       try {

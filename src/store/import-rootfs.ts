@@ -10,7 +10,7 @@ import { encodeConfig, writeImage, type Image } from './images.js';
 import { addLayer, readLayerInfo, retainLayer, type LayerInfo } from './layers.js';
 import { withLease, type Lease } from './lease.js';
 import { formatReference, parseReference } from './reference.js';
-import { hashFile, knownSize, knownSource, rememberSource } from './sources.js';
+import { digestByStat, hashFile, knownSize, knownSource, rememberSource, rememberStat, statKey } from './sources.js';
 import type { Store } from './store.js';
 import { setTag } from './tags.js';
 
@@ -53,17 +53,22 @@ export async function importRootfs(store: Store, file: string, options: ImportOp
 async function reimported(store: Store, file: string, lease: Lease): Promise<LayerInfo | undefined> {
   const st = statOf(file);
   if (!st.isFile() || !knownSize(store, st.size)) return undefined;
-  const size = st.size;
-  const diffId = knownSource(store, size, hashFile(file));
+  const key = statKey(file);
+  const cached = key === undefined ? undefined : digestByStat(store, key);
+  const diffId = (cached && knownSource(store, st.size, cached)) || knownSource(store, st.size, hashFile(file));
   if (!diffId) return undefined;
   return (await retainLayer(store, lease, diffId)) ? readLayerInfo(store, diffId) : undefined;
 }
 
 async function unpackTarball(store: Store, file: string, lease: Lease, options: ImportOptions): Promise<LayerInfo> {
   if (file !== '-') statOf(file);
+  const key = file === '-' ? undefined : statKey(file);
   const source = await openTarSource(file);
   const layer = await addLayer(store, source.chunks, lease, options.onProgress ? { onProgress: options.onProgress } : {});
   rememberSource(store, source.rawSize(), source.sourceDigest(), layer.diffId);
+  // Keyed by the stat taken before reading: a file changed meanwhile gets a new ctime, so this
+  // entry can never vouch for bytes that were not the ones hashed.
+  if (key !== undefined && statKey(file) === key) rememberStat(store, key, source.sourceDigest());
   return layer;
 }
 

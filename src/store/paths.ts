@@ -14,6 +14,12 @@
 //   ROOT/staging/<owner>.<rand>/    work in progress of a live process; removed when it is dead
 //   ROOT/leases/<owner>.<rand>      ids an in-flight operation uses; garbage collection keeps them
 //   ROOT/locks/<name>               short exclusive sections (tag updates, garbage collection)
+//   ROOT/containers/<id>/           one container (runtime/containers.ts): container.json, its
+//                                   writable layer (upper/ + work/ or rootfs/), files it mounts
+//   ROOT/names/<name>               a container name, taken with O_EXCL: "<id> <owner>"
+//   ROOT/overlay/<hex>/             what the overlay driver adds to a layer (its whiteouts, opaque
+//                                   dirs and device nodes, which the layer dir does not hold);
+//                                   derived from the layer's index once, removed with the layer
 
 import { join } from 'node:path';
 
@@ -37,6 +43,12 @@ export const storePaths = (root: string) => ({
   staging: join(root, 'staging'),
   leases: join(root, 'leases'),
   locks: join(root, 'locks'),
+  containers: join(root, 'containers'),
+  container: (id: string) => join(root, 'containers', id),
+  names: join(root, 'names'),
+  name: (name: string) => join(root, 'names', name),
+  overlay: join(root, 'overlay'),
+  overlayMarks: (diffId: string) => join(root, 'overlay', hexOf(diffId)),
 });
 
 export type StorePaths = ReturnType<typeof storePaths>;

@@ -67,6 +67,20 @@ test('import prints the image id; the same content again stores nothing new', ()
   assert.is(readdirSync(join(t.root, 'layers')).length, layers);
 });
 
+test('a tarball rewritten in place with the same size is imported anew, not taken from the cache', () => {
+  const a = makeRootfs('same-a', { 'f': 'A' });
+  const b = makeRootfs('same-b', { 'f': 'B' });
+  const target = join(t.scratch, 'same.tar');
+  writeFileSync(target, readFileSync(a));
+  ok('import', target, 'same:1');
+  assert.is(readdirSync(join(t.root, 'sources', 'stat')).length > 0, true);
+  writeFileSync(target, readFileSync(b)); // same size, same inode, new content and ctime
+  assert.is(statSync(a).size, statSync(b).size);
+  ok('import', target, 'same:2');
+  assert.is(ok('cat', 'same:1:/f'), 'A');
+  assert.is(ok('cat', 'same:2:/f'), 'B');
+});
+
 test('import --change and -m shape the config and history', () => {
   const tar = makeRootfs('two', { 'hello': 'hi\n' });
   ok('import', '--change', 'CMD ["/hello"]', '--change', 'ENV A=1', '-m', 'first', tar, 'two');
