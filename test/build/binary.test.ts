@@ -33,6 +33,17 @@ test('--version runs with no node on PATH and an empty environment', () => {
   assert.is(r.stderr, '');
 });
 
+test('images works with no node on PATH and an empty environment: a new store lists busybox', () => {
+  const { root, cleanup } = tempStore();
+  try {
+    const r = spawnSync('env', ['-i', 'PATH=/nonexistent', binary, '--root', root, 'images'], { encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\nbusybox\s+latest\s/);
+  } finally {
+    cleanup();
+  }
+});
+
 test('the binary embeds dist/assets/busybox.tar as the SEA asset busybox.tar', () => {
   // Read through node:sea inside the binary itself, by the API readAsset uses there. The probe
   // runs as a --require preload (Node 20 SEAs honour NODE_OPTIONS) and exits before main.
