@@ -1,17 +1,18 @@
 // Builds dist/strata, the single binary: esbuild bundles src/main.ts into one CommonJS file, and
 // Node 20's single executable application support (SEA) embeds it, with its code cache and the
-// assets (the busybox base image; later the native helper), into a stripped copy of this node.
+// assets (the busybox base image and the native helper), into a stripped copy of this node.
 //
 //   node build.mjs            build what changed; prints one summary line
 //   node build.mjs --force    rebuild everything
 //
 // The facts behind each step are in shared/notes/single-binary.md. Incremental: the busybox tar is
-// rebuilt only when its recipe or /bin/busybox changed; the SEA steps (blob, copy, strip, inject)
-// run only when the bundle, the assets or this node changed. Writes only under dist/.
+// rebuilt only when its recipe or /bin/busybox changed, the helper only when its C source or flags
+// changed; the SEA steps (blob, copy, strip, inject) run only when the bundle, the assets or this
+// node changed. Writes only under dist/.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync,
+  chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -64,12 +65,45 @@ const REWRITES = [
     replace: '/* help text is rendered on demand only */',
     why: 'no help text rendered after every command (startup time)',
   },
+  // yoga-layout (Ink's layout engine) compiles its WebAssembly asynchronously and its entry awaits
+  // that at top level, which a CommonJS bundle cannot hold. Emscripten's loader offers the
+  // `instantiateWasm` hook; here the hook's call site itself compiles the embedded bytes with the
+  // synchronous WebAssembly.Module/Instance (≈ 2 ms), so the runtime is ready when loadYoga returns.
+  {
+    file: 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
+    find: /if\(h\.instantiateWasm\)try\{return h\.instantiateWasm\(d,\s*a\)\}catch\(e\)\{v\("Module\.instantiateWasm callback failed with error: "\+e\),ca\(e\)\}/,
+    replace: 'var syncInstance=new WebAssembly.Instance(new WebAssembly.Module(wa()),d);a(syncInstance);return syncInstance.exports;',
+    why: "yoga's WebAssembly instantiated synchronously (no top-level await in CommonJS)",
+  },
+  {
+    file: 'node_modules/yoga-layout/dist/src/index.js',
+    find: 'const Yoga = wrapAssembly(await loadYoga());',
+    replace: 'const yogaModule = {}; loadYoga(yogaModule); if (!yogaModule.asm) throw new Error("yoga-layout: WebAssembly was not instantiated synchronously"); const Yoga = wrapAssembly(yogaModule);',
+    why: "yoga's module used as soon as loadYoga returns (no top-level await in CommonJS)",
+  },
+  // Ink's reconciler awaits two development-only imports at top level (React devtools, its own
+  // package.json), behind DEV=true. The bundle is a production build: neither is ever wanted.
+  {
+    file: 'node_modules/ink/build/reconciler.js',
+    find: "await import('./devtools.js');",
+    replace: "throw new Error('React devtools are not part of the strata binary');",
+    why: "no top-level await of Ink's devtools (development only)",
+  },
+  {
+    file: 'node_modules/ink/build/reconciler.js',
+    find: '? await loadPackageJson()',
+    replace: "? { name: 'ink', version: undefined }",
+    why: "no top-level await of Ink's package.json (development only)",
+  },
 ];
+
+/** Packages only the terminal UI uses: plain commands must not evaluate them (startup time). The
+ * build fails when one becomes reachable from the entry without a dynamic import in between. */
+const LAZY_PACKAGES = ['react', 'react-reconciler', 'ink', 'yoga-layout', 'scheduler'];
 
 /**
  * What the binary embeds, read at run time with readAsset(name) from src/base/assets.ts. `make`
- * produces dist/assets/NAME when `inputs` (files and values) changed. The native helper is one
- * more entry (its C source and the compiler flags as inputs).
+ * produces dist/assets/NAME when `inputs` (files and values) changed.
  */
 const ASSETS = [
   {
@@ -77,7 +111,21 @@ const ASSETS = [
     inputs: () => [file('layers/busybox/make-rootfs.sh'), file(process.env.BUSYBOX ?? '/bin/busybox'), process.env.SOURCE_DATE_EPOCH ?? ''],
     make: (out) => run('bash', [join(root, 'layers/busybox/make-rootfs.sh'), out]),
   },
+  {
+    name: 'strata-helper',
+    inputs: () => [...helperSources().map(file), HELPER_CFLAGS.join(' ')],
+    make: (out) => run('gcc', [...HELPER_CFLAGS, '-o', out, ...helperSources().filter((f) => f.endsWith('.c'))]),
+  },
 ];
+
+/** The native helper: static (it runs where no libc may be), stripped, every warning an error. */
+const HELPER_CFLAGS = ['-static', '-O2', '-Wall', '-Wextra', '-Werror', '-D_GNU_SOURCE', '-s'];
+
+/** src/runtime/helper/*.c and *.h, sorted (their bytes are the asset's inputs). */
+function helperSources() {
+  const dir = 'src/runtime/helper';
+  return readdirSync(join(root, dir)).filter((n) => /\.[ch]$/.test(n)).sort().map((n) => `${dir}/${n}`);
+}
 
 function file(path) {
   return { path, bytes: readFileSync(path.startsWith('/') ? path : join(root, path)) };
@@ -217,10 +265,40 @@ async function bundle(version) {
     throw new Error(`esbuild failed:\n${(err.errors ?? []).map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`).join('\n') || err.message}`);
   });
   checkRewritesApplied(result.metafile, applied);
+  checkLazyPackages(result.metafile);
   const js = readFileSync(outfile);
   checkBundle(js.toString('utf8'));
   writeFileSync(join(dist, 'strata.meta.json'), JSON.stringify(result.metafile));
   return js;
+}
+
+/** The bundle's inputs that the entry evaluates as it loads: reachable by `import` statements and
+ * `require` calls alone (a dynamic `import()` is where esbuild defers evaluation). Exported for
+ * test/tui/bundle-laziness.test.ts. */
+export function eagerInputs(metafile, entry) {
+  const seen = new Set([entry]);
+  for (const path of seen) {
+    for (const imp of metafile.inputs[path]?.imports ?? []) {
+      if (imp.kind !== 'dynamic-import' && !imp.external && !seen.has(imp.path)) seen.add(imp.path);
+    }
+  }
+  return seen;
+}
+
+/** The package a bundle input belongs to ("node_modules/ink/build/x.js" -> "ink"). */
+export function packageOf(input) {
+  const at = input.lastIndexOf('node_modules/');
+  if (at < 0) return undefined;
+  const [first, second] = input.slice(at + 'node_modules/'.length).split('/');
+  return first.startsWith('@') ? `${first}/${second}` : first;
+}
+
+/** Fails when a plain command would evaluate a package of the terminal UI: every module that
+ * src/cli/cli.ts (every command's definition) or src/main.ts loads eagerly is checked. */
+function checkLazyPackages(metafile) {
+  const eager = new Set([...eagerInputs(metafile, 'src/main.ts'), ...eagerInputs(metafile, 'src/cli/cli.ts')]);
+  const bad = [...eager].filter((p) => LAZY_PACKAGES.includes(packageOf(p)));
+  if (bad.length > 0) throw new Error(`the terminal UI's packages are loaded by every command (import them lazily):\n${bad.map((p) => `  ${p}`).join('\n')}`);
 }
 
 /** The checks a bundle must pass before it is embedded; exported for test/build/binary.test.ts. */

@@ -1,8 +1,8 @@
 // The files the single binary embeds (build.mjs lists them as SEA assets). Inside the binary they
 // come from the executable itself; run from source (tsx) or as the plain dist/strata.cjs bundle,
 // from dist/assets/, which `node build.mjs` fills. There is deliberately no environment variable
-// or flag to point elsewhere: the native helper will be an asset, and root must never run a file
-// that someone could have planted in a directory of their choice.
+// or flag to point elsewhere: the native helper is an asset, and root must never run a file that
+// someone could have planted in a directory of their choice.
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { StrataError, errnoOf } from './errors.js';
 
 /** The names build.mjs embeds. */
-export type AssetName = 'busybox.tar';
+export type AssetName = 'busybox.tar' | 'strata-helper';
 
 /** The bytes of an embedded asset (a fresh copy: the caller may keep or change it). */
 export function readAsset(name: AssetName): Buffer {

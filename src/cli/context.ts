@@ -6,12 +6,15 @@ export interface GlobalOptions {
   readonly root?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  readonly driver?: string;
 }
 
 export interface Context {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly root: string;
+  /** --driver: the rootfs driver containers use (undefined: chosen automatically). */
+  readonly driver: 'overlay' | 'copy' | undefined;
   store(): Promise<Store>;
   /** Write to stdout (strings as UTF-8, Buffers as bytes). */
   out(data: string | Uint8Array): void;
@@ -26,6 +29,7 @@ export function makeContext(argv: GlobalOptions): Context {
     json: argv.json ?? false,
     quiet: argv.quiet ?? false,
     root,
+    driver: argv.driver === 'overlay' || argv.driver === 'copy' ? argv.driver : undefined,
     store: () => (opened ??= openStore(root, {
       // Only a new store is seeded; the seed's code loads then and only then.
       seed: async (store) => (await import('../store/busybox-seed.js')).seedBusybox(store),

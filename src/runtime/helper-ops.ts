@@ -8,7 +8,9 @@
 // (numbers in decimal, file modes in octal). The program ends with `exec` (which carries the
 // command) — nothing may follow it. Tokens are byte strings (see base/byte-path.ts: one char per
 // byte): callers convert text a user typed with bytesOfUserString first. Paths are absolute.
-// Lists inside one argument are comma-separated.
+// Lists inside one argument are comma-separated. Before `pivot`, a path under its newRoot is
+// resolved inside that root (openat2 RESOLVE_IN_ROOT: symlinks and ".." in an image cannot lead
+// a mount or mknod onto the host), as the sandbox will see it after the pivot.
 //
 // Process structure. `spawn` splits the helper: the original process stays outside as the
 // *monitor* (relays the terminal, forwards signals, reports the exit status), and a child runs
@@ -22,8 +24,9 @@
 
 export type Op =
   /** Fork: the monitor stays outside, the child goes on. `namespaces`: comma list of
-   * user,mnt,pid,uts,ipc,net,cgroup unshared by the child before anything else. With `user`, the
-   * child waits (see `sync`) for the caller to write its uid/gid maps. */
+   * user,mnt,pid,uts,ipc,net,cgroup unshared by the child before anything else (cgroup excepted:
+   * it is unshared after the last `sync` or `cgroup`, so its root is the sandbox's own cgroup).
+   * With `user`, the child waits (see `sync`) for the caller to write its uid/gid maps. */
   | { op: 'spawn'; namespaces: readonly string[] }
   /** Write "PID\n" (the child's pid as the caller sees it) to fd 4, then block until one byte
    * arrives on fd 5: the caller's turn (newuidmap/newgidmap, cgroup placement) in between. */
@@ -64,18 +67,23 @@ export type Op =
   | { op: 'loopback-up' }
   /** Allocate a pseudo-terminal inside the sandbox (/dev/pts/ptmx of its own devpts), make its
    * slave the command's controlling terminal and stdio; the monitor relays the caller's
-   * terminal to the master (raw mode, window size with SIGWINCH). The sandbox never holds a file
-   * descriptor of the caller's terminal, so TIOCSTI cannot reach it. */
+   * terminal to the master (raw mode, window size with SIGWINCH; the end of the caller's input is
+   * sent as the pty's EOF character). The sandbox never holds a file descriptor of the caller's
+   * terminal, so TIOCSTI cannot reach it. */
   | { op: 'pty' }
   | { op: 'chdir'; path: string }
   /** setgroups, setgid, setuid — in that order — for the command. */
   | { op: 'ids'; uid: number; gid: number; groups: readonly number[] }
-  /** The capabilities the command keeps (bounding, permitted, effective, inheritable, and ambient
-   * when uid is not 0), by name without CAP_: chown,dac_override,… */
+  /** The capabilities the command keeps, by name without CAP_: chown,dac_override,… They become
+   * the bounding, permitted and effective sets; inheritable and ambient are emptied (Docker,
+   * CVE-2022-24769). Put it before `ids`: a non-root uid then ends with no permitted or effective
+   * capabilities (Docker's semantics), root keeps these. */
   | { op: 'caps'; keep: readonly string[] }
   | { op: 'no-new-privs' }
-  /** Install a seccomp filter: syscalls by name that fail with EPERM; `clone-ns` set forbids
-   * clone/clone3/unshare with namespace flags (as Docker's profile does without CAP_SYS_ADMIN). */
+  /** Install a seccomp filter (x86_64; other architectures are killed): syscalls by name that
+   * fail with EPERM — `personality` still allows Docker's harmless personas; `clone-ns` set
+   * forbids clone/unshare with namespace flags and makes clone3 ENOSYS (as Docker's profile does
+   * without CAP_SYS_ADMIN). Needs `no-new-privs` before it, or CAP_SYS_ADMIN. */
   | { op: 'seccomp'; deny: readonly string[]; denyNamespaceClone: boolean }
   /** Kill the sandbox when this many seconds pass (the helper exits 124 and says so). */
   | { op: 'timeout'; seconds: number }

@@ -14,6 +14,7 @@
 //   ROOT/staging/<owner>.<rand>/    work in progress of a live process; removed when it is dead
 //   ROOT/leases/<owner>.<rand>      ids an in-flight operation uses; garbage collection keeps them
 //   ROOT/locks/<name>               short exclusive sections (tag updates, garbage collection)
+//   ROOT/helper/strata-helper-<hex> the native helper, extracted from the binary; hex = its sha256
 //   ROOT/containers/<id>/           one container (runtime/containers.ts): container.json, its
 //                                   writable layer (upper/ + work/ or rootfs/), files it mounts
 //   ROOT/names/<name>               a container name, taken with O_EXCL: "<id> <owner>"
@@ -43,6 +44,7 @@ export const storePaths = (root: string) => ({
   staging: join(root, 'staging'),
   leases: join(root, 'leases'),
   locks: join(root, 'locks'),
+  helper: join(root, 'helper'),
   containers: join(root, 'containers'),
   container: (id: string) => join(root, 'containers', id),
   names: join(root, 'names'),

@@ -1,9 +1,9 @@
 // End-to-end tests run the built single binary, dist/strata, the way a user does: a fresh store per
 // test (`--root`), a clean environment, real processes. Build it first with `node build.mjs`.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -105,4 +105,21 @@ export function tempStore(): TempStore {
       leftovers.delete(dir);
     },
   };
+}
+
+/** Starts `dist/strata --root ROOT ARGS…` without waiting (signals, kill -9, concurrency). */
+export function spawnStrata(args: readonly string[], options: RunOptions & { readonly stdio?: StdioOptions }): ChildProcess {
+  return spawn(requireBinary(), ['--root', options.root, ...args], {
+    env: cleanEnv(options.env),
+    cwd: options.cwd,
+    stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Resolves with the exit status (or 128+N for a signal) once `child` has exited. */
+export function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
+  });
 }

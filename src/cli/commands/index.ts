@@ -2,18 +2,28 @@
 
 import { exportCommand, load, save } from './archives.js';
 import { check } from './check.js';
+import { diff, ps, rm } from './containers.js';
 import { efficiency } from './efficiency.js';
 import { history } from './history.js';
 import { images } from './images.js';
 import { importCommand } from './import.js';
 import { info } from './info.js';
+import { kill, logs, start, stop, supervise, wait } from './lifecycle.js';
 import { inspect } from './inspect.js';
 import { prune } from './prune.js';
 import { cat, ls, tree } from './reading.js';
 import { rmi } from './rmi.js';
+import { RUN_VALUE_OPTIONS, run } from './run.js';
 import { tag } from './tag.js';
+import type { TailSpec } from '../command-tail.js';
+import { tui } from './tui.js';
 
 export const commands = [
-  importCommand, load, save, exportCommand, images, history, inspect, tag, rmi, prune,
-  ls, cat, tree, efficiency, check, info,
+  run, ps, rm, diff, start, stop, kill, wait, logs, importCommand, load, save, exportCommand, images, history, inspect, tag, rmi, prune,
+  ls, cat, tree, efficiency, check, info, tui, supervise,
 ];
+
+/** Commands whose words after their positionals belong to a command they run (command-tail.ts). */
+export const commandTails: Record<string, TailSpec> = {
+  run: { valueOptions: new Set(RUN_VALUE_OPTIONS), positionals: 1 },
+};

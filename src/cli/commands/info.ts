@@ -13,6 +13,8 @@ export const info = defineCommand({
   run: async (ctx) => {
     const store = await ctx.store();
     const layers = listLayers(store);
+    const { runtimeFacts } = await import('../../runtime/facts.js');
+    const runtime = runtimeFacts(store, ctx.driver);
     const record = {
       root: store.root,
       storeFormat: STORE_FORMAT,
@@ -23,6 +25,7 @@ export const info = defineCommand({
       os: 'linux',
       architecture: hostArchitecture(),
       user: process.getuid?.() === 0 ? 'root' : `uid ${process.getuid?.()}`,
+      ...runtime,
     };
     if (ctx.json) return ctx.jsonLine(record);
     ctx.out([
@@ -34,6 +37,10 @@ export const info = defineCommand({
       `Operating System: ${record.os}`,
       `Architecture: ${record.architecture}`,
       `Running As: ${record.user}`,
+      `Containers: ${record.containers}`,
+      `Storage Driver: ${record.driver}`,
+      `Cgroup Version: ${record.cgroupVersion ?? 'none'}${record.cgroupVersion === undefined ? ' (limits fall back to rlimits)' : ''}`,
+      ...(record.userNamespace ? [`User Namespace: ${record.userNamespace}`] : []),
     ].join('\n') + '\n');
   },
 });

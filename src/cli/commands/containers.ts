@@ -1,0 +1,78 @@
+// Container lifecycle commands: ps, rm, diff. The runtime modules load inside `run` (startup).
+
+import { displayPath } from '../../base/byte-path.js';
+import { StrataError } from '../../base/errors.js';
+import type { ContainerRecord } from '../../runtime/containers.js';
+import { defineCommand } from '../define.js';
+import { table, timeAgo } from '../format.js';
+
+/** Docker's STATUS column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created". */
+export function statusText(rec: ContainerRecord, now = Date.now()): string {
+  if (rec.state === 'running') return `Up ${timeAgo(rec.started ?? rec.created, now).replace(/ ago$/, '')}`;
+  if (rec.state === 'exited') return `Exited (${rec.exitCode ?? 255}) ${timeAgo(rec.finished ?? rec.created, now)}`;
+  return 'Created';
+}
+
+/** Docker's COMMAND column: the command line quoted, cut to 20 characters with "…". */
+export function commandText(command: readonly string[]): string {
+  const line = command.join(' ');
+  return `"${line.length > 20 ? `${line.slice(0, 19)}…` : line}"`;
+}
+
+export const ps = defineCommand({
+  command: 'ps',
+  describe: 'List containers (running ones; -a: all)',
+  builder: (y) => y.option('all', { alias: 'a', type: 'boolean', describe: 'Show stopped containers too' }),
+  run: async (ctx, argv) => {
+    const store = await ctx.store();
+    const { effectiveRecord, listContainers } = await import('../../runtime/containers.js');
+    const { sweepDeadContainers } = await import('../../runtime/sweep.js');
+    sweepDeadContainers(store);
+    const rows = listContainers(store).map(effectiveRecord).filter((c) => argv.all || c.state === 'running');
+    if (ctx.json) {
+      return rows.forEach((c) => ctx.jsonLine({ id: c.id, name: c.name, image: c.imageRef, imageId: c.image, command: c.command, state: c.state, exitCode: c.exitCode, created: c.created }));
+    }
+    if (ctx.quiet) return ctx.out(rows.map((c) => `${c.id.slice(0, 12)}\n`).join(''));
+    ctx.out(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'NAMES'],
+      rows.map((c) => [c.id.slice(0, 12), c.imageRef, commandText(c.command), timeAgo(c.created), statusText(c), c.name])));
+  },
+});
+
+export const rm = defineCommand({
+  command: 'rm <container..>',
+  describe: 'Remove containers (-f: running ones too, killing them)',
+  builder: (y) => y
+    .positional('container', { type: 'string', array: true, demandOption: true })
+    .option('force', { alias: 'f', type: 'boolean', describe: 'Kill a running container, then remove it' }),
+  run: async (ctx, argv) => {
+    const store = await ctx.store();
+    const { removeContainer } = await import('../../runtime/remove.js');
+    const { sweepDeadContainers } = await import('../../runtime/sweep.js');
+    sweepDeadContainers(store);
+    let failed = 0;
+    for (const text of argv.container) {
+      try {
+        await removeContainer(store, text, { force: argv.force ?? false });
+        ctx.out(`${text}\n`);
+      } catch (err) {
+        if (!(err instanceof StrataError)) throw err;
+        process.stderr.write(`strata: ${err.message}\n`);
+        failed++;
+      }
+    }
+    return failed > 0 ? 1 : 0;
+  },
+});
+
+export const diff = defineCommand({
+  command: 'diff <container>',
+  describe: 'Show what a container added (A), changed (C) and deleted (D)',
+  builder: (y) => y.positional('container', { type: 'string', demandOption: true }),
+  run: async (ctx, argv) => {
+    const store = await ctx.store();
+    const { containerChanges } = await import('../../runtime/changes.js');
+    const changes = await containerChanges(store, argv.container);
+    if (ctx.json) return changes.forEach((c) => ctx.jsonLine({ kind: c.kind, path: displayPath(c.path) }));
+    ctx.out(Buffer.concat(changes.map((c) => Buffer.concat([Buffer.from(`${c.kind} `), Buffer.from(c.path, 'latin1'), Buffer.from('\n')]))));
+  },
+});

@@ -1,0 +1,99 @@
+// Detached containers: start, stop, kill, wait, logs; and the hidden command a detached
+// container's supervisor runs (runtime/supervisor.ts). The runtime loads inside `run`.
+
+import type { CommandModule } from 'yargs';
+import { StrataError } from '../../base/errors.js';
+import { makeContext, type GlobalOptions } from '../context.js';
+import { defineCommand } from '../define.js';
+
+/** Runs `fn` for each named container; a failure is reported and the rest go on (Docker's way). */
+async function eachContainer(names: readonly string[], out: (t: string) => void, fn: (name: string) => Promise<void>): Promise<number> {
+  let failed = 0;
+  for (const name of names) {
+    try {
+      await fn(name);
+      out(`${name}\n`);
+    } catch (err) {
+      if (!(err instanceof StrataError)) throw err;
+      process.stderr.write(`strata: ${err.message}\n`);
+      failed++;
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+const containers = { type: 'string', array: true, demandOption: true } as const;
+
+export const start = defineCommand({
+  command: 'start <container..>',
+  describe: 'Start stopped containers again, in the background',
+  builder: (y) => y.positional('container', containers),
+  run: async (ctx, argv) => {
+    const store = await ctx.store();
+    const { startExisting } = await import('../../runtime/lifecycle.js');
+    return eachContainer(argv.container, ctx.out, (name) => startExisting(store, name));
+  },
+});
+
+export const stop = defineCommand({
+  command: 'stop <container..>',
+  describe: 'Stop running containers: SIGTERM, then SIGKILL after the grace period',
+  builder: (y) => y
+    .positional('container', containers)
+    .option('time', { alias: 't', type: 'number', default: 10, describe: 'Seconds to wait before SIGKILL' }),
+  run: async (ctx, argv) => {
+    const store = await ctx.store();
+    const { stopContainer } = await import('../../runtime/lifecycle.js');
+    return eachContainer(argv.container, ctx.out, (name) => stopContainer(store, name, argv.time));
+  },
+});
+
+export const kill = defineCommand({
+  command: 'kill <container..>',
+  describe: 'Send a signal (default KILL) to running containers',
+  builder: (y) => y
+    .positional('container', containers)
+    .option('signal', { alias: 's', type: 'string', default: 'KILL', describe: 'Signal name or number' }),
+  run: async (ctx, argv) => {
+    const store = await ctx.store();
+    const { killContainer, parseSignal } = await import('../../runtime/lifecycle.js');
+    const sig = parseSignal(argv.signal);
+    return eachContainer(argv.container, ctx.out, (name) => killContainer(store, name, sig));
+  },
+});
+
+export const wait = defineCommand({
+  command: 'wait <container..>',
+  describe: 'Wait for containers to exit; print their exit statuses',
+  builder: (y) => y.positional('container', containers),
+  run: async (ctx, argv) => {
+    const store = await ctx.store();
+    const { waitContainer } = await import('../../runtime/lifecycle.js');
+    for (const name of argv.container) ctx.out(`${await waitContainer(store, name)}\n`);
+  },
+});
+
+export const logs = defineCommand({
+  command: 'logs <container>',
+  describe: 'Print the output of a detached container',
+  builder: (y) => y
+    .positional('container', { type: 'string', demandOption: true })
+    .option('follow', { alias: 'f', type: 'boolean', describe: 'Keep printing until it exits' }),
+  run: async (ctx, argv) => {
+    const store = await ctx.store();
+    const { containerLogs } = await import('../../runtime/lifecycle.js');
+    await containerLogs(store, argv.container, argv.follow ?? false, (b) => ctx.out(b), (b) => process.stderr.write(b));
+  },
+});
+
+/** Hidden: the supervisor of a detached container (runtime/supervisor.ts). */
+export const supervise: CommandModule<GlobalOptions, GlobalOptions & { id: string }> = {
+  command: '__supervise <id>',
+  describe: false,
+  builder: (y) => y.positional('id', { type: 'string', demandOption: true }),
+  handler: async (argv) => {
+    const ctx = makeContext(argv);
+    const { supervise: run } = await import('../../runtime/supervisor.js');
+    process.exitCode = await run(await ctx.store(), argv.id);
+  },
+};

@@ -1,0 +1,24 @@
+// A container's changes to its image (`diff`, and what `commit` will need), the same under both
+// drivers: the driver reads the container's writable layer as a LayerIndex, and the resolver's
+// `diff` compares it with the image's view, as `docker diff` does.
+
+import type { LayerIndex } from '../base/layer-index.js';
+import { openImageView, type ImageView } from '../content/image-view.js';
+import { diff, type DiffEntry } from '../resolver/diff.js';
+import { readImage } from '../store/images.js';
+import type { Store } from '../store/store.js';
+import { containerDir, findContainer, type ContainerRecord } from './containers.js';
+import { openDriver } from './driver.js';
+
+/** The container's writable layer over its image's view. */
+export async function writableLayerOf(store: Store, rec: ContainerRecord, iv: ImageView = openImageView(store, readImage(store, rec.image))): Promise<LayerIndex> {
+  // Reading a layer makes no device nodes.
+  const driver = await openDriver(rec.driver, { store, makeNodes: async () => {} });
+  return driver.writableLayer(containerDir(store, rec.id), iv);
+}
+
+export async function containerChanges(store: Store, text: string): Promise<DiffEntry[]> {
+  const rec = findContainer(store, text);
+  const iv = openImageView(store, readImage(store, rec.image));
+  return diff(iv.view, await writableLayerOf(store, rec, iv));
+}

@@ -1,0 +1,28 @@
+// What `info` reports about the runtime: the rootfs driver containers get, the cgroup version
+// limits go through, how many containers the store holds.
+
+import type { Store } from '../store/store.js';
+import { detectCgroups } from './cgroups.js';
+import { listContainers, type DriverName } from './containers.js';
+import { defaultDriverName } from './driver.js';
+
+export interface RuntimeFacts {
+  readonly driver: DriverName;
+  /** undefined: no usable cgroups (limits fall back to rlimits). */
+  readonly cgroupVersion: 1 | 2 | undefined;
+  readonly containers: number;
+  /** Rootless: how the caller's ids map into a sandbox. */
+  readonly userNamespace: string | undefined;
+}
+
+export function runtimeFacts(store: Store, chosen: DriverName | undefined): RuntimeFacts {
+  const cgroups = process.getuid?.() === 0 ? detectCgroups() : undefined;
+  const uid = process.getuid?.() ?? 0;
+  return {
+    driver: chosen ?? defaultDriverName(),
+    cgroupVersion: cgroups?.version,
+    containers: listContainers(store).length,
+    // newuidmap ranges are not used yet: root inside is the caller, and no other id exists there.
+    userNamespace: uid === 0 ? undefined : `one id mapped (root inside is uid ${uid}; other users of an image cannot run)`,
+  };
+}

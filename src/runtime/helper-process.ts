@@ -1,0 +1,99 @@
+// Running the native helper: the program goes in on fd 3 (helper-ops.ts), the caller's stdout
+// and stderr are handed over as they are (binary-safe, no copy through Node.js), stdin only when
+// asked for (else /dev/null). The helper gets a session of its own, so a Ctrl-C typed at the
+// terminal reaches strata alone, and strata forwards it — and every other signal it is sent — to
+// the helper's monitor, which passes it into the sandbox: each signal arrives exactly once.
+// The terminal's window-size signal goes to strata's process group too, so it is forwarded with
+// -t. If strata dies, the helper dies with it (PR_SET_PDEATHSIG), and the sandbox with the helper.
+
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { constants as os } from 'node:os';
+import { StrataError } from '../base/errors.js';
+import { helperPath } from './helper-binary.js';
+import { encodeProgram, type Op } from './helper-ops.js';
+import type { NodeSpec } from './overlay-marks.js';
+import type { Store } from '../store/store.js';
+
+/** Files (descriptors) a detached container's output goes to. */
+export interface HelperOutput {
+  readonly stdout: number;
+  readonly stderr: number;
+  /** A line of strata's own for the container's error stream. */
+  writeError(line: string): void;
+}
+
+export interface HelperOptions {
+  /** Pass strata's stdin (-i, -t); otherwise the sandbox reads /dev/null. */
+  readonly stdin: boolean;
+  /** Forward SIGWINCH (-t). */
+  readonly tty: boolean;
+  /** Output and errors to discard instead of passing through (helper-internal runs). */
+  readonly quiet?: boolean;
+  /** Where output goes instead of strata's own stdout and stderr. */
+  readonly output?: HelperOutput;
+  /** Called once the helper runs, with its pid. */
+  readonly onStart?: (pid: number) => void;
+}
+
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
+
+/** Run a program; resolves to the helper's exit status (128+N if it died of signal N). */
+export function runHelper(store: Store, ops: readonly Op[], options: HelperOptions): Promise<number> {
+  const program = encodeProgram(ops);
+  const helper = helperPath(store);
+  return new Promise((resolve, reject) => {
+    const out = options.quiet ? 'pipe' : 'inherit';
+    const child = spawn(helper, [], {
+      stdio: [options.stdin ? 'inherit' : 'ignore', options.output?.stdout ?? out, options.output?.stderr ?? out, 'pipe'],
+      env: {},
+      detached: true,
+    });
+    let errors = '';
+    if (options.quiet) {
+      child.stdout?.resume();
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => (errors += d));
+    }
+    const signals: NodeJS.Signals[] = [...FORWARDED, ...(options.tty ? ['SIGWINCH' as const] : [])];
+    const forward = (signal: NodeJS.Signals) => {
+      try {
+        child.kill(signal);
+      } catch {
+        // It has just exited.
+      }
+    };
+    for (const s of signals) process.on(s, forward);
+    const done = () => {
+      for (const s of signals) process.off(s, forward);
+    };
+    child.on('error', (err) => {
+      done();
+      reject(new StrataError(`cannot start the helper ${helper}`, { cause: err, exitCode: 125 }));
+    });
+    child.on('spawn', () => options.onStart?.(child.pid!));
+    child.on('close', (code, signal) => {
+      done();
+      if (options.quiet && code !== 0 && errors) process.stderr.write(errors);
+      resolve(code ?? 128 + (signal ? os.signals[signal] : 0));
+    });
+    const fd3 = child.stdio[3] as NodeJS.WritableStream;
+    fd3.on('error', () => {
+      // The helper exited before reading its whole program; its status says why.
+    });
+    fd3.end(program);
+  });
+}
+
+/** Device nodes and fifos made by the helper (Node.js cannot mknod): a program of mknod steps
+ * that ends by exec'ing a no-op. */
+export function helperNodeMaker(store: Store): (nodes: readonly NodeSpec[]) => Promise<void> {
+  return async (nodes) => {
+    const noop = existsSync('/bin/true') ? ['/bin/true'] : [process.execPath, '--version'];
+    const ops: Op[] = [
+      ...nodes.map((n): Op => ({ op: 'mknod', path: n.path, type: n.type, mode: n.mode, major: n.major, minor: n.minor })),
+      { op: 'exec', env: [], argv: noop },
+    ];
+    const code = await runHelper(store, ops, { stdin: false, tty: false, quiet: true });
+    if (code !== 0) throw new StrataError(`the helper could not make ${nodes.length} device node(s) (status ${code})`);
+  };
+}

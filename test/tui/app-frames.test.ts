@@ -1,0 +1,216 @@
+// The App by exact frames (ink-testing-library), at 100x24 unless said otherwise, no colour.
+
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fakeServices } from './helpers/fake-services.js';
+import { DOWN, ENTER, ESC, SPACE, TAB, UP } from './helpers/keys.js';
+import { renderApp, settle } from './helpers/render-app.js';
+
+/** Enter on the selected image, and time for the Image view's first render (slow in a cold,
+ * development-mode React: a key sent sooner would reach the hooks before they subscribe). */
+async function open(app: { press(...keys: string[]): Promise<void> }) {
+  await app.press(ENTER);
+  await settle(250);
+}
+
+const blank = (n: number) => Array.from({ length: n }, () => '').join('\n');
+const STATUS = '                                                     store /var/lib/strata · driver overlay · ? help';
+
+test('Images pane: the first frame, focused on the first image', async () => {
+  const app = renderApp(fakeServices().services);
+  await settle();
+  assert.is(app.frame(), `strata [Images] Containers
+NAME:TAG                                          IMAGE ID          SIZE  LAYERS  CREATED
+demo:1                                            dddddddddddd      600B       3  2 hours ago
+busybox:latest                                    bbbbbbbbbbbb    1.98MB       1  26 hours ago
+${blank(17)}
+2 images · Enter open · r shell · i import · d remove
+${STATUS}`);
+  app.unmount();
+});
+
+test('Image view: Enter opens the image at its top layer, the tree focused; details follow the cursor', async () => {
+  const app = renderApp(fakeServices().services);
+  await settle();
+  await open(app);
+  await app.press(DOWN, DOWN, DOWN);
+  assert.is(app.frame(), `strata [Images] Containers   › demo:1
+Layers (3)  #   size  created by           Layer 2/2 · this layer's changes                     4/10
+  0    170B  ADD file:0123 in /                       ▾ bin/
+  1    420B  RUN apt-get install app                      sh -> busybox
+  2     10B  RUN rm -rf /var/cache/*                  ▾ etc/
+Details                                         120B      passwd
+/etc/passwd                                           ▾ opt/
+-rw-------  0:42  120B                          300B      app
+from layer 1                               M          ▾ var/
+hides layer 0's file (100B)                M            ▾ cache/
+                                           R     50B        a
+Efficiency                                 A     10B        b
+score 77.42 %
+wasted 260B (2 paths)
+  2×    220B  /etc/passwd
+  2×     40B  /etc/hosts
+${blank(5)}
+                                           A added  M modified  R removed   Space fold · a scope · …
+${STATUS}`);
+  app.unmount();
+});
+
+test('Image view: Tab to the layers, a lower layer, "all changes", Space folds; Esc back to the Images pane', async () => {
+  const app = renderApp(fakeServices().services);
+  await settle();
+  await open(app);
+  await app.press(TAB, 'k', TAB, 'a', DOWN, DOWN, SPACE);
+  assert.equal(app.frame().split('\n').slice(1, 8), [
+    'Layers (3)  #   size  created by           Layer 1/2 · all changes up to it                      3/8',
+    '  0    170B  ADD file:0123 in /                       ▾ bin/',
+    '  1    420B  RUN apt-get install app                      sh -> busybox',
+    '  2     10B  RUN rm -rf /var/cache/*       M          ▸ etc/',
+    'Details                                    A          ▾ opt/',
+    '/etc                                       A    300B      app',
+    'drwxr-xr-x  0:0                                       ▾ var/',
+  ]);
+  await app.press(ESC);
+  assert.match(app.frame(), /^strata \[Images\] Containers\nNAME:TAG/);
+  app.unmount();
+});
+
+test('Image view: / filters as you type, Enter keeps the filter, Esc in the input clears it', async () => {
+  const app = renderApp(fakeServices().services);
+  await settle();
+  await open(app);
+  await app.press('/', 'p', 'a', 's');
+  assert.match(app.frame().split('\n')[1]!, /this layer's changes +1\/2$/);
+  assert.equal(app.frame().split('\n').slice(2, 5), [
+    '  0    170B  ADD file:0123 in /            / pas',
+    '  1    420B  RUN apt-get install app                  ▾ etc/',
+    '  2     10B  RUN rm -rf /var/cache/*            120B      passwd',
+  ]);
+  await app.press(ENTER);
+  assert.match(app.frame().split('\n')[1]!, /Layer 2\/2 · this layer's changes · filter "pas" +1\/2$/);
+  assert.match(app.frame().split('\n')[3]!, /passwd$/);
+  await app.press('/', ESC);
+  assert.match(app.frame().split('\n')[1]!, /this layer's changes +3\/10$/, 'cleared, the cursor still on /etc/passwd');
+  app.unmount();
+});
+
+test('Help: ? lists the keys of the pane in front; Esc closes it', async () => {
+  const app = renderApp(fakeServices().services);
+  await settle();
+  await open(app);
+  await app.press('?');
+  assert.is(app.frame(), `strata [Images] Containers   › demo:1
+Keys of the Image pane
+
+↑ ↓  k j        move
+PgUp PgDn       move a page
+Home End  g G   first / last
+Tab             file tree / layer list
+← → h l         fold a directory or go to its parent / unfold
+Space           fold or unfold the directory
+e               fold or unfold every directory
+a               this layer's changes / all changes up to this layer
+c               changed entries only
+/               filter by path (Enter keeps it, Esc clears it)
+r               run a shell in the image
+Esc q           back to the images
+?               this help
+
+Esc, ? or q closes this help
+${blank(4)}
+${STATUS}`);
+  await app.press(ESC);
+  assert.match(app.frame(), /Layer 2\/2 · this layer's changes/);
+  app.unmount();
+});
+
+test('Containers pane: Tab shows `strata ps -a`; Enter shows the diff as a tree (A/C/D as A/M/R)', async () => {
+  const { services, recorded } = fakeServices();
+  const app = renderApp(services, { columns: 80, rows: 24 });
+  await settle();
+  await app.press(TAB);
+  await settle();
+  await app.press(ENTER);
+  await settle();
+  assert.is(app.frame(), `strata  Images [Containers]
+NAME      CONTAINER ID  IMAGE     COMMAND       STATE         CREATED
+web       a1b2c3d4e5f6  demo:1    httpd -f      running       30 minutes ago
+quirky_…  k3v9q2x7m1p4  busybox…  sh            exited (0)    About an hour ago
+
+Changes of web (A added · M changed · R removed) · Esc back
+M          ▾ etc/
+A              motd
+R            tmp
+${blank(13)}
+                                 store /var/lib/strata · driver overlay · ? help`);
+  assert.equal(recorded.cli, [['ps', '-a', '--json'], ['diff', 'a1b2c3d4e5f6g7h8i9j0k1l2m3', '--json']]);
+  app.unmount();
+});
+
+test('r gives the terminal to `run -it --rm IMAGE sh` and comes back where it was, with its status', async () => {
+  const { services, recorded } = fakeServices();
+  const app = renderApp(services);
+  await settle();
+  await app.press(DOWN, 'r');
+  await settle();
+  assert.equal(recorded.terminal, [['run', '-it', '--rm', 'busybox:latest', 'sh']]);
+  assert.match(app.frame(), /\nbusybox:latest {2,}bbbbbbbbbbbb[^\n]*\n/);
+  assert.match(app.frame().split('\n').pop()!, /^shell exited with status 0 +store/);
+  await app.press(UP);
+  await open(app);
+  await app.press('j', 'r');
+  await settle();
+  assert.equal(recorded.terminal[1], ['run', '-it', '--rm', 'demo:1', 'sh']);
+  assert.match(app.frame(), /this layer's changes +2\/10/);
+  app.unmount();
+});
+
+test('d asks first; y removes the image and the list is read again', async () => {
+  const { services, recorded } = fakeServices();
+  const app = renderApp(services);
+  await settle();
+  await app.press('d');
+  assert.match(app.frame(), /\nRemove demo:1\? y to remove, any other key to keep it\n/);
+  await app.press('n');
+  assert.equal(recorded.removed, []);
+  await app.press('d', 'y');
+  await settle();
+  assert.equal(recorded.removed, ['demo:1']);
+  assert.match(app.frame(), /^busybox:latest .*\n\n/m);
+  assert.match(app.frame().split('\n').pop()!, /^untagged demo:1 /);
+  app.unmount();
+});
+
+test('a terminal smaller than 80x24 gets a message; a resize back reflows the panes', async () => {
+  const app = renderApp(fakeServices().services, { columns: 79, rows: 24 });
+  await settle();
+  assert.is(app.frame(), 'strata needs a terminal of at least 80x24; this one is 79x24.\nMake it larger, or press q to quit.');
+  app.resize(80, 24);
+  await settle();
+  assert.equal(app.frame().split('\n').slice(0, 4), [
+    'strata [Images] Containers',
+    'NAME:TAG                      IMAGE ID          SIZE  LAYERS  CREATED',
+    'demo:1                        dddddddddddd      600B       3  2 hours ago',
+    'busybox:latest                bbbbbbbbbbbb    1.98MB       1  26 hours ago',
+  ]);
+  app.unmount();
+});
+
+test('NO_COLOR: a frame has no colour escape sequences, marks and selection still read as letters and layout', async () => {
+  const app = renderApp(fakeServices().services);
+  await settle();
+  await open(app);
+  assert.not.match(app.lastFrame()!, /\x1b\[3\dm/);
+  assert.match(app.frame(), /\n {2,}R {5}50B {8}a\n/);
+  app.unmount();
+});
+
+test('q quits from the Images pane', async () => {
+  const app = renderApp(fakeServices().services);
+  await settle();
+  assert.is(app.stdin.listenerCount('readable'), 1);
+  await app.press('q');
+  assert.is(app.stdin.listenerCount('readable'), 0, 'Ink has exited and stopped reading');
+});
+
+test.run();

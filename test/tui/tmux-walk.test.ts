@@ -1,0 +1,102 @@
+// End to end, as DESIGN §7's first-time user walks it: dist/strata in a real terminal (tmux,
+// 120x40), the screen read back with `tmux capture-pane`. Open the TUI, busybox focused; Enter
+// opens it; move to /etc; filter; `r` runs a shell (uname -r shows the host's kernel) and the TUI
+// comes back where it was; Esc back to the images; q quits with status 0.
+
+import { spawnSync } from 'node:child_process';
+import { release } from 'node:os';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { requireBinary, runStrata, tempStore } from '../helpers/cli.js';
+import { ENTER, ESC, SPACE } from './helpers/keys.js';
+
+const binary = requireBinary();
+const socket = `strata-test-${process.pid}`;
+const session = 'walk';
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+const screen = () => tmux('capture-pane', '-p', '-t', session);
+
+/** Keys as they are typed: tmux's literal mode, so "/" or "q" is never read as a key name. */
+function type(keys: string): void {
+  tmux('send-keys', '-t', session, '-l', keys);
+}
+
+async function waitFor(what: string, ok: (text: string) => boolean, ms = 15_000): Promise<string> {
+  let text = '';
+  for (const start = Date.now(); Date.now() - start < ms;) {
+    text = screen();
+    if (ok(text)) return text;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
+}
+
+const has = (s: string) => (text: string) => text.includes(s);
+
+test('the walk: images, busybox, /etc, filter, a shell, back, quit', async () => {
+  const { root, cleanup } = tempStore();
+  // The store exists before the TUI opens, so the first frame is not delayed by seeding it.
+  assert.is(runStrata(['images', '-q'], { root }).status, 0);
+  const hasRun = runStrata(['run', '--help'], { root }).status === 0;
+  try {
+    const command = `env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 TERM=xterm-256color NO_COLOR=1 ${binary} --root ${root}; echo STRATA-EXIT=$?; sleep 60`;
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', command);
+
+    let text = await waitFor('the Images pane', has('busybox:latest'));
+    assert.match(text, /^strata \[Images\] Containers\nNAME:TAG +IMAGE ID +SIZE +LAYERS +CREATED\nbusybox:latest +[0-9a-f]{12} /);
+    assert.match(text, /store \S+ · driver (overlay|copy) · \? help/);
+
+    type(ENTER);
+    text = await waitFor('the image view', has("Layer 0/0 · this layer's changes"));
+    assert.match(text, /› busybox:latest/);
+    assert.match(text, / A +▾ bin\/\n/);
+
+    // /bin folded (Space), then down to /etc.
+    type(SPACE);
+    await waitFor('/bin folded', has('▸ bin/'));
+    // The details pane (left) names the entry under the cursor.
+    const atEtc = (t: string) => /^\/etc +A/m.test(t);
+    for (let row = 0; !atEtc(screen()) && row < 10; row++) {
+      type('j');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    text = await waitFor('/etc in the details', atEtc);
+    assert.match(text, /drwxr-xr-x {2}0:0/);
+
+    type('/');
+    await waitFor('the filter input', (t) => / \/ +\n/.test(t) || t.includes(' / '));
+    type('passwd');
+    text = await waitFor('the tree narrowed', has('passwd'));
+    assert.match(text, / \/ passwd/);
+    type(ENTER);
+    text = await waitFor('the filter kept', has('filter "passwd"'));
+    assert.match(text, /▾ etc\/\n[^\n]* passwd/);
+
+    if (hasRun) {
+      type('r');
+      await waitFor('the shell prompt', has('/ # '));
+      type('uname -r\r');
+      await waitFor("the host's kernel", has(release()));
+      type('exit\r');
+      text = await waitFor('the TUI back', has('shell exited with status 0'));
+      assert.match(text, /filter "passwd"/, 'back where it was');
+    }
+
+    type(ESC);
+    text = await waitFor('the Images pane again', has('NAME:TAG'));
+    type('q');
+    text = await waitFor('strata to exit', has('STRATA-EXIT='));
+    assert.match(text, /STRATA-EXIT=0/);
+  } finally {
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    cleanup();
+  }
+});
+
+test.run();

@@ -1,0 +1,126 @@
+// The whole TUI: header, the screen in front (Images or Containers pane, an image, the import,
+// or help), status line. State lives in reducers; data comes from the services prop. While a
+// sandbox has the terminal (r, e), everything stays mounted (the user comes back where they were)
+// but no key hook is active, so Ink leaves raw mode and stdin alone; the status line's message
+// about how it ended makes the next frame differ, so Ink draws all of it again.
+
+import { Box, useApp as useInkApp } from 'ink';
+import { useEffect, useMemo, useState } from 'react';
+import { oneLine } from '../../src/base/errors.js';
+import { refOfRow, type ImageRow } from '../data/image-rows.js';
+import type { ImageModel } from '../data/image-model.js';
+import { ContainersPane } from '../screens/containers-pane.js';
+import { HelpOverlay } from '../screens/help-overlay.js';
+import { ImageScreen } from '../screens/image-screen.js';
+import { ImagesPane } from '../screens/images-pane.js';
+import { ImportScreen } from '../screens/import-screen.js';
+import { useImagesPane } from '../screens/use-images-pane.js';
+import { useListState } from '../widgets/list/use-list-state.js';
+import { Header, MIN_COLUMNS, MIN_ROWS, StatusLine, TooSmall } from './chrome.js';
+import type { TuiServices } from './services.js';
+import { useApp } from './use-app.js';
+import { helpTopic, useAppState } from './use-app-state.js';
+import { useTerminalSize } from './use-terminal-size.js';
+
+export interface AppProps {
+  readonly services: TuiServices;
+  /** Clock for "N minutes ago"; tests pin it. */
+  readonly now?: () => number;
+}
+
+export function App({ services, now = Date.now }: AppProps) {
+  const { exit } = useInkApp();
+  const { columns, rows } = useTerminalSize();
+  const [state, dispatch] = useAppState();
+  const images = useMemo(() => services.listImages(), [services, state.generation]);
+  // Ink leaves the last line alone: a frame as tall as the terminal is redrawn with a full clear.
+  const bodyHeight = rows - 3;
+  const imageList = useListState(images.length, bodyHeight - 2);
+  const selected: ImageRow | undefined = images[imageList.state.cursor];
+  const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
+  const screen = state.screen;
+  const active = !state.help && !tooSmall && state.terminal === undefined;
+
+  const [model, setModel] = useState<{ row: ImageRow; model: ImageModel } | undefined>(undefined);
+  const openImage = (row: ImageRow) => {
+    try {
+      setModel({ row, model: services.openImage(row) });
+      dispatch({ type: 'openImage', row });
+    } catch (err) {
+      dispatch({ type: 'notify', text: oneLine(err), error: true });
+    }
+  };
+  const takeTerminal = (args: readonly string[]) => dispatch({ type: 'takeTerminal', args });
+  const shellIn = (row: ImageRow | undefined) => row && takeTerminal(['run', '-it', '--rm', refOfRow(row), 'sh']);
+
+  // Every key hook is inactive while a sandbox has the terminal; the hand-over waits until their
+  // effects have run (a macrotask later), so Ink has left raw mode and stopped reading stdin.
+  useEffect(() => {
+    const args = state.terminal;
+    if (!args) return;
+    const timer = setTimeout(() => dispatch({ type: 'terminalDone', status: services.onTerminal(args) }), 0);
+    return () => clearTimeout(timer);
+  }, [state.terminal]);
+
+  const confirming = useImagesPane(imageList, {
+    open: () => selected && openImage(selected),
+    shell: () => shellIn(selected),
+    remove: () => {
+      if (!selected) return;
+      services.removeImage(selected).then(
+        (text) => {
+          dispatch({ type: 'notify', text });
+          dispatch({ type: 'storeChanged' });
+        },
+        (err: unknown) => dispatch({ type: 'notify', text: oneLine(err), error: true }),
+      );
+    },
+    importFile: () => dispatch({ type: 'openImport' }),
+    switchPane: () => dispatch({ type: 'switchPane' }),
+    help: () => dispatch({ type: 'toggleHelp' }),
+    quit: () => exit(),
+  }, { isActive: active && screen.kind === 'panes' && state.pane === 'images', hasRows: images.length > 0 });
+  useApp({ closeHelp: () => dispatch({ type: 'toggleHelp' }), quit: () => exit() }, { help: state.help, tooSmall, isActive: state.terminal === undefined });
+
+  if (tooSmall) return <TooSmall columns={columns} rows={rows} />;
+
+  const notify = (text: string, error?: boolean) => dispatch({ type: 'notify', text, error: error ?? false });
+  const storeChanged = () => dispatch({ type: 'storeChanged' });
+  const help = () => dispatch({ type: 'toggleHelp' });
+  const back = () => dispatch({ type: 'back' });
+  const title = screen.kind === 'image' ? `› ${screen.row.ref}` : screen.kind === 'import' ? '› Import' : '';
+  return (
+    <Box flexDirection="column" width={columns} height={rows - 1}>
+      <Header pane={state.pane} title={title} width={columns} />
+      <Box height={bodyHeight} width={columns} flexDirection="column">
+        {state.help ? <HelpOverlay topic={helpTopic(state)} width={columns} height={bodyHeight} /> : null}
+        <Box display={state.help ? 'none' : 'flex'} flexDirection="column">
+          {screen.kind === 'panes' && state.pane === 'images' ? (
+            <ImagesPane rows={images} list={imageList.state} width={columns} height={bodyHeight} confirming={confirming ? selected : undefined} now={now()} />
+          ) : null}
+          {screen.kind === 'panes' && state.pane === 'containers' ? (
+            <ContainersPane
+              cli={services.cli} width={columns} height={bodyHeight} isActive={active} generation={state.generation} now={now()}
+              onTerminal={takeTerminal} onNotify={notify} onStoreChanged={storeChanged}
+              onSwitchPane={() => dispatch({ type: 'switchPane' })} onHelp={help} onQuit={() => exit()}
+            />
+          ) : null}
+          {screen.kind === 'image' && model ? (
+            <ImageScreen
+              key={`${model.row.id} ${model.row.ref}`} model={model.model} width={columns} height={bodyHeight} isActive={active}
+              onBack={back} onHelp={help} onShell={() => shellIn(model.row)}
+            />
+          ) : null}
+          {screen.kind === 'import' ? (
+            <ImportScreen
+              width={columns} height={bodyHeight} isActive={active} complete={(t) => services.completePath(t)}
+              run={(request, onProgress, signal) => services.importFile(request, onProgress, signal)}
+              onStoreChanged={storeChanged} onBack={back} onHelp={help}
+            />
+          ) : null}
+        </Box>
+      </Box>
+      <StatusLine message={state.message} root={services.root} driver={services.driver} width={columns} />
+    </Box>
+  );
+}

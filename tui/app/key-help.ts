@@ -1,0 +1,71 @@
+// Every key of every pane, as `?` lists them: the one table the help overlay reads.
+
+import type { HelpTopic } from './use-app-state.js';
+
+export interface KeyHelp {
+  readonly keys: string;
+  readonly does: string;
+}
+
+const MOVE: KeyHelp[] = [
+  { keys: '↑ ↓  k j', does: 'move' },
+  { keys: 'PgUp PgDn', does: 'move a page' },
+  { keys: 'Home End  g G', does: 'first / last' },
+];
+
+export const KEY_HELP: Record<HelpTopic, { readonly title: string; readonly keys: readonly KeyHelp[] }> = {
+  images: {
+    title: 'Images',
+    keys: [
+      ...MOVE,
+      { keys: 'Enter', does: 'open the image: layers, files, wasted space' },
+      { keys: 'r', does: 'run a shell in the image (strata run -it --rm IMAGE sh)' },
+      { keys: 'i', does: 'import a tarball, OCI layout or docker-archive' },
+      { keys: 'd', does: 'remove the image (asks first)' },
+      { keys: 'Tab', does: 'Containers pane' },
+      { keys: '?', does: 'this help' },
+      { keys: 'q', does: 'quit' },
+    ],
+  },
+  containers: {
+    title: 'Containers',
+    keys: [
+      ...MOVE,
+      { keys: 'Enter', does: "the container's changes (diff) as a tree; Esc back to the list" },
+      { keys: 'e', does: 'a shell in a running container (strata exec -it CTR sh)' },
+      { keys: 'c', does: 'commit the container as NAME[:TAG]' },
+      { keys: 'd', does: 'remove the container (asks first)' },
+      { keys: 's', does: 'start a stopped container, or stop a running one' },
+      { keys: 'L', does: "show the container's logs" },
+      { keys: 'R', does: 'read the list again' },
+      { keys: 'Tab', does: 'Images pane' },
+      { keys: '?', does: 'this help' },
+      { keys: 'q', does: 'quit' },
+    ],
+  },
+  image: {
+    title: 'Image',
+    keys: [
+      ...MOVE,
+      { keys: 'Tab', does: 'file tree / layer list' },
+      { keys: '← → h l', does: 'fold a directory or go to its parent / unfold' },
+      { keys: 'Space', does: 'fold or unfold the directory' },
+      { keys: 'e', does: 'fold or unfold every directory' },
+      { keys: 'a', does: "this layer's changes / all changes up to this layer" },
+      { keys: 'c', does: 'changed entries only' },
+      { keys: '/', does: 'filter by path (Enter keeps it, Esc clears it)' },
+      { keys: 'r', does: 'run a shell in the image' },
+      { keys: 'Esc q', does: 'back to the images' },
+      { keys: '?', does: 'this help' },
+    ],
+  },
+  import: {
+    title: 'Import',
+    keys: [
+      { keys: 'Tab', does: 'complete the path' },
+      { keys: 'Enter', does: 'next field / start' },
+      { keys: 'Esc', does: 'cancel the import (nothing is left behind) or go back' },
+      { keys: '?', does: 'this help (when no field is being edited)' },
+    ],
+  },
+};

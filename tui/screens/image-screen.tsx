@@ -1,0 +1,112 @@
+// The Image view: dive's layout over the resolver. The layer list picks the layer; the tree shows
+// the merged view at that layer with its changes marked; the details and the efficiency summary
+// sit under the layers. Opens on the top layer with the tree focused (DESIGN §7).
+
+import { Box } from 'ink';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { EfficiencyReport } from '../../src/resolver/efficiency.js';
+import { changesAt, type ChangeScope } from '../data/changes.js';
+import { entryDetails } from '../data/entry-details.js';
+import { buildFileTree, type FileTreeModel } from '../data/file-tree-model.js';
+import type { ImageModel } from '../data/image-model.js';
+import { selectedNode, useFileTreeState } from '../widgets/file-tree/use-file-tree-state.js';
+import { useListState } from '../widgets/list/use-list-state.js';
+import { useTextInputState } from '../widgets/text-input/use-text-input-state.js';
+import { imageLayout } from './image-layout.js';
+import { DetailsPanel, EfficiencyPanel, LayersPanel, TreePanel } from './image-panels.js';
+import { useImageScreen, type ImageFocus } from './use-image-screen.js';
+
+export interface ImageScreenProps {
+  readonly model: ImageModel;
+  readonly width: number;
+  readonly height: number;
+  /** Keys go to this screen (no help, no shell in front of it). */
+  readonly isActive: boolean;
+  readonly onBack: () => void;
+  readonly onHelp: () => void;
+  readonly onShell: () => void;
+}
+
+/** Trees already built for this image, by layer and scope (switching back is free). */
+function useTreeCache(model: ImageModel) {
+  const cache = useRef(new Map<string, FileTreeModel>());
+  return (layer: number, scope: ChangeScope): FileTreeModel => {
+    const key = `${layer} ${scope}`;
+    let tree = cache.current.get(key);
+    if (!tree) cache.current.set(key, (tree = buildFileTree(model.viewAt(layer), changesAt(model, layer, scope))));
+    return tree;
+  };
+}
+
+export function ImageScreen({ model, width, height, isActive, onBack, onHelp, onShell }: ImageScreenProps) {
+  const top = model.layers.length - 1;
+  const treeFor = useTreeCache(model);
+  const [scope, setScope] = useState<ChangeScope>('layer');
+  // Read by the key handler between renders (see use-image-screen.ts); `focus` mirrors it for drawing.
+  const focusRef = useRef<ImageFocus>('tree');
+  const [focus, setFocusState] = useState<ImageFocus>('tree');
+  const setFocus = (f: ImageFocus) => {
+    focusRef.current = f;
+    setFocusState(f);
+  };
+  const [tree, treeDispatch] = useFileTreeState(useMemo(() => treeFor(top, 'layer'), [model]));
+  const [input, inputDispatch] = useTextInputState();
+  const filtering = focus === 'filter';
+  const layout = imageLayout(width, height, model.layers.length, filtering);
+  const layers = useListState(model.layers.length, layout.layerRows, top);
+  const layer = layers.state.cursor;
+  // dive's score walks every layer again: it comes after the first frame of the tree.
+  const [report, setReport] = useState<EfficiencyReport | undefined>(undefined);
+  useEffect(() => {
+    const timer = setTimeout(() => setReport(model.efficiency()), 0);
+    return () => clearTimeout(timer);
+  }, [model]);
+  // The filter narrows the tree as it is typed.
+  useEffect(() => {
+    if (filtering) treeDispatch({ type: 'setFilter', filter: input.value });
+  }, [filtering, input.value]);
+
+  useImageScreen(focusRef, layout.treeRows, {
+    toggleFocus: () => setFocus(focusRef.current === 'tree' ? 'layers' : 'tree'),
+    moveLayer: (move) => {
+      const next = layers.peek(move);
+      layers.move(move);
+      if (next !== layer) treeDispatch({ type: 'setModel', model: treeFor(next, scope) });
+    },
+    tree: treeDispatch,
+    toggleScope: () => {
+      const next = scope === 'layer' ? 'all' : 'layer';
+      setScope(next);
+      treeDispatch({ type: 'setModel', model: treeFor(layer, next) });
+    },
+    openFilter: () => {
+      inputDispatch({ type: 'set', value: tree.filter });
+      setFocus('filter');
+    },
+    filter: inputDispatch,
+    closeFilter: (keep) => {
+      if (!keep) treeDispatch({ type: 'setFilter', filter: '' });
+      setFocus('tree');
+    },
+    shell: onShell,
+    back: onBack,
+    help: onHelp,
+  }, { isActive });
+
+  const node = selectedNode(tree);
+  const details = node ? entryDetails(model, node, layer) : ['(no entry selected)'];
+  return (
+    <Box width={width} height={height}>
+      <Box flexDirection="column" width={layout.left}>
+        <LayersPanel layers={model.layers} list={layers.state} rows={layout.layerRows} width={layout.left} focused={focus === 'layers'} />
+        <DetailsPanel lines={details} rows={layout.detailRows} width={layout.left} />
+        <EfficiencyPanel report={report} rows={layout.wastedRows} width={layout.left} />
+      </Box>
+      <Box width={1} />
+      <TreePanel
+        tree={tree} layer={layer} layerCount={model.layers.length} scope={scope}
+        input={filtering ? input : undefined} rows={layout.treeRows} width={layout.right} focused={focus !== 'layers'}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,28 @@
+// How the Images pane lays out its columns: NAME:TAG, IMAGE ID, SIZE, LAYERS, CREATED.
+
+import { humanSize, shortId, timeAgo } from '../../src/cli/format.js';
+import type { ImageRow } from '../data/image-rows.js';
+import { fit, fitRight, type Line } from '../widgets/line/line.js';
+
+const ID = 12;
+const SIZE = 8;
+const LAYERS = 6;
+const CREATED = 18;
+const GAP = '  ';
+
+function refWidth(width: number): number {
+  return Math.max(10, width - (ID + SIZE + LAYERS + CREATED + GAP.length * 4));
+}
+
+export function imagesHeader(width: number): Line {
+  const text = [fit('NAME:TAG', refWidth(width)), fit('IMAGE ID', ID), fitRight('SIZE', SIZE), fitRight('LAYERS', LAYERS), 'CREATED'].join(GAP);
+  return [{ text, tone: 'muted', bold: true }];
+}
+
+export function imageLine(row: ImageRow, width: number, now: number): Line {
+  return [
+    { text: fit(row.ref, refWidth(width)) + GAP },
+    { text: fit(shortId(row.id), ID) + GAP, tone: 'muted' },
+    { text: [fitRight(humanSize(row.size), SIZE), fitRight(String(row.layers), LAYERS), fit(timeAgo(row.created, now), CREATED)].join(GAP) },
+  ];
+}

@@ -1,0 +1,26 @@
+// Render-only: one Line, cut and padded to its width, optionally highlighted as a whole.
+
+import { Text } from 'ink';
+import { fitLine, type Line } from './line.js';
+import { colorOf, useTheme } from './theme.js';
+
+export interface LineTextProps {
+  readonly line: Line;
+  readonly width: number;
+  /** The selected row of a focused list. */
+  readonly inverse?: boolean;
+  /** The selected row of a list without focus. */
+  readonly bold?: boolean;
+}
+
+export function LineText({ line, width, inverse = false, bold = false }: LineTextProps) {
+  const theme = useTheme();
+  return (
+    <Text wrap="truncate" inverse={inverse} bold={bold}>
+      {fitLine(line, width).map((seg, i) => {
+        const color = colorOf(theme, seg.tone);
+        return color || seg.bold ? <Text key={i} color={color} bold={seg.bold}>{seg.text}</Text> : seg.text;
+      })}
+    </Text>
+  );
+}

@@ -1,0 +1,26 @@
+// Render-only: the rows of a list that are on screen, the selected one highlighted, padded with
+// blank lines to the height it owns. Callers pass only the visible rows, so a list of any length
+// costs what the screen shows.
+
+import { Box } from 'ink';
+import type { Line } from '../line/line.js';
+import { LineText } from '../line/line-text.js';
+
+export interface ListRowsProps {
+  /** The rows on screen, already cut to the window. */
+  readonly rows: readonly Line[];
+  /** Which of `rows` is selected, or -1. */
+  readonly selected: number;
+  /** Highlight the selection (inverse) or only mark it (bold). */
+  readonly focused: boolean;
+  readonly width: number;
+  readonly height: number;
+}
+
+export function ListRows({ rows, selected, focused, width, height }: ListRowsProps) {
+  const lines = [];
+  for (let i = 0; i < height; i++) {
+    lines.push(<LineText key={i} line={rows[i] ?? []} width={width} inverse={i === selected && focused} bold={i === selected && !focused} />);
+  }
+  return <Box flexDirection="column" width={width} height={height}>{lines}</Box>;
+}
