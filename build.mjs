@@ -234,12 +234,13 @@ function checkRewritesApplied(metafile, applied) {
   if (missed.length > 0) throw new Error(`source rewrites not applied:\n${missed.map((r) => `  ${r.file}: ${r.why}`).join('\n')}`);
 }
 
-async function bundle(version) {
+/** Bundles `entry` into the CommonJS file `outfile` the way the binary's bundle is made (same
+ * defines, rewrites and plugins). Exported for bench/rows/tui.mjs, whose minimal Ink app must be
+ * bundled exactly like strata to be a fair peer. */
+export async function bundleEntry(entry, outfile, version, applied = new Set()) {
   checkRewrites();
-  const applied = new Set();
-  const outfile = join(dist, 'strata.cjs');
-  const result = await esbuild.build({
-    entryPoints: [join(root, 'src/main.ts')],
+  return esbuild.build({
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -264,6 +265,12 @@ async function bundle(version) {
   }).catch((err) => {
     throw new Error(`esbuild failed:\n${(err.errors ?? []).map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`).join('\n') || err.message}`);
   });
+}
+
+async function bundle(version) {
+  const applied = new Set();
+  const outfile = join(dist, 'strata.cjs');
+  const result = await bundleEntry(join(root, 'src/main.ts'), outfile, version, applied);
   checkRewritesApplied(result.metafile, applied);
   checkLazyPackages(result.metafile);
   const js = readFileSync(outfile);
@@ -274,7 +281,7 @@ async function bundle(version) {
 
 /** The bundle's inputs that the entry evaluates as it loads: reachable by `import` statements and
  * `require` calls alone (a dynamic `import()` is where esbuild defers evaluation). Exported for
- * test/tui/bundle-laziness.test.ts. */
+ * test/tui/binary.test.ts. */
 export function eagerInputs(metafile, entry) {
   const seen = new Set([entry]);
   for (const path of seen) {

@@ -11,6 +11,8 @@
 //
 // Rows live in bench/rows/*.mjs, each file exporting an array of rows:
 //   { name, peer (its label), target (the largest acceptable strata/peer ratio), warmup?, runs?,
+//     targetMs? instead of target: the largest acceptable strata − peer difference, in ms;
+//     neither: an informational row,
 //     shell?: false (time without a shell in between: hyperfine -N),
 //     plan(fixtures) => { setup?: [bash…] run once before timing,
 //                         strata: { command, prepare? }, peer: { command, prepare? } } }
@@ -108,7 +110,7 @@ function timedEnv() {
 function runRow(row, fixtures) {
   const plan = row.plan(fixtures);
   for (const step of plan.setup ?? []) sh(step);
-  const json = join(work, 'hyperfine.json');
+  const json = join(work, `hyperfine-${process.pid}.json`);
   rmSync(json, { force: true });
   const sides = [plan.strata, plan.peer];
   const args = [
@@ -121,6 +123,7 @@ function runRow(row, fixtures) {
   const r = spawnSync('hyperfine', args, { env: timedEnv(), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(diagnose(sides) ?? `hyperfine: ${`${r.stdout}${r.stderr}`.trim()}`);
   const [mine, theirs] = JSON.parse(readFileSync(json, 'utf8')).results;
+  rmSync(json, { force: true });
   return { mine, theirs, ratio: mine.mean / theirs.mean };
 }
 
@@ -143,10 +146,17 @@ function ms(result) {
 }
 
 function table(lines) {
-  const head = ['row', 'peer', 'strata mean', 'peer mean', 'ratio', 'target', 'met?'];
+  const head = ['row', 'peer', 'strata mean', 'peer mean', 'ratio (or difference)', 'target', 'met?'];
+  const target = (row) => row.targetMs !== undefined ? `≤ +${row.targetMs} ms` : row.target !== undefined ? `≤ ${row.target}×` : '—';
+  const measured = (l) => {
+    if (l.row.targetMs === undefined) return [`${l.ratio.toFixed(2)}×`, l.row.target === undefined ? 'info' : l.ratio <= l.row.target];
+    const d = (l.mine.mean - l.theirs.mean) * 1000;
+    return [`${d < 0 ? '−' : '+'}${Math.abs(d).toFixed(0)} ms`, d <= l.row.targetMs];
+  };
+  const met = (ok) => (ok === 'info' ? 'info' : ok ? 'yes' : '**no**');
   const rows = lines.map((l) => l.error
-    ? [l.row.name, l.peer, '—', '—', '—', `≤ ${l.row.target}×`, `error: ${l.error}`]
-    : [l.row.name, l.peer, ms(l.mine), ms(l.theirs), `${l.ratio.toFixed(2)}×`, `≤ ${l.row.target}×`, l.ratio <= l.row.target ? 'yes' : '**no**']);
+    ? [l.row.name, l.peer, '—', '—', '—', target(l.row), `error: ${l.error}`]
+    : [l.row.name, l.peer, ms(l.mine), ms(l.theirs), measured(l)[0], target(l.row), met(measured(l)[1])]);
   return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
@@ -182,7 +192,7 @@ async function main() {
     '# Benchmark results',
     '',
     `\`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${version}, node ${process.version} (the peer of the startup rows), ` +
-      `${cpus().length} cores, Linux ${release()}. Means over hyperfine runs, ratio = strata / peer, lower is better.`,
+      `${cpus().length} cores, Linux ${release()}. Means over hyperfine runs, ratio = strata / peer (difference = strata − peer where the target is in ms), lower is better.`,
     '',
     table(lines),
     '',

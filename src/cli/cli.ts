@@ -20,7 +20,7 @@ export async function runCli(args: string[], version: string): Promise<number> {
       .option('root', { type: 'string', describe: 'Store directory (default $STRATA_ROOT, /var/lib/strata for root, else ~/.local/share/strata)', global: true })
       .option('json', { type: 'boolean', describe: 'Machine-readable output (JSON Lines for lists)', global: true })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print only ids', global: true })
-      .option('driver', { type: 'string', choices: ['overlay', 'copy'], describe: 'Rootfs driver for containers (default: overlay as root, else copy)', global: true })
+      .option('driver', { type: 'string', choices: ['overlay', 'copy'], describe: 'Rootfs driver for containers (default: overlay where strata can mount it, else copy)', global: true })
       .command(commands as CommandModule[])
       .command(noCommand(() => parser!.getHelp()) as CommandModule)
       .strict()

@@ -1,7 +1,7 @@
 // The copy driver: the image's merged view materialized into the container's own rootfs/ (files
 // reflinked where the file system can, copied otherwise; hard links of one layer kept as links;
-// device nodes and fifos made by the helper; owners, modes and times as the index says; xattrs
-// are not applied — Node.js has no call for them). Nothing is shared with the layer directories,
+// device nodes (root only) and fifos made by the helper; owners (root only), modes and times as
+// the index says; xattrs are not applied — Node.js has no call for them). Nothing is shared with the layer directories,
 // so the container can never write an image layer.
 //
 // Change tracking: after materializing, a stamp file is written and strata waits until the file
@@ -84,6 +84,8 @@ export class CopyDriver implements RootfsDriver {
           symlinkSync(bufferOf(e.linkTarget ?? ''), where);
           break;
         default:
+          // Without root only fifos can be made (see overlay-marks.ts).
+          if (!asRoot && e.type !== 'fifo') continue;
           nodes.push({ r, spec: { path: bytesOfUserString(rootfs) + r.path, type: e.type === 'char' ? 'c' : e.type === 'block' ? 'b' : 'p', mode: e.mode, major: e.devMajor ?? 0, minor: e.devMinor ?? 0 } });
           continue;
       }

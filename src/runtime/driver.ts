@@ -4,6 +4,7 @@
 // writable layer is computed after the fact by comparing with the image. Both hand the run plan a
 // root to mount and give `diff` (and later `commit`) the same thing: a LayerIndex.
 
+import { release } from 'node:os';
 import type { LayerIndex } from '../base/layer-index.js';
 import type { ImageView } from '../content/image-view.js';
 import type { Store } from '../store/store.js';
@@ -29,10 +30,12 @@ export interface DriverContext {
   readonly makeNodes: MakeNodes;
 }
 
-/** overlay where this process may mount it (root; a user namespace would need kernel ≥ 5.11 and
- * is not used yet), else copy. */
-export function defaultDriverName(): DriverName {
-  return process.getuid?.() === 0 ? 'overlay' : 'copy';
+/** overlay where this process may mount it: as root, or in a user namespace from Linux 5.11 on
+ * (overlay mounts there, keeping its markers in user.* xattrs); copy otherwise. */
+export function defaultDriverName(kernel: string = release()): DriverName {
+  if (process.getuid?.() === 0) return 'overlay';
+  const [major = 0, minor = 0] = kernel.split('.').map((n) => parseInt(n, 10));
+  return major > 5 || (major === 5 && minor >= 11) ? 'overlay' : 'copy';
 }
 
 export async function openDriver(name: DriverName, ctx: DriverContext): Promise<RootfsDriver> {

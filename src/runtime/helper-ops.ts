@@ -85,6 +85,13 @@ export type Op =
    * forbids clone/unshare with namespace flags and makes clone3 ENOSYS (as Docker's profile does
    * without CAP_SYS_ADMIN). Needs `no-new-privs` before it, or CAP_SYS_ADMIN. */
   | { op: 'seccomp'; deny: readonly string[]; denyNamespaceClone: boolean }
+  /** Enter the namespaces (names as for spawn, the user namespace first whatever the order) of a
+   * running sandbox's process PID, whose start time (field 22 of /proc/PID/stat) is `startTime`:
+   * `strata exec`. Needs a `spawn` before it that makes no namespaces (the monitor stays
+   * outside); refused with `pivot` in the same program. Each namespace must differ from the
+   * helper's own and the start time must still match once they are open: a reused pid never
+   * leads into the host's namespaces. With `pid`, `exec` forks the command into it. */
+  | { op: 'join'; pid: number; startTime: string; namespaces: readonly string[] }
   /** Kill the sandbox when this many seconds pass (the helper exits 124 and says so). */
   | { op: 'timeout'; seconds: number }
   /** The last operation: environment (K=V each) and argv; argv[0] found through the PATH in
@@ -115,6 +122,7 @@ export function encodeProgram(ops: readonly Op[]): Buffer {
       case 'caps': tokens.push(o.op, list(o.keep)); break;
       case 'seccomp': tokens.push(o.op, list(o.deny), o.denyNamespaceClone ? '1' : '0'); break;
       case 'timeout': tokens.push(o.op, String(o.seconds)); break;
+      case 'join': tokens.push(o.op, String(o.pid), o.startTime, list(o.namespaces)); break;
       case 'exec': tokens.push(o.op, String(o.env.length), ...o.env, String(o.argv.length), ...o.argv); break;
     }
   }

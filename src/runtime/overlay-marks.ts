@@ -58,8 +58,12 @@ export function whiteoutPaths(index: LayerIndex): BytePath[] {
   return out;
 }
 
+/** The layer's device nodes and fifos. Without root, no device node can be made (only the 0:0
+ * whiteout device): a rootless sandbox gets the fifos only — with nodev on its root, a device
+ * node of an image could not be opened there anyway. */
 function specialEntries(index: LayerIndex) {
-  return [...index.entries.values()].filter((e) => (e.type === 'char' || e.type === 'block' || e.type === 'fifo') && !belowOwnNonDir(index, e.path));
+  const devices = process.getuid?.() === 0;
+  return [...index.entries.values()].filter((e) => (e.type === 'fifo' || (devices && (e.type === 'char' || e.type === 'block'))) && !belowOwnNonDir(index, e.path));
 }
 
 /** The layer's marks, made now if they were not made before. */
@@ -101,7 +105,7 @@ async function makeMarks(store: Store, diffId: string, index: LayerIndex, makeNo
     if (nodes.length > 0) await makeNodes(nodes);
     for (const e of specials) {
       const where = hostPath(above, e.path);
-      lchownSync(where, e.uid, e.gid);
+      if (process.getuid?.() === 0) lchownSync(where, e.uid, e.gid);
       lutimesSync(where, e.mtime, e.mtime);
     }
     // Parent directories' times last: making the nodes inside them changed them.
@@ -153,7 +157,7 @@ function copyDirMeta(above: string, layerDir: string, paths: readonly BytePath[]
 
 function copyOne(to: Buffer, from: Buffer): void {
   const st = lstatSync(from);
-  chownSync(to, st.uid, st.gid);
+  if (process.getuid?.() === 0) chownSync(to, st.uid, st.gid);
   chmodSync(to, st.mode & 0o7777);
   utimesSync(to, st.atime, st.mtime);
 }

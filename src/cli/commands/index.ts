@@ -2,8 +2,11 @@
 
 import { exportCommand, load, save } from './archives.js';
 import { check } from './check.js';
+import { commit } from './commit.js';
+import { cp } from './cp.js';
 import { diff, ps, rm } from './containers.js';
 import { efficiency } from './efficiency.js';
+import { EXEC_VALUE_OPTIONS, exec } from './exec.js';
 import { history } from './history.js';
 import { images } from './images.js';
 import { importCommand } from './import.js';
@@ -19,11 +22,12 @@ import type { TailSpec } from '../command-tail.js';
 import { tui } from './tui.js';
 
 export const commands = [
-  run, ps, rm, diff, start, stop, kill, wait, logs, importCommand, load, save, exportCommand, images, history, inspect, tag, rmi, prune,
+  run, exec, ps, rm, diff, commit, cp, start, stop, kill, wait, logs, importCommand, load, save, exportCommand, images, history, inspect, tag, rmi, prune,
   ls, cat, tree, efficiency, check, info, tui, supervise,
 ];
 
 /** Commands whose words after their positionals belong to a command they run (command-tail.ts). */
 export const commandTails: Record<string, TailSpec> = {
   run: { valueOptions: new Set(RUN_VALUE_OPTIONS), positionals: 1 },
+  exec: { valueOptions: new Set(EXEC_VALUE_OPTIONS), positionals: 1 },
 };

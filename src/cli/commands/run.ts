@@ -14,10 +14,11 @@ export const RUN_VALUE_OPTIONS = [
 const list = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
 
 export const run = defineCommand({
-  command: 'run <image>',
+  command: 'run <image> [command..]',
   describe: 'Run a command in a new container: run [OPTIONS] IMAGE [COMMAND] [ARG...]',
   builder: (y) => y
     .positional('image', { type: 'string', demandOption: true, describe: 'NAME[:TAG] or image id' })
+    .positional('command', { type: 'string', array: true, describe: 'The command and its arguments (everything after IMAGE; default: the image\'s Entrypoint and Cmd)' })
     .option('detach', { alias: 'd', type: 'boolean', describe: 'Run in the background and print the container id' })
     .option('rm', { type: 'boolean', describe: 'Remove the container when it exits' })
     .option('name', { type: 'string', requiresArg: true, describe: 'Name the container' })

@@ -27,7 +27,7 @@ enum op_kind {
 	OP_SPAWN, OP_SYNC, OP_MAP_SELF, OP_CGROUP, OP_RLIMIT, OP_PRIVATE_MOUNTS, OP_MOUNT_OVERLAY,
 	OP_BIND, OP_MOUNT, OP_MKDIR, OP_SYMLINK, OP_MKNOD, OP_MASK, OP_READONLY, OP_PIVOT,
 	OP_REMOUNT_ROOT_RO, OP_HOSTNAME, OP_LOOPBACK_UP, OP_PTY, OP_CHDIR, OP_IDS, OP_CAPS,
-	OP_NO_NEW_PRIVS, OP_SECCOMP, OP_TIMEOUT, OP_EXEC,
+	OP_NO_NEW_PRIVS, OP_SECCOMP, OP_TIMEOUT, OP_EXEC, OP_JOIN,
 };
 
 /* One parsed operation. Strings point into the program buffer (which lives until exec). */
@@ -52,6 +52,7 @@ struct op {
 		struct { int *deny; size_t ndeny; bool clone_ns; } seccomp;
 		struct { unsigned int seconds; } timeout;
 		struct { char **envp; char **argv; } exec;   /* both NULL-terminated */
+		struct { pid_t pid; unsigned long long start; char **names; size_t n; } join;
 	} u;
 };
 
@@ -70,6 +71,8 @@ void read_program(int fd, struct program *prog);
 
 /* tables.c: names → numbers. Return -1 for an unknown name. */
 int capability_number(const char *name);
+/* A namespace's CLONE_NEW* flag by its /proc/PID/ns name (user, mnt, pid, …); 0 if unknown. */
+unsigned long namespace_flag(const char *name);
 /* A syscall's x86_64 number; -2 for a name that is known but has no x86_64 number (vm86, …). */
 int syscall_number(const char *name);
 
@@ -101,6 +104,10 @@ void op_ids(const struct op *op);
 void op_caps(const struct op *op);
 void op_no_new_privs(const struct op *op);
 void op_seccomp(const struct op *op);
+
+/* join.c: enter a running sandbox's namespaces (exec). Sets *pid_joined when the PID namespace
+ * was joined: only children enter it, so `exec` must fork. */
+void op_join(const struct op *op, bool *pid_joined);
 
 /* monitor.c: the process outside the sandbox. Never returns. */
 struct monitor_setup {

@@ -99,19 +99,13 @@ static unsigned long mount_flags(struct cursor *c)
 
 static unsigned long namespaces(struct cursor *c)
 {
-	static const struct { const char *name; unsigned long flag; } table[] = {
-		{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS }, { "pid", CLONE_NEWPID },
-		{ "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
-		{ "cgroup", CLONE_NEWCGROUP },
-	};
 	size_t n;
 	char **names = split(next(c), ',', &n);
 	unsigned long flags = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t k = 0;
-		while (k < sizeof table / sizeof table[0] && strcmp(names[i], table[k].name) != 0) k++;
-		if (k == sizeof table / sizeof table[0]) die(STEP, "%s: unknown namespace \"%s\"", c->op, names[i]);
-		flags |= table[k].flag;
+		unsigned long flag = namespace_flag(names[i]);
+		if (flag == 0) die(STEP, "%s: unknown namespace \"%s\"", c->op, names[i]);
+		flags |= flag;
 	}
 	free(names);
 	return flags;
@@ -148,7 +142,7 @@ static void parse_op(struct cursor *c, struct op *op)
 		{ "readonly", OP_READONLY }, { "pivot", OP_PIVOT }, { "remount-root-ro", OP_REMOUNT_ROOT_RO },
 		{ "hostname", OP_HOSTNAME }, { "loopback-up", OP_LOOPBACK_UP }, { "pty", OP_PTY },
 		{ "chdir", OP_CHDIR }, { "ids", OP_IDS }, { "caps", OP_CAPS }, { "no-new-privs", OP_NO_NEW_PRIVS },
-		{ "seccomp", OP_SECCOMP }, { "timeout", OP_TIMEOUT }, { "exec", OP_EXEC },
+		{ "seccomp", OP_SECCOMP }, { "timeout", OP_TIMEOUT }, { "exec", OP_EXEC }, { "join", OP_JOIN },
 	};
 	const char *name = c->tok[c->i++];
 	size_t k = 0;
@@ -276,6 +270,21 @@ static void parse_op(struct cursor *c, struct op *op)
 		op->u.timeout.seconds = (unsigned)number(c, next(c), 10, 100u * 365 * 24 * 3600);
 		if (op->u.timeout.seconds == 0) die(STEP, "timeout: must be at least 1 second");
 		break;
+	case OP_JOIN: {
+		op->u.join.pid = (pid_t)number(c, next(c), 10, 4194304);
+		if (op->u.join.pid < 2) die(STEP, "join: pid must be at least 2");
+		op->u.join.start = number(c, next(c), 10, ~0ull);
+		op->u.join.names = split(next(c), ',', &op->u.join.n);
+		if (op->u.join.n == 0) die(STEP, "join: no namespace");
+		unsigned long seen = 0;
+		for (size_t i = 0; i < op->u.join.n; i++) {
+			unsigned long flag = namespace_flag(op->u.join.names[i]);
+			if (flag == 0) die(STEP, "join: unknown namespace \"%s\"", op->u.join.names[i]);
+			if (seen & flag) die(STEP, "join: namespace \"%s\" given twice", op->u.join.names[i]);
+			seen |= flag;
+		}
+		break;
+	}
 	case OP_EXEC: {
 		size_t nenv = number(c, next(c), 10, 1u << 20);
 		op->u.exec.envp = string_array(c, nenv);
@@ -295,7 +304,7 @@ static void parse_op(struct cursor *c, struct op *op)
 static void check_structure(struct program *prog)
 {
 	unsigned long spawned = 0;   /* clone flags once `spawn` has been seen */
-	bool seen_spawn = false;
+	bool seen_spawn = false, seen_join = false;
 	for (size_t i = 0; i < prog->n; i++) {
 		const struct op *op = &prog->ops[i];
 		switch (op->kind) {
@@ -314,6 +323,14 @@ static void check_structure(struct program *prog)
 			if (prog->has_pty) die(STEP, "pty given twice");
 			prog->has_pty = true;
 			break;
+		case OP_JOIN:
+			/* The monitor must stay outside the sandbox it relays for; and a second join
+			 * would leave the first one's namespaces half-entered. */
+			if (!seen_spawn) die(STEP, "join: needs a spawn before it");
+			if (seen_join) die(STEP, "join given twice");
+			if (spawned) die(STEP, "join: the spawn before it must not make namespaces");
+			seen_join = true;
+			break;
 		case OP_TIMEOUT:
 			if (prog->timeout) die(STEP, "timeout given twice");
 			prog->timeout = op->u.timeout.seconds;
@@ -328,6 +345,8 @@ static void check_structure(struct program *prog)
 		}
 	}
 	if (prog->timeout && !seen_spawn) die(STEP, "timeout: needs a spawn (the monitor enforces it)");
+	/* A joined sandbox has its root already: a pivot there would act on the sandbox's mounts. */
+	if (seen_join && prog->pivot_root) die(STEP, "join and pivot cannot be in one program");
 }
 
 void read_program(int fd, struct program *prog)

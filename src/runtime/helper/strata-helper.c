@@ -45,7 +45,7 @@ static uid_t g_outer_uid;         /* our ids as the caller sees them, for map-se
 static gid_t g_outer_gid;
 static pid_t g_outer_pid;         /* our pid as the caller sees it, for sync */
 static int g_control = -1;        /* in the sandbox: our end of the socket to the monitor */
-static bool g_pid_namespace;      /* in the sandbox: we are its PID 1 */
+static bool g_pid_namespace;      /* the command must be forked: we are PID 1 of a new PID namespace, or joined one (join.c) */
 static int g_pty_slave = -1;      /* the command's terminal, once `pty` made it */
 
 static void write_all(const char *step, int fd, const char *what, const char *buf, size_t len)
@@ -444,6 +444,7 @@ __attribute__((noreturn)) static void run_program(const struct program *prog)
 		case OP_NO_NEW_PRIVS: op_no_new_privs(op); break;
 		case OP_SECCOMP: op_seccomp(op); break;
 		case OP_TIMEOUT: break;   /* the monitor's (spawn) */
+		case OP_JOIN: op_join(op, &g_pid_namespace); break;   /* joined a PID namespace: exec forks */
 		case OP_EXEC:
 			if (g_pid_namespace) op_exec_as_init(op);
 			become_command(op);

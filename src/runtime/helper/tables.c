@@ -2,6 +2,7 @@
  * strata-helper: names → numbers, for `caps` and `seccomp`. The TypeScript side speaks in names
  * (as Docker's profiles do); the kernel wants numbers.
  */
+#include <sched.h>
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -23,6 +24,19 @@ int capability_number(const char *name)
 		if (strcmp(name, capability_names[i]) == 0) return (int)i;
 	}
 	return -1;
+}
+
+unsigned long namespace_flag(const char *name)
+{
+	static const struct { const char *name; unsigned long flag; } table[] = {
+		{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS }, { "pid", CLONE_NEWPID },
+		{ "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
+		{ "cgroup", CLONE_NEWCGROUP },
+	};
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+		if (strcmp(name, table[i].name) == 0) return table[i].flag;
+	}
+	return 0;
 }
 
 /* Syscalls newer than the kernel headers this is built against (Debian 12: 6.1). Numbers from

@@ -15,9 +15,11 @@ export interface LineTextProps {
 
 export function LineText({ line, width, inverse = false, bold = false }: LineTextProps) {
   const theme = useTheme();
+  const fitted = fitLine(line, width, inverse);
+  if (fitted.length === 0) return <Text> </Text>;
   return (
     <Text wrap="truncate" inverse={inverse} bold={bold}>
-      {fitLine(line, width).map((seg, i) => {
+      {fitted.map((seg, i) => {
         const color = colorOf(theme, seg.tone);
         return color || seg.bold ? <Text key={i} color={color} bold={seg.bold}>{seg.text}</Text> : seg.text;
       })}

@@ -31,11 +31,12 @@ export function fitRight(text: string, width: number): string {
   return w >= width ? fit(text, width) : ' '.repeat(width - w) + text;
 }
 
-/** The line cut (ending in "…") and padded to exactly `width` columns, its segments' styles kept. */
-export function fitLine(line: Line, width: number): Line {
+/** The line cut (ending in "…") to at most `width` columns, and padded to exactly that when `pad`
+ * (a highlighted row spans the width; others are not padded: every character costs Ink time). */
+export function fitLine(line: Line, width: number, pad = true): Line {
   if (width <= 0) return [];
   const total = line.reduce((n, seg) => n + textWidth(seg.text), 0);
-  if (total <= width) return total === width ? line : [...line, { text: ' '.repeat(width - total) }];
+  if (total <= width) return total === width || !pad ? line : [...line, { text: ' '.repeat(width - total) }];
   const out: Segment[] = [];
   let left = width - 1;
   for (const seg of line) {

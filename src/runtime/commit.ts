@@ -1,0 +1,85 @@
+// `strata commit CTR [NAME[:TAG]]`: the container's writable layer becomes a new layer on top of
+// its image's, and a new image: the parent's config with the `--change`s applied, its history plus
+// one entry (created_by = the container's command, comment = -m), as `docker commit` makes it. The
+// layer goes into the store like any other (addLayer: unpacked, indexed, tar-split kept), from the
+// canonical tar of commit-tar.ts, so committing an unchanged container again gives the same
+// diff_id. A container that changed nothing adds no layer: its history entry says empty_layer.
+// A running container is read as it is (Docker would pause it; its files may be mid-change, but
+// never anything outside them: see commit-tar.ts).
+
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { StrataError } from '../base/errors.js';
+import { applyChanges } from '../store/config-changes.js';
+import type { HistoryEntry, ImageConfig } from '../store/image-config.js';
+import { encodeConfig, readImage, writeImage, type Image } from '../store/images.js';
+import { addLayer } from '../store/layers.js';
+import { withLease } from '../store/lease.js';
+import { formatReference, parseReference } from '../store/reference.js';
+import type { Store } from '../store/store.js';
+import { setTag } from '../store/tags.js';
+import { canonicalLayer, dirsBornAfter, layerTar } from './commit-tar.js';
+import { openContainerView } from './container-view.js';
+import { containerDir, findContainer } from './containers.js';
+import { STAMP } from './driver-copy.js';
+
+export interface CommitOptions {
+  /** NAME[:TAG] to tag the new image with. */
+  readonly ref?: string;
+  readonly message?: string;
+  readonly author?: string;
+  /** Dockerfile instructions for the config (CMD, ENV, …), as `docker commit --change`. */
+  readonly changes?: readonly string[];
+}
+
+export async function commitContainer(store: Store, text: string, o: CommitOptions = {}): Promise<Image> {
+  // What the user typed is checked before any work.
+  const ref = o.ref === undefined ? undefined : formatReference(parseReference(o.ref));
+  const rec = findContainer(store, text);
+  const parent = readImage(store, rec.image);
+  const config = applyChanges(parent.config.config ?? {}, o.changes ?? []);
+  const cv = await openContainerView(store, rec);
+  const lower = cv.image.view;
+  const recreated = rec.driver === 'copy' ? dirsBornAfter(cv.storage, cv.layer, lower, statSync(join(containerDir(store, rec.id), STAMP)).ctimeMs) : undefined;
+  const index = canonicalLayer(cv.layer, lower, recreated);
+  const empty = index.entries.size === 0 && index.whiteouts.size === 0 && index.opaque.size === 0;
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+
+  return withLease(store, async (lease) => {
+    lease.add(parent.id, ...parent.config.rootfs.diff_ids);
+    let diffIds = parent.config.rootfs.diff_ids;
+    if (!empty) {
+      // Rootless, the caller's own ids are root inside the container (a single mapping).
+      const owner = (id: number, kind: 'uid' | 'gid') => (uid !== 0 && id === (kind === 'uid' ? uid : gid) ? 0 : id);
+      try {
+        const layer = await addLayer(store, layerTar({ storage: cv.storage, index, owner }), lease);
+        diffIds = [...diffIds, layer.diffId];
+      } catch (err) {
+        if (err instanceof StrataError) throw err;
+        throw new StrataError(`commit container ${rec.id.slice(0, 12)}`, { cause: err });
+      }
+    }
+    const created = new Date().toISOString();
+    const step: HistoryEntry = {
+      created,
+      created_by: rec.command.join(' '),
+      ...(o.author ? { author: o.author } : {}),
+      ...(o.message ? { comment: o.message } : {}),
+      ...(empty ? { empty_layer: true } : {}),
+    };
+    const { author: _parentAuthor, ...inherited } = parent.config;
+    const next: ImageConfig = {
+      ...inherited,
+      created,
+      ...(o.author ? { author: o.author } : {}),
+      config,
+      rootfs: { type: 'layers', diff_ids: diffIds },
+      history: [...(parent.config.history ?? []), step],
+    };
+    const image = writeImage(store, encodeConfig(next));
+    lease.add(image.id);
+    if (ref) setTag(store, ref, image.id);
+    return image;
+  });
+}

@@ -1,0 +1,83 @@
+// The processes of a running container, seen from the host: its helper's monitor (the record's
+// pid), the sandbox's init (the monitor's one child, PID 1 inside), that init's namespaces and
+// cgroups. `exec` enters them; `cp` into a running container writes through the init's root.
+// Every fact is read from /proc and checked, since pids are reused: the monitor must still be the
+// child of the container's owner (the strata process that runs it, alive), and the init is named
+// by pid and start time (process-identity.ts).
+
+import { readFileSync, readlinkSync } from 'node:fs';
+import { StrataError } from '../base/errors.js';
+import { processIdentity } from '../store/process-identity.js';
+import { effectiveRecord, type ContainerRecord } from './containers.js';
+
+/** Namespaces a sandbox may have, in the order they are entered (helper-ops.ts `join`). */
+const NAMESPACES = ['user', 'mnt', 'pid', 'uts', 'ipc', 'net', 'cgroup'] as const;
+
+export interface SandboxInit {
+  readonly pid: number;
+  /** Its start time (clock ticks since boot), which with the pid names it for good. */
+  readonly startTime: string;
+}
+
+/** The init of a running container; "is not running" (Docker's words) otherwise. */
+export function sandboxInit(rec: ContainerRecord): SandboxInit {
+  const notRunning = () => new StrataError(`container ${rec.name} is not running`);
+  // Running, and its owner alive (effectiveRecord).
+  const seen = effectiveRecord(rec);
+  if (seen.state !== 'running' || seen.pid === undefined || seen.owner === undefined) throw notRunning();
+  const monitor = seen.pid;
+  // A reused pid: whatever runs there now is not the owner's child, the container's helper.
+  if (parentOf(monitor) !== Number(seen.owner.split('.')[0])) throw notRunning();
+  let children: string[];
+  try {
+    children = readFileSync(`/proc/${monitor}/task/${monitor}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    throw notRunning();
+  }
+  if (children.length !== 1) throw notRunning();
+  const pid = Number(children[0]);
+  const identity = processIdentity(pid);
+  if (identity === undefined) throw notRunning();
+  return { pid, startTime: identity.slice(identity.indexOf('.') + 1) };
+}
+
+/** Field 4 of /proc/PID/stat; undefined when the process is gone. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The namespaces of `pid` that are not this process's own (what entering it takes). */
+export function foreignNamespaces(pid: number): string[] {
+  return NAMESPACES.filter((ns) => {
+    try {
+      return readlinkSync(`/proc/${pid}/ns/${ns}`) !== readlinkSync(`/proc/self/ns/${ns}`);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The cgroup.procs files of the container's own cgroups (named `name`: cgroups.ts), read from
+ * its init's /proc/PID/cgroup. Paths that are not the container's are never returned. */
+export function containerCgroupProcs(pid: number, name: string, root = '/sys/fs/cgroup'): string[] {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\d+:([^:]*):(\/.*)$/.exec(line);
+    if (!m || !m[2]!.endsWith(`/${name}`) || m[2]!.includes('/../')) continue;
+    // v1: one hierarchy per controller list ("memory", "cpu,cpuacct"); v2: "0::/path" under the root.
+    const hierarchy = m[1] === '' ? root : `${root}/${m[1]}`;
+    out.push(`${hierarchy}${m[2]}/cgroup.procs`);
+  }
+  return out;
+}
