@@ -86,14 +86,18 @@ export async function* layerTar(src: LayerTarSource): AsyncGenerator<Buffer> {
         continue;
       }
       const expected = src.index.entries.get(item.path)!;
-      const dir = cursor.dirOf(item.path);
       const base = item.path.slice(item.path.lastIndexOf('/') + 1);
-      const st = lstatAt(dir, base);
+      let dir: number;
+      let st: Stats | undefined;
+      try {
+        dir = cursor.dirOf(item.path);
+        st = lstatAt(dir, base);
+      } catch (err) {
+        throw changed(item.path, err);
+      }
       if (st?.isSocket()) continue;
       const now = st === undefined ? undefined : entryOf(item.path, st, () => readlinkAt(dir, base));
-      if (now === undefined || now.type !== expected.type) {
-        throw new StrataError(`${displayPath(item.path)} changed while the container was being committed; try again`);
-      }
+      if (now === undefined || now.type !== expected.type) throw changed(item.path);
       const header = headerOf(name, now, src);
       if (now.type !== 'file') {
         tar.add(header);
@@ -136,7 +140,7 @@ async function* fileEntry(tar: TarWriter, take: () => Buffer, dir: number, base:
   try {
     fd = openFileAt(dir, base);
   } catch (err) {
-    throw new StrataError(`${displayPath(path)} changed while the container was being committed; try again`, { cause: err });
+    throw changed(path, err);
   }
   try {
     const size = fstatSync(fd).size;
@@ -152,6 +156,10 @@ async function* fileEntry(tar: TarWriter, take: () => Buffer, dir: number, base:
   } finally {
     closeSync(fd);
   }
+}
+
+function changed(path: BytePath, cause?: unknown): StrataError {
+  return new StrataError(`${displayPath(path)} changed while the container was being committed; try again`, cause === undefined ? {} : { cause });
 }
 
 /** Directories of the layer where the lower layers have one too, that are not that directory

@@ -57,7 +57,7 @@ export function entryOf(path: BytePath, st: Stats, readLink: () => string): Inde
 
 /** The opaque directories of an upper layer, from one `getfattr -R` dump. */
 function opaqueDirs(upper: string): Set<BytePath> {
-  const r = spawnSync('getfattr', ['-R', '-P', '-d', '-m', '^(trusted|user)\\.overlay\\.opaque$', '-e', 'text', '.'], { cwd: upper, maxBuffer: 1 << 30 });
+  const r = spawnSync('getfattr', ['-R', '-P', '-h', '-d', '-m', '^(trusted|user)\\.overlay\\.opaque$', '-e', 'text', '.'], { cwd: upper, maxBuffer: 1 << 30 });
   if (r.error) throw new StrataError('reading overlay opaque markers needs getfattr (Debian package "attr")', { cause: r.error });
   if (r.status !== 0) throw new StrataError(`getfattr failed on ${upper}: ${r.stderr.toString().trim()}`);
   const out = new Set<BytePath>();

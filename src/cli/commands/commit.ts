@@ -10,7 +10,7 @@ export const commit = defineCommand({
     .positional('name', { type: 'string', describe: 'NAME[:TAG] for the new image' })
     .option('message', { alias: 'm', type: 'string', requiresArg: true, describe: 'Commit message (the history comment)' })
     .option('author', { alias: 'a', type: 'string', requiresArg: true, describe: 'Author of the image' })
-    .option('change', { alias: 'c', type: 'string', array: true, requiresArg: true, describe: "Apply a Dockerfile instruction to the config, e.g. 'CMD [\"sh\"]'" }),
+    .option('change', { alias: 'c', type: 'string', array: true, nargs: 1, requiresArg: true, describe: "Apply a Dockerfile instruction to the config, e.g. 'CMD [\"sh\"]'" }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
     const { commitContainer } = await import('../../runtime/commit.js');

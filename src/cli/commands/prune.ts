@@ -4,11 +4,18 @@ import { prune as pruneStore } from '../../store/gc.js';
 
 export const prune = defineCommand({
   command: 'prune',
-  describe: 'Remove images without a tag and layers no image uses; print the space freed',
-  builder: (y) => y,
-  run: async (ctx) => {
-    const report = await pruneStore(await ctx.store());
-    if (ctx.json) return ctx.jsonLine(report);
-    ctx.out([...report.deletedImages.map((i) => `Deleted: ${i}\n`), `Total reclaimed space: ${humanSize(report.bytesFreed)}\n`].join(''));
+  describe: 'Remove images without a tag and layers no image uses (-a: stopped containers first); print the space freed',
+  builder: (y) => y.option('all', { alias: 'a', type: 'boolean', describe: 'Also remove stopped containers, and then what only they held' }),
+  run: async (ctx, argv) => {
+    const store = await ctx.store();
+    const containers = argv.all ? await (await import('../../runtime/prune-containers.js')).pruneContainers(store) : { deletedContainers: [], bytesFreed: 0 };
+    const report = await pruneStore(store);
+    const bytesFreed = report.bytesFreed + containers.bytesFreed;
+    if (ctx.json) return ctx.jsonLine({ ...report, deletedContainers: containers.deletedContainers, bytesFreed });
+    ctx.out([
+      ...containers.deletedContainers.map((id) => `Deleted container: ${id}\n`),
+      ...report.deletedImages.map((i) => `Deleted: ${i}\n`),
+      `Total reclaimed space: ${humanSize(bytesFreed)}\n`,
+    ].join(''));
   },
 });
