@@ -14,6 +14,7 @@ packages=(
   attr            # getfattr/setfattr: xattrs in layer tests
   e2fsprogs       # mkfs.ext4 for loop-mounted test filesystems
   hyperfine       # timing (bench, performance smoke tests)
+  uidmap          # newuidmap/newgidmap: rootless sandboxes map subordinate ids (run-rootless tests)
 )
 
 # One dpkg-query for all of them (it exits non-zero when one is unknown; the list still comes).

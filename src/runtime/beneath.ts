@@ -11,8 +11,8 @@
 // (libuv opens every descriptor close-on-exec: none reaches a process strata starts.)
 
 import {
-  closeSync, constants, fstatSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, readlinkSync,
-  rmdirSync, symlinkSync, unlinkSync, type Stats,
+  closeSync, constants, fstatSync, lstatSync, lutimesSync, mkdirSync, openSync, readlinkSync,
+  symlinkSync, unlinkSync, type Stats,
 } from 'node:fs';
 import { ROOT, bufferOf, displayPath, type BytePath } from '../base/byte-path.js';
 import { StrataError, errnoOf } from '../base/errors.js';
@@ -80,11 +80,6 @@ export function walkDirs(baseFd: number, dirs: readonly string[]): number {
   return fd;
 }
 
-/** The names in the directory (bytes as latin1 byte strings), unsorted. */
-export function readdirAt(dirFd: number): string[] {
-  return readdirSync(at(dirFd), { encoding: 'buffer' }).map((b) => b.toString('latin1'));
-}
-
 export function readlinkAt(dirFd: number, name: string): string {
   return readlinkSync(at(dirFd, name), { encoding: 'buffer' }).toString('latin1');
 }
@@ -97,25 +92,14 @@ export function symlinkAt(dirFd: number, name: string, target: string): void {
   symlinkSync(bufferOf(target), at(dirFd, name));
 }
 
-/** Remove NAME (a directory only when empty). */
-export function removeAt(dirFd: number, name: string, isDir: boolean): void {
-  if (isDir) rmdirSync(at(dirFd, name));
-  else unlinkSync(at(dirFd, name));
+/** Remove NAME, anything but a directory (a link goes itself). */
+export function removeAt(dirFd: number, name: string): void {
+  unlinkSync(at(dirFd, name));
 }
 
-/** Owner and times of NAME itself (a link is not followed). */
-export function lchownAt(dirFd: number, name: string, uid: number, gid: number): void {
-  lchownSync(at(dirFd, name), uid, gid);
-}
-
+/** Times of NAME itself (a link is not followed). */
 export function lutimesAt(dirFd: number, name: string, mtime: number): void {
   lutimesSync(at(dirFd, name), mtime, mtime);
-}
-
-/** The /proc/self/fd name of an open descriptor, for a child process given that descriptor
- * (the child sees it as the same number only when passed in the same slot). */
-export function fdName(fd: number): string {
-  return `/proc/self/fd/${fd}`;
 }
 
 /** Open directories along a walk in sorted path order (parents before children): the

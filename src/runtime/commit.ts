@@ -22,6 +22,7 @@ import { canonicalLayer, dirsBornAfter, layerTar } from './commit-tar.js';
 import { openContainerView } from './container-view.js';
 import { containerDir, findContainer } from './containers.js';
 import { STAMP } from './driver-copy.js';
+import { subordinateIds } from './subordinate-ids.js';
 
 export interface CommitOptions {
   /** NAME[:TAG] to tag the new image with. */
@@ -43,15 +44,12 @@ export async function commitContainer(store: Store, text: string, o: CommitOptio
   const recreated = rec.driver === 'copy' ? dirsBornAfter(cv.storage, cv.layer, lower, statSync(join(containerDir(store, rec.id), STAMP)).ctimeMs) : undefined;
   const index = canonicalLayer(cv.layer, lower, recreated);
   const empty = index.entries.size === 0 && index.whiteouts.size === 0 && index.opaque.size === 0;
-  const uid = process.getuid?.() ?? 0;
-  const gid = process.getgid?.() ?? 0;
+  const owner = ownerInside();
 
   return withLease(store, async (lease) => {
     lease.add(parent.id, ...parent.config.rootfs.diff_ids);
     let diffIds = parent.config.rootfs.diff_ids;
     if (!empty) {
-      // Rootless, the caller's own ids are root inside the container (a single mapping).
-      const owner = (id: number, kind: 'uid' | 'gid') => (uid !== 0 && id === (kind === 'uid' ? uid : gid) ? 0 : id);
       try {
         const layer = await addLayer(store, layerTar({ storage: cv.storage, index, owner }), lease);
         diffIds = [...diffIds, layer.diffId];
@@ -82,4 +80,18 @@ export async function commitContainer(store: Store, text: string, o: CommitOptio
     if (ref) setTag(store, ref, image.id);
     return image;
   });
+}
+
+/** Host owners -> the container's, as a rootless sandbox maps them (subordinate-ids.ts): the
+ * caller is root inside, its subordinate range is 1..N; as root, ids are the same on both sides. */
+function ownerInside(): (id: number, kind: 'uid' | 'gid') => number {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  if (uid === 0) return (id) => id;
+  const sub = subordinateIds();
+  return (id, kind) => {
+    if (id === (kind === 'uid' ? uid : gid)) return 0;
+    const range = kind === 'uid' ? sub?.uids : sub?.gids;
+    return range !== undefined && id >= range.start && id < range.start + range.count ? id - range.start + 1 : id;
+  };
 }

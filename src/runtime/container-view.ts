@@ -49,12 +49,12 @@ export async function openContainerView(store: Store, rec: ContainerRecord): Pro
 }
 
 /** Whether a resolved entry's bytes are the container's own (else an image layer's). */
-export function isOwn(cv: ContainerView, r: ResolvedEntry): boolean {
+function isOwn(cv: ContainerView, r: ResolvedEntry): boolean {
   return r.layer === cv.tree.layer;
 }
 
 /** Open the container's own copy of a regular file for reading, component by component. */
-export function openOwnFile(cv: ContainerView, path: BytePath): number {
+function openOwnFile(cv: ContainerView, path: BytePath): number {
   const names = componentsOf(path);
   const base = openBase(cv.storage);
   try {

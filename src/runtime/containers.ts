@@ -12,6 +12,8 @@ import { withLock } from '../store/lock.js';
 import { isAlive, ownIdentity } from '../store/process-identity.js';
 import { createStagingDir, removeTree } from '../store/staging.js';
 import type { Store } from '../store/store.js';
+import { bytesOfUserString } from '../base/byte-path.js';
+import { mapSubordinateIds, subordinateIds, type SubordinateIds } from './subordinate-ids.js';
 import { checkContainerName, generatedName, newContainerId } from './container-names.js';
 
 export type ContainerState = 'created' | 'running' | 'exited';
@@ -249,7 +251,7 @@ export function findContainer(store: Store, text: string): ContainerRecord {
 }
 
 /** Remove a container's directory (renamed into staging first: never half-visible) and name. */
-export function deleteContainer(store: Store, rec: ContainerRecord): void {
+export async function deleteContainer(store: Store, rec: ContainerRecord): Promise<void> {
   const trash = createStagingDir(store);
   try {
     renameSync(containerDir(store, rec.id), join(trash, 'container'));
@@ -259,13 +261,14 @@ export function deleteContainer(store: Store, rec: ContainerRecord): void {
     throw new StrataError(`cannot remove container ${rec.id.slice(0, 12)}`, { cause: err });
   }
   releaseName(store, rec.name, rec.id);
-  removeOwnTree(trash);
+  await removeOwnTree(store, trash);
 }
 
 /** Remove a tree this process owns. Without root, a directory the container made unwritable
  * (chmod 0555) stops rm: every file is ours (root inside is us outside), so make each directory
- * writable and try again. */
-function removeOwnTree(path: string): void {
+ * writable and try again. With subordinate ids, files the container gave to other users (chown)
+ * are not ours outside: the tree goes from inside a user namespace with the same mapping. */
+async function removeOwnTree(store: Store, path: string): Promise<void> {
   try {
     removeTree(path);
     return;
@@ -282,6 +285,24 @@ function removeOwnTree(path: string): void {
       if (d.isDirectory()) open(Buffer.concat([dir, Buffer.from('/'), d.name]));
     }
   };
-  open(Buffer.from(path));
-  removeTree(path);
+  try {
+    open(Buffer.from(path));
+    removeTree(path);
+  } catch (err) {
+    const ids = subordinateIds();
+    if (!ids || (errnoOf(err) !== 'EACCES' && errnoOf(err) !== 'EPERM')) throw err;
+    await removeMapped(store, ids, path);
+  }
+}
+
+/** rm -rf PATH as root of a user namespace mapping the caller and its subordinate ids. */
+async function removeMapped(store: Store, ids: SubordinateIds, path: string): Promise<void> {
+  const rm = ['/usr/bin/rm', '/bin/rm'].find((p) => existsSync(p)) ?? 'rm';
+  const { runHelper } = await import('./helper-process.js');
+  const code = await runHelper(store, [
+    { op: 'spawn', namespaces: ['user'] },
+    { op: 'sync' },
+    { op: 'exec', env: [], argv: [rm, '-rf', '--', bytesOfUserString(path)] },
+  ], { stdin: false, tty: false, quiet: true, onSync: (pid) => mapSubordinateIds(ids, pid) });
+  if (code !== 0) throw new StrataError(`cannot remove ${path} (rm in a user namespace: status ${code})`);
 }

@@ -13,7 +13,9 @@
 //   - a copy-driver container: its rootfs, which holds the whole tree.
 // Files are owned by root inside the container (Docker's rule: strata's own ids are root inside),
 // with the source's mode and times. The source is the caller's: a link named directly is followed,
-// links inside a copied directory are copied as links.
+// links inside a copied directory are copied as links. A tar on stdin (`cp - CTR:DIR`) is unpacked
+// by the store's own unpacker (import/unpack.ts: names made safe) into staging, then copied from
+// there, every link in it copied as a link.
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, fchmodSync, fchownSync, futimesSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, statSync, writeSync, type Stats } from 'node:fs';
@@ -34,8 +36,10 @@ export interface CopyInPlace {
   readonly refused: readonly BytePath[];
 }
 
-export function copyIn(cv: ContainerView, hostSrc: string, unsafeDest: string, place: CopyInPlace, warn: (line: string) => void): void {
-  const st = statSource(hostSrc);
+/** `follow`: a link at `hostSrc` itself is followed (the user named it); false for what came out
+ * of a tar (a link there is data, and may point anywhere on the host). */
+export function copyIn(cv: ContainerView, hostSrc: string, unsafeDest: string, place: CopyInPlace, warn: (line: string) => void, follow = true): void {
+  const st = statSource(hostSrc, follow);
   const name = bytesOfUserString(basename(hostSrc));
   const dest = resolvePath(cv.tree, bytesOfUserString(unsafeDest));
   let target: BytePath;
@@ -55,9 +59,9 @@ export function copyIn(cv: ContainerView, hostSrc: string, unsafeDest: string, p
   new Writer(cv, place, warn).copy(hostSrc, st, target);
 }
 
-function statSource(path: string): Stats {
+function statSource(path: string, follow: boolean): Stats {
   try {
-    return statSync(path);
+    return follow ? statSync(path) : lstatSync(path);
   } catch (err) {
     throw new StrataError(`cannot read ${path}`, { cause: err });
   }
@@ -142,7 +146,7 @@ class Writer {
     if (here !== undefined && !here.isDirectory()) {
       // Over a whiteout, the image's directory there must stay hidden: the new one is opaque.
       if (!(this.place.layered && isWhiteout(here))) throw this.typeClash(path, 'directory');
-      removeAt(dirFd, name, false);
+      removeAt(dirFd, name);
       opaque = true;
     } else if (here === undefined && shown !== undefined && shown.entry.type !== 'dir') {
       throw this.typeClash(path, 'directory');
@@ -169,7 +173,7 @@ class Writer {
   private clearForNonDir(dirFd: number, name: string, path: BytePath): void {
     const here = lstatAt(dirFd, name);
     if (here?.isDirectory() || (here === undefined && this.cv.tree.lookup(path)?.entry.type === 'dir')) throw this.typeClash(path, 'non-directory');
-    if (here !== undefined) removeAt(dirFd, name, false);
+    if (here !== undefined) removeAt(dirFd, name);
   }
 
   private typeClash(path: BytePath, what: string): StrataError {
@@ -191,7 +195,7 @@ function setOpaque(fd: number): void {
   if (r.status !== 0) throw new StrataError(`setfattr ${name} failed: ${r.stderr.toString().trim()}`);
 }
 
-/** The root a running overlay container's init sees, opened, and checked to still be that
+/** The root a running container's process sees (/proc/PID/root), opened, and checked to still be that
  * process's (its pid could have been reused between finding and opening it). */
 export function openRunningRoot(pid: number, stillThere: () => boolean): number {
   const fd = openBase(`/proc/${pid}/root`);

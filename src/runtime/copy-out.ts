@@ -11,7 +11,7 @@
 // must not hand the host a /dev/mem either).
 
 import { closeSync, constants, fchmodSync, futimesSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { bytesOfUserString, displayPath } from '../base/byte-path.js';
 import { StrataError } from '../base/errors.js';
 import type { IndexEntry } from '../base/layer-index.js';
@@ -49,12 +49,15 @@ export function copyOut(store: Store, cv: ContainerView, unsafePath: string, des
   const st = statOrUndefined(dest);
   let parent: string;
   let target: string;
-  if (st?.isDirectory()) {
+  if (st?.isDirectory() && name !== '.') {
     [parent, target] = [dest, name];
+  } else if (st?.isDirectory()) {
+    // The root (or a path ending in "..") into a directory: its contents, merged.
+    [parent, target] = [dirname(resolve(dest)), basename(resolve(dest))];
   } else {
     if (st !== undefined && src.entry.type === 'dir') throw new StrataError(`cannot copy directory ${displayPath(src.path)} onto file ${dest}`);
     if (st === undefined && dest.endsWith('/')) throw new StrataError(`${dest}: no such directory`);
-    [parent, target] = [dirname(dest), basename(dest)];
+    [parent, target] = [dirname(resolve(dest)), basename(resolve(dest))];
   }
   const fd = openHostDir(parent);
   try {
@@ -101,7 +104,7 @@ function hostSink(dirFd: number): OutSink {
       if (keepDir) return true;
       throw new StrataError(`cannot overwrite directory ${displayPath(name)} with a non-directory`);
     }
-    removeAt(dirFd, name, false);
+    removeAt(dirFd, name);
     return false;
   };
   return {

@@ -15,7 +15,7 @@ import { runHelper } from './helper-process.js';
 import { planOps, type ProcessPlan } from './plan.js';
 import { commandCwd, commandEnv } from './process-spec.js';
 import { loadRunSpec } from './run-spec.js';
-import { containerCgroupProcs, foreignNamespaces, sandboxInit } from './sandbox-process.js';
+import { containerCgroupProcs, foreignNamespaces, sandboxProcess } from './sandbox-process.js';
 import { resolveUser } from './users.js';
 
 export interface ExecRequest {
@@ -32,7 +32,7 @@ export interface ExecRequest {
 export async function execInContainer(store: Store, text: string, o: ExecRequest): Promise<number> {
   if (o.args.length === 0) throw new UsageError('exec needs a command to run');
   const rec = findContainer(store, text);
-  const init = sandboxInit(rec);
+  const target = sandboxProcess(rec);
   const spec = loadRunSpec(containerDir(store, rec.id));
 
   let ids: { uid: number; gid: number; groups: readonly number[] } = spec.process;
@@ -47,7 +47,7 @@ export async function execInContainer(store: Store, text: string, o: ExecRequest
     base = base.filter((kv) => !kv.startsWith('HOME='));
   }
   const cli = { args: [], env: o.env, workdir: o.workdir, tty: o.tty };
-  const process: ProcessPlan = {
+  const command: ProcessPlan = {
     argv: o.args,
     env: commandEnv({ Env: [...base] }, cli, { hostname: spec.hostname, home }),
     cwd: commandCwd({ WorkingDir: spec.process.cwd }, cli),
@@ -57,16 +57,16 @@ export async function execInContainer(store: Store, text: string, o: ExecRequest
     groups: ids.groups,
   };
 
-  const namespaces = foreignNamespaces(init.pid);
-  const cgroups = rec.cgroup === undefined ? [] : containerCgroupProcs(init.pid, rec.cgroup);
+  const namespaces = foreignNamespaces(target.pid);
+  const cgroups = rec.cgroup === undefined ? [] : containerCgroupProcs(target.pid, rec.cgroup);
   const ops: Op[] = [
     { op: 'spawn', namespaces: [] },
     // The cgroup files are the host's: joined before entering the sandbox's mount namespace.
     ...(cgroups.length > 0 ? [{ op: 'cgroup', procsFiles: cgroups } as const] : []),
     // Without a cgroup (rootless on v1), the limits are the container's rlimits, as start-container.ts sets them.
-    ...(cgroups.length > 0 ? [] : rlimitsOf(spec.limits)),
-    { op: 'join', pid: init.pid, startTime: init.startTime, namespaces },
-    ...processOps(process, o.tty ?? false),
+    ...(rec.cgroup === undefined ? rlimitsOf(spec.limits) : []),
+    { op: 'join', pid: target.pid, startTime: target.startTime, namespaces },
+    ...processOps(command, o.tty ?? false),
   ];
   return runHelper(store, ops, { stdin: (o.interactive ?? false) || (o.tty ?? false), tty: o.tty ?? false });
 }

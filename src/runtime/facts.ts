@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import { detectCgroups } from './cgroups.js';
 import { listContainers, type DriverName } from './containers.js';
 import { defaultDriverName } from './driver.js';
+import { describeMapping, subordinateIds } from './subordinate-ids.js';
 
 export interface RuntimeFacts {
   readonly driver: DriverName;
@@ -22,7 +23,6 @@ export function runtimeFacts(store: Store, chosen: DriverName | undefined): Runt
     driver: chosen ?? defaultDriverName(),
     cgroupVersion: cgroups?.version,
     containers: listContainers(store).length,
-    // newuidmap ranges are not used yet: root inside is the caller, and no other id exists there.
-    userNamespace: uid === 0 ? undefined : `one id mapped (root inside is uid ${uid}; other users of an image cannot run)`,
+    userNamespace: uid === 0 ? undefined : describeMapping(subordinateIds()),
   };
 }

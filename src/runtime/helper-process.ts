@@ -34,6 +34,9 @@ export interface HelperOptions {
   readonly output?: HelperOutput;
   /** Called once the helper runs, with its pid. */
   readonly onStart?: (pid: number) => void;
+  /** The program has a `sync`: called with the pid the helper's child writes on fd 4 (e.g. to
+   * run newuidmap for it); the child goes on once this returns, and fails if it throws. */
+  readonly onSync?: (pid: number) => void;
 }
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
@@ -45,7 +48,7 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
   return new Promise((resolve, reject) => {
     const out = options.quiet ? 'pipe' : 'inherit';
     const child = spawn(helper, [], {
-      stdio: [options.stdin ? 'inherit' : 'ignore', options.output?.stdout ?? out, options.output?.stderr ?? out, 'pipe'],
+      stdio: [options.stdin ? 'inherit' : 'ignore', options.output?.stdout ?? out, options.output?.stderr ?? out, 'pipe', ...(options.onSync ? ['pipe', 'pipe'] as const : [])],
       env: {},
       detached: true,
     });
@@ -71,8 +74,33 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
       reject(new StrataError(`cannot start the helper ${helper}`, { cause: err, exitCode: 125 }));
     });
     child.on('spawn', () => options.onStart?.(child.pid!));
+    let syncError: unknown;
+    if (options.onSync) {
+      const stdio = child.stdio as unknown as readonly unknown[];
+      const fd4 = stdio[4] as NodeJS.ReadableStream & { destroy(): void };
+      const fd5 = stdio[5] as NodeJS.WritableStream & { destroy(): void };
+      fd5.on('error', () => {
+        // The child died first; its status says why.
+      });
+      let line = '';
+      fd4.setEncoding('utf8');
+      fd4.on('data', (d: string) => {
+        line += d;
+        if (!line.includes('\n')) return;
+        fd4.destroy();
+        try {
+          options.onSync!(Number(line.trim()));
+          fd5.end('.');
+        } catch (err) {
+          // Closing fd 5 unwritten makes the child fail its `sync`.
+          syncError = err;
+          fd5.destroy();
+        }
+      });
+    }
     child.on('close', (code, signal) => {
       done();
+      if (syncError !== undefined) return reject(syncError);
       if (options.quiet && code !== 0 && errors) process.stderr.write(errors);
       resolve(code ?? 128 + (signal ? os.signals[signal] : 0));
     });

@@ -51,6 +51,9 @@ export interface RunPlan {
   readonly newRoot: string;
   /** Rootless: the caller's ids become these inside (a single mapping). */
   readonly mapSelf?: { readonly uid: number; readonly gid: number };
+  /** Rootless with subordinate ids: a user namespace whose maps the caller writes (newuidmap,
+   * newgidmap) while the helper waits at `sync`. */
+  readonly callerMaps?: boolean;
   readonly net: NetMode;
   readonly hostname: string;
   readonly readOnly: boolean;
@@ -74,9 +77,11 @@ export function planOps(plan: RunPlan): Op[] {
   const ops: Op[] = [];
 
   if (plan.timeoutSeconds !== undefined) ops.push({ op: 'timeout', seconds: plan.timeoutSeconds });
-  const namespaces = [...(plan.mapSelf ? ['user'] : []), 'mnt', 'pid', 'uts', 'ipc', ...(plan.net === 'host' ? [] : ['net'])];
+  const rootless = plan.mapSelf !== undefined || plan.callerMaps === true;
+  const namespaces = [...(rootless ? ['user'] : []), 'mnt', 'pid', 'uts', 'ipc', ...(plan.net === 'host' ? [] : ['net'])];
   ops.push({ op: 'spawn', namespaces });
-  if (plan.mapSelf) ops.push({ op: 'map-self', insideUid: plan.mapSelf.uid, insideGid: plan.mapSelf.gid });
+  if (plan.callerMaps) ops.push({ op: 'sync' });
+  else if (plan.mapSelf) ops.push({ op: 'map-self', insideUid: plan.mapSelf.uid, insideGid: plan.mapSelf.gid });
   if (plan.cgroupProcs.length > 0) ops.push({ op: 'cgroup', procsFiles: plan.cgroupProcs.map(host) });
   for (const r of plan.rlimits) ops.push({ op: 'rlimit', ...r });
   ops.push({ op: 'private-mounts' });
@@ -98,7 +103,7 @@ export function planOps(plan: RunPlan): Op[] {
     ops.push({ op: 'bind', source: `/dev/${name}`, target: at(`/dev/${name}`), flags: ['nosuid', 'noexec'] });
   }
   ops.push({ op: 'mkdir', path: at('/dev/pts'), mode: 0o755 });
-  ops.push({ op: 'mount', fstype: 'devpts', target: at('/dev/pts'), flags: ['nosuid', 'noexec'], data: `newinstance,ptmxmode=0666,mode=0620${plan.mapSelf ? '' : ',gid=5'}` });
+  ops.push({ op: 'mount', fstype: 'devpts', target: at('/dev/pts'), flags: ['nosuid', 'noexec'], data: `newinstance,ptmxmode=0666,mode=0620${rootless ? '' : ',gid=5'}` });
   ops.push({ op: 'symlink', target: 'pts/ptmx', path: at('/dev/ptmx') });
   ops.push({ op: 'mkdir', path: at('/dev/shm'), mode: 0o1777 });
   ops.push({ op: 'mount', fstype: 'tmpfs', target: at('/dev/shm'), flags: ['nosuid', 'nodev', 'noexec'], data: 'mode=1777,size=65536k' });
@@ -111,7 +116,7 @@ export function planOps(plan: RunPlan): Op[] {
 
   // /sys read-only. A rootless sandbox sharing the host's network namespace may not mount sysfs
   // (the kernel ties it to the netns owner): it gets the host's, bound read-only.
-  if (plan.mapSelf && plan.net === 'host') ops.push({ op: 'bind', source: '/sys', target: at('/sys'), flags: ['ro', 'nosuid', 'nodev', 'noexec'] });
+  if (rootless && plan.net === 'host') ops.push({ op: 'bind', source: '/sys', target: at('/sys'), flags: ['ro', 'nosuid', 'nodev', 'noexec'] });
   else ops.push({ op: 'mount', fstype: 'sysfs', target: at('/sys'), flags: ['ro', 'nosuid', 'nodev', 'noexec'], data: '' });
 
   for (const f of plan.etcFiles) {

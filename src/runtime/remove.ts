@@ -22,7 +22,7 @@ export async function removeContainer(store: Store, text: string, options: { for
     for (let i = 0; i < 500 && rec.pid !== undefined && pidAlive(rec.pid); i++) await new Promise((r) => setTimeout(r, 10));
     if (rec.owner && isAlive(rec.owner)) await new Promise((r) => setTimeout(r, 50));
   }
-  deleteContainer(store, rec);
+  await deleteContainer(store, rec);
 }
 
 function pidAlive(pid: number): boolean {

@@ -14,6 +14,7 @@ import { helperNodeMaker, runHelper, type HelperOutput } from './helper-process.
 import { formatBytes } from './limits.js';
 import { planOps } from './plan.js';
 import { ETC_FILES, loadRunSpec } from './run-spec.js';
+import { mapSubordinateIds, subordinateIds } from './subordinate-ids.js';
 
 export interface StartOptions {
   /** Where the command's stdout and stderr go (default: strata's own). */
@@ -34,6 +35,7 @@ export async function startContainer(store: Store, id: string, options: StartOpt
   const root = process.getuid?.() === 0;
   const cgroups = root ? detectCgroups() : undefined;
   const name = cgroupName(ownIdentity(), id);
+  const subIds = root ? undefined : subordinateIds();
 
   let cgroup: Cgroup | undefined;
   let status: number;
@@ -47,8 +49,9 @@ export async function startContainer(store: Store, id: string, options: StartOpt
       if (spec.limits.memory !== undefined) rlimits.push({ resource: 'as', soft: spec.limits.memory, hard: spec.limits.memory });
     }
     const ops = planOps({
-      // Rootless: a user namespace where the caller is root (one id mapped).
-      ...(root ? {} : { mapSelf: { uid: 0, gid: 0 } }),
+      // Rootless: a user namespace where the caller is root: all ids mapped with subordinate
+      // ranges (newuidmap at the helper's `sync`), else the caller alone.
+      ...(root ? {} : subIds ? { callerMaps: true } : { mapSelf: { uid: 0, gid: 0 } }),
       rootfs: driver.rootfs(dir, iv),
       newRoot: driver.newRoot(dir),
       net: spec.net,
@@ -67,6 +70,7 @@ export async function startContainer(store: Store, id: string, options: StartOpt
       stdin: options.stdin,
       tty: spec.tty,
       ...(options.output ? { output: options.output } : {}),
+      ...(subIds ? { onSync: (pid: number) => mapSubordinateIds(subIds, pid) } : {}),
       onStart: (pid) => updateContainer(store, id, {
         state: 'running', started, pid, owner: ownIdentity(), exitCode: null, oomKilled: false, ...(cgroup ? { cgroup: name } : {}),
       }),
@@ -81,6 +85,6 @@ export async function startContainer(store: Store, id: string, options: StartOpt
     else process.stderr.write(line);
   }
   const finished = updateContainer(store, id, { state: 'exited', exitCode: status, finished: new Date().toISOString(), oomKilled: oom });
-  if (spec.rm && finished) deleteContainer(store, finished);
+  if (spec.rm && finished) await deleteContainer(store, finished);
   return status;
 }

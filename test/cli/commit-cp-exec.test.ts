@@ -4,10 +4,11 @@
 // end through dist/strata, under both drivers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runStrata, strataOk, tempStore } from '../helpers/cli.js';
+import { BINARY, runStrata, strataOk, tempStore } from '../helpers/cli.js';
 
 const t = tempStore();
 const opts = { root: t.root };
@@ -33,12 +34,13 @@ for (const driver of ['overlay', 'copy']) {
 
   test(`${driver}: commit makes the container's changes an image: added, changed, deleted, a directory made anew`, () => {
     ok(...d('run', '--name', `c-${driver}`, 'busybox', 'sh', '-c',
-      'echo new > /new; echo changed >> /etc/passwd; rm /bin/vi; rm -rf /usr/sbin; mkdir /usr/sbin; echo only > /usr/sbin/only'));
+      'echo new > /new; echo changed >> /etc/passwd; rm /bin/vi; rm -rf /usr/sbin; mkdir /usr/sbin; echo only > /usr/sbin/only; ln -s ../../../../nowhere /dangling'));
     const id = ok('commit', '-m', 'a message', '--change', 'CMD ["cat", "/new"]', `c-${driver}`, `img-${driver}:1`).trim();
     assert.match(id, /^sha256:[0-9a-f]{64}$/);
     assert.is(ok(...d('run', '--rm', `img-${driver}:1`)), 'new\n');
-    const seen = ok(...d('run', '--rm', `img-${driver}:1`, 'sh', '-c', 'tail -1 /etc/passwd; ls /usr/sbin; test -e /bin/vi || echo vi gone'));
-    assert.is(seen, 'changed\nonly\nvi gone\n');
+    // A dangling link in the writable layer is data like any other (it once broke reading overlay's markers).
+    const seen = ok(...d('run', '--rm', `img-${driver}:1`, 'sh', '-c', 'tail -1 /etc/passwd; ls /usr/sbin; test -e /bin/vi || echo vi gone; readlink /dangling'));
+    assert.is(seen, 'changed\nonly\nvi gone\n../../../../nowhere\n');
     const image = inspect(`img-${driver}:1`);
     assert.is(image.Layers.length, 2);
     assert.equal(image.Config.Cmd, ['cat', '/new']);
@@ -84,6 +86,7 @@ for (const driver of ['overlay', 'copy']) {
     const ctr = `live-${driver}`;
     assert.is(ok('exec', '-u', 'nobody', '-w', '/tmp', ctr, 'sh', '-c', 'id -u; pwd; echo $HOME'), '65534\n/tmp\n/nonexistent\n');
     assert.is(strataOk(['exec', '-i', ctr, 'cat'], { ...opts, input: 'through stdin\n' }).text, 'through stdin\n');
+    assert.match(ok('exec', '-t', ctr, 'tty'), /^\/dev\/pts\/\d+\r\n$/);
     ok('rm', '-f', ctr);
     const stopped = runStrata(['exec', `c-${driver}`, 'true'], opts);
     assert.is(stopped.status, 1);
@@ -130,6 +133,20 @@ for (const driver of ['overlay', 'copy']) {
     assert.equal(seen.slice(1), ['host file', 'host file', '640', 'sub', 'leaf', '']);
   });
 
+  test(`${driver}: cp - CTR:DIR extracts a tar from stdin into the directory`, () => {
+    const src = join(t.scratch, `tarsrc-${driver}`);
+    mkdirSync(join(src, 'd'), { recursive: true });
+    writeFileSync(join(src, 'd/f'), 'from tar\n');
+    const tar = execFileSync('tar', ['-C', src, '-cf', '-', 'd']);
+    strataOk(['cp', '-', `in-${driver}:/tmp`], { ...opts, input: tar });
+    const back = join(t.scratch, `tarback-${driver}`);
+    ok('cp', `in-${driver}:/tmp/d/f`, back);
+    assert.is(readFileSync(back, 'utf8'), 'from tar\n');
+    const notDir = runStrata(['cp', '-', `in-${driver}:/etc/passwd`], { ...opts, input: tar });
+    assert.is(notDir.status, 1);
+    assert.match(notDir.stderr, /not a directory/);
+  });
+
   test(`${driver}: cp in and out of a running container`, () => {
     const ctr = `run-${driver}`;
     ok(...d('run', '-d', '--name', ctr, 'busybox', 'sh', '-c', 'rm -rf /usr/sbin; touch /started; exec sleep 100'));
@@ -149,6 +166,45 @@ for (const driver of ['overlay', 'copy']) {
     ok('rm', '-f', ctr);
   });
 }
+
+test('rootless: exec and cp into a running container; commit gives the container\'s owners back', () => {
+  // A normal user (as test/cli/run-rootless.test.ts makes it) with a store of its own.
+  const user = 'strata-rootless';
+  if (spawnSync('id', [user]).status !== 0) execFileSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', user]);
+  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }));
+  const ranged = (file: string) => readFileSync(file, 'utf8').split('\n').some((l) => l.startsWith(`${user}:`));
+  const mapsAll = spawnSync('sh', ['-c', 'command -v newuidmap && command -v newgidmap']).status === 0 && ranged('/etc/subuid') && ranged('/etc/subgid');
+  const home = mkdtempSync(join(tmpdir(), 'strata-rootless-'));
+  process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+  chownSync(home, uid, uid);
+  const asUser = (args: readonly string[]) => spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--', BINARY, '--root', join(home, 'store'), ...args], {
+    env: { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' }, encoding: 'utf8',
+  });
+  const as = (...args: string[]) => {
+    const r = asUser(args);
+    assert.is(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  for (const driver of ['overlay', 'copy']) {
+    // With subordinate ids (Debian's useradd gives a range), other owners map too: 1000 inside is
+    // a host id of the range, and goes back to 1000 in the image.
+    const chown = mapsAll ? 'touch /owned; chown 1000:1000 /owned; ' : '';
+    as('--driver', driver, 'run', '-d', '--name', driver, 'busybox', 'sh', '-c', `${chown}echo made > /made; exec sleep 100`);
+    for (let i = 0; i < 100 && asUser(['exec', driver, 'test', '-e', '/made']).status !== 0; i++) execFileSync('sleep', ['0.05']);
+    assert.is(as('exec', driver, 'sh', '-c', 'id -u; cat /made; grep NoNewPrivs /proc/self/status | tr -s "\\t" " "'), '0\nmade\nNoNewPrivs: 1\n');
+    const file = join(home, `in-${driver}`);
+    writeFileSync(file, 'from the user\n');
+    chownSync(file, uid, uid);
+    as('cp', file, `${driver}:/etc/`);
+    assert.is(as('exec', driver, 'cat', `/etc/in-${driver}`), 'from the user\n');
+    as('commit', driver, `rootless-${driver}:1`);
+    assert.match(as('ls', '-l', `rootless-${driver}:1:/made`), /^-rw-r--r--\s+0\s+0\s/);
+    assert.match(as('ls', '-l', `rootless-${driver}:1:/etc/in-${driver}`), /^-rw-r--r--\s+0\s+0\s/);
+    // (Read from the image's record: a rootless store cannot give its layer files other owners.)
+    if (mapsAll) assert.match(as('ls', '-l', `rootless-${driver}:1:/owned`), /^-rw-r--r--\s+1000\s+1000\s/);
+    as('rm', '-f', driver);
+  }
+});
 
 test('prune -a removes stopped containers, keeps running ones, then what only the removed ones held', () => {
   ok('run', '--name', 'gone', 'busybox', 'sh', '-c', 'echo x > /x');

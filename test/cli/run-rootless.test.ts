@@ -1,10 +1,11 @@
 // Rootless: a normal user (made here with useradd) runs sandboxes: a user namespace maps them to
 // root inside, overlay mounts in it (or the copy driver builds the root), limits are rlimits, and a
-// file root inside writes into a volume belongs to the user outside.
+// file root inside writes into a volume belongs to the user outside. With newuidmap and ranges in
+// /etc/subuid (Debian's useradd adds them), all ids map; a second user without ranges gets one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, statSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildUmociLayout } from '../archive/umoci-fixture.js';
 import { BINARY, requireBinary, tempStore } from '../helpers/cli.js';
@@ -20,18 +21,31 @@ if (asRoot) {
   execFileSync('chown', ['-R', `${uid}:${uid}`, t.scratch]);
 }
 
-/** strata as the normal user. */
+/** The user's first range in /etc/subuid (or /etc/subgid), as "START COUNT". */
+function subRange(file: string, user: string): [string, string] | undefined {
+  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
+  return line ? [line.split(':')[1]!, line.split(':')[2]!] : undefined;
+}
+const hasNewuidmap = spawnSync('sh', ['-c', 'command -v newuidmap && command -v newgidmap']).status === 0;
+const ranges = asRoot ? subRange('/etc/subuid', USER) : undefined;
+const mapsAll = hasNewuidmap && ranges !== undefined && subRange('/etc/subgid', USER) !== undefined;
+
+/** strata as a normal user (USER unless told). */
 function asUser(...args: string[]) {
+  return asUid(uid, t.root, t.scratch, args);
+}
+
+function asUid(id: number, root: string, home: string, args: readonly string[]) {
   requireBinary();
-  const r = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--', BINARY, '--root', t.root, ...args], {
-    env: { PATH: '/usr/bin:/bin', HOME: t.scratch, LANG: 'C.UTF-8' },
+  const r = spawnSync('setpriv', [`--reuid=${id}`, `--regid=${id}`, '--clear-groups', '--', BINARY, '--root', root, ...args], {
+    env: { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' },
   });
   return { status: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
 test('a normal user runs busybox as root inside a user namespace; overlay by default', () => {
   if (!asRoot) return;
-  const r = asUser('run', '--rm', 'busybox', 'sh', '-c', 'id -u; uname -r; cat /proc/self/uid_map; grep " / " /proc/mounts');
+  const r = asUser('run', '--rm', 'busybox', 'sh', '-c', 'id -u; uname -r; head -n 1 /proc/self/uid_map; grep " / " /proc/mounts');
   assert.is(r.stderr, '');
   const [inside, kernel, map, rootMount] = r.stdout.trim().split('\n');
   assert.is(inside, '0');
@@ -41,7 +55,50 @@ test('a normal user runs busybox as root inside a user namespace; overlay by def
   const info = asUser('info').stdout;
   assert.match(info, /Storage Driver: overlay\n/);
   assert.match(info, /Cgroup Version: none \(limits fall back to rlimits\)\n/);
-  assert.match(info, /User Namespace: one id mapped/);
+});
+
+test('subordinate ids: all ids map (newuidmap); chown inside works; other users run; rm removes what they own', () => {
+  if (!asRoot || !mapsAll) return;
+  const [start, count] = ranges!;
+  const last = Number(start) + Number(count) - 1;
+  assert.match(asUser('info').stdout, new RegExp(`User Namespace: rootless: user namespace with subordinate ids ${start}-${last} \\(newuidmap\\)\n`));
+  const r = asUser('run', '--name', 'rl-chown', 'busybox', 'sh', '-c',
+    'cat /proc/self/uid_map /proc/self/gid_map; touch /tmp/x; chown 123:45 /tmp/x && stat -c "%u %g" /tmp/x; mkdir -p /d/e; touch /d/e/f; chown -R 1000 /d');
+  assert.is(r.stderr, '');
+  const lines = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
+  assert.equal(lines, [`0 ${uid} 1`, `1 ${start} ${count}`, `0 ${uid} 1`, `1 ${subRange('/etc/subgid', USER)!.join(' ')}`, '123 45']);
+  const id = asUser('run', '--rm', '-u', '1000:1000', 'busybox', 'sh', '-c', 'id -u; id -g');
+  assert.is(id.stdout, '1000\n1000\n', id.stderr);
+  const rm = asUser('rm', 'rl-chown');
+  assert.is(rm.status, 0, rm.stderr);
+  assert.is(asUser('ps', '-a', '-q').stdout, '');
+});
+
+test('without a subordinate range: one id mapped, and info says so', () => {
+  if (!asRoot) return;
+  const other = 'strata-rootless-1id';
+  if (spawnSync('id', [other]).status !== 0) execFileSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', other]);
+  try {
+    for (const file of ['/etc/subuid', '/etc/subgid']) {
+      const text = readFileSync(file, 'utf8');
+      const kept = text.split('\n').filter((l) => !l.startsWith(`${other}:`)).join('\n');
+      if (kept !== text) writeFileSync(file, kept);
+    }
+    const otherUid = Number(execFileSync('id', ['-u', other], { encoding: 'utf8' }));
+    const s = tempStore();
+    try {
+      chownSync(join(s.root, '..'), otherUid, otherUid);
+      chownSync(s.scratch, otherUid, otherUid);
+      assert.match(asUid(otherUid, s.root, s.scratch, ['info']).stdout, /User Namespace: rootless: one id mapped \(no newuidmap or no \/etc\/subuid range\)\n/);
+      const r = asUid(otherUid, s.root, s.scratch, ['run', '--rm', 'busybox', 'sh', '-c', 'cat /proc/self/uid_map; touch /tmp/x; chown 123 /tmp/x 2>/dev/null || echo refused']);
+      assert.is(r.stderr, '');
+      assert.equal(r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' ')), [`0 ${otherUid} 1`, 'refused']);
+    } finally {
+      s.cleanup();
+    }
+  } finally {
+    execFileSync('userdel', [other]);
+  }
 });
 
 test('root inside is not root outside: a file written into a volume belongs to the user', () => {

@@ -109,7 +109,7 @@ test('a running container whose strata died shows as exited (255)', async () => 
 test('deleteContainer removes the directory and frees the name', async () => {
   const { store, image } = await freshStore();
   const rec = await createContainer(store, spec(image, 'gone'), (dir) => mkdirSync(join(dir, 'rootfs')));
-  deleteContainer(store, rec);
+  await deleteContainer(store, rec);
   assert.not.ok(existsSync(store.paths.container(rec.id)));
   assert.equal(readdirSync(store.paths.names), []);
   assert.equal(readdirSync(store.paths.staging), []);
@@ -129,7 +129,7 @@ test('rmi refuses an image a container uses; -f removes only its tag; prune keep
   assert.equal(forced.untagged, ['empty:latest']);
   assert.equal(forced.deletedImages, []);
   assert.equal((await prune(store)).deletedImages, []);
-  deleteContainer(store, rec);
+  await deleteContainer(store, rec);
   assert.equal((await prune(store)).deletedImages, [image]);
 });
 

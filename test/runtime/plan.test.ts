@@ -122,6 +122,17 @@ test('planOps: rootless maps itself in a user namespace; devpts without gid=5; /
   assert.ok(ops.some((o) => o.op === 'bind' && o.source === '/sys' && o.target === `${M}/sys`));
 });
 
+test('planOps: rootless with subordinate ids: the helper waits at sync for the caller\'s maps', () => {
+  const ops = planOps({ ...base, callerMaps: true, cgroupProcs: [], rlimits: [] });
+  assert.equal(ops.slice(0, 3), [
+    { op: 'spawn', namespaces: ['user', 'mnt', 'pid', 'uts', 'ipc', 'net'] },
+    { op: 'sync' },
+    { op: 'private-mounts' },
+  ]);
+  assert.not.ok(ops.some((o) => o.op === 'map-self'));
+  assert.ok(ops.some((o) => o.op === 'mount' && o.fstype === 'devpts' && o.data === 'newinstance,ptmxmode=0666,mode=0620'));
+});
+
 test('planOps: host paths and user text become byte strings for the wire (UTF-8 bytes)', () => {
   const ops = planOps({ ...base, newRoot: '/s/é', hostname: 'hé', process: { ...base.process, argv: ['echo', 'ü'] } });
   const program = encodeProgram(ops);
