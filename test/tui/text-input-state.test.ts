@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { completePath } from '../../tui/data/path-completion.js';
+import { textInputKeysOf } from '../../tui/widgets/text-input/use-text-input.js';
 import { commonPrefix, textInputReducer, textInputStart, type TextInputAction } from '../../tui/widgets/text-input/use-text-input-state.js';
 
 const run = (value: string, ...actions: TextInputAction[]) => actions.reduce(textInputReducer, textInputStart(value));
@@ -37,6 +38,23 @@ test('completePath: entries of the typed directory, directories with a slash, do
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+
+const plain = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+} as Parameters<typeof textInputKeysOf>[1];
+
+test('textInputKeysOf: a chunk ending in Enter (pasted, or typed within one frame) inserts, then submits', () => {
+  assert.equal(textInputKeysOf('snap:1\r', plain), [{ type: 'insert', text: 'snap:1' }, 'submit']);
+  assert.equal(textInputKeysOf('\r', { ...plain, return: true }), ['submit']);
+  assert.equal(textInputKeysOf('x', plain), [{ type: 'insert', text: 'x' }]);
+});
+
+test('textInputKeysOf: control characters are never inserted (they would move the cursor)', () => {
+  assert.equal(textInputKeysOf('a\u0007b\u001b', plain), [{ type: 'insert', text: 'ab' }]);
+  assert.equal(textInputKeysOf('\u0007', plain), []);
 });
 
 test.run();

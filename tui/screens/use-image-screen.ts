@@ -9,7 +9,7 @@ import type { FileTreeAction } from '../widgets/file-tree/use-file-tree-state.js
 import { useKeys } from '../widgets/keys/use-keys.js';
 import { listMoveOf } from '../widgets/list/use-list.js';
 import type { ListMove } from '../widgets/list/use-list-state.js';
-import { textInputKeyOf } from '../widgets/text-input/use-text-input.js';
+import { textInputKeysOf } from '../widgets/text-input/use-text-input.js';
 import type { TextInputAction } from '../widgets/text-input/use-text-input-state.js';
 
 export type ImageFocus = 'tree' | 'layers' | 'filter';
@@ -30,9 +30,10 @@ export interface ImageScreenActions {
 export function useImageScreen(focus: MutableRefObject<ImageFocus>, treeRows: number, actions: ImageScreenActions, options: { readonly isActive: boolean }): void {
   useKeys((input, key) => {
     if (focus.current === 'filter') {
-      const action = textInputKeyOf(input, key);
-      if (action === 'submit' || action === 'cancel') actions.closeFilter(action === 'submit');
-      else if (action && action !== 'complete') actions.filter(action);
+      for (const action of textInputKeysOf(input, key)) {
+        if (action === 'submit' || action === 'cancel') return actions.closeFilter(action === 'submit');
+        if (action !== 'complete') actions.filter(action);
+      }
       return;
     }
     if (key.tab) return actions.toggleFocus();

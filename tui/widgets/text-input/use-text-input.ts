@@ -3,9 +3,23 @@
 
 import { useInput, type Key } from 'ink';
 import type { Dispatch } from 'react';
-import type { TextInputAction, TextInputState } from './use-text-input-state.js';
+import { textInputReducer, type TextInputAction, type TextInputState } from './use-text-input-state.js';
 
 export type TextInputKey = TextInputAction | 'submit' | 'cancel' | 'complete';
+
+/** What one chunk of terminal input does to a text input, in order. A chunk can hold several
+ * keys — text pasted, or typed faster than a frame, ending in Enter arrives as "name\r" — so the
+ * text before a line end is inserted and the line end submits; other control characters (which
+ * would move the terminal's cursor if echoed) are dropped. */
+export function textInputKeysOf(input: string, key: Key): TextInputKey[] {
+  const end = key.return || key.ctrl || key.meta ? -1 : input.search(/[\r\n]/);
+  if (end < 0) {
+    const one = textInputKeyOf(input, key);
+    return one === undefined ? [] : [one];
+  }
+  const text = input.slice(0, end).replace(/[\x00-\x1f\x7f]/g, '');
+  return [...(text ? [{ type: 'insert', text } as const] : []), 'submit'];
+}
 
 /** What a key press does to a text input (undefined: nothing). */
 export function textInputKeyOf(input: string, key: Key): TextInputKey | undefined {
@@ -17,7 +31,8 @@ export function textInputKeyOf(input: string, key: Key): TextInputKey | undefine
   if (key.rightArrow) return { type: 'right' };
   if (key.home || (key.ctrl && input === 'a')) return { type: 'home' };
   if (key.end || (key.ctrl && input === 'e')) return { type: 'end' };
-  if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow && !key.pageUp && !key.pageDown) return { type: 'insert', text: input };
+  const text = input.replace(/[\x00-\x1f\x7f]/g, '');
+  if (text && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow && !key.pageUp && !key.pageDown) return { type: 'insert', text };
   return undefined;
 }
 
@@ -31,11 +46,17 @@ export interface TextInputKeys {
 
 export function useTextInput(state: TextInputState, dispatch: Dispatch<TextInputAction>, keys: TextInputKeys): void {
   useInput((input, key) => {
-    const action = textInputKeyOf(input, key);
-    if (action === 'submit') keys.onSubmit(state.value);
-    else if (action === 'cancel') keys.onCancel();
-    else if (action === 'complete') {
-      if (keys.complete) dispatch({ type: 'completed', matches: keys.complete(state.value) });
-    } else if (action) dispatch(action);
+    // `state` is this render's: actions of one chunk are applied to a local copy as they go.
+    let current = state;
+    for (const action of textInputKeysOf(input, key)) {
+      if (action === 'submit') return keys.onSubmit(current.value);
+      if (action === 'cancel') return keys.onCancel();
+      if (action === 'complete') {
+        if (keys.complete) dispatch({ type: 'completed', matches: keys.complete(current.value) });
+      } else {
+        current = textInputReducer(current, action);
+        dispatch(action);
+      }
+    }
   }, { isActive: keys.isActive });
 }
