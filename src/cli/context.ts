@@ -1,5 +1,6 @@
 // What every command receives: the global options and the store, opened on first use.
 
+import { resolve } from 'node:path';
 import { defaultRoot, openStore, type Store } from '../store/store.js';
 
 export interface GlobalOptions {
@@ -23,7 +24,8 @@ export interface Context {
 }
 
 export function makeContext(argv: GlobalOptions): Context {
-  const root = argv.root ?? defaultRoot();
+  // Absolute from here on: the helper mounts layer directories by path, from its own cwd.
+  const root = resolve(argv.root ?? defaultRoot());
   let opened: Promise<Store> | undefined;
   return {
     json: argv.json ?? false,

@@ -108,6 +108,12 @@ test('a signal to strata reaches the command', async () => {
   assert.match(out, /got TERM/);
 });
 
+test('a relative --root works for run (the helper gets absolute paths)', () => {
+  const r = runStrata(['run', '--rm', 'busybox', 'echo', 'ok'], { root: 'relative-store', cwd: t.scratch });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout.toString(), 'ok\n');
+});
+
 test('--rm leaves no container; without it the container stays, exited', () => {
   const before = ok('ps', '-a', '-q');
   ok('run', '--rm', 'busybox', 'true');
