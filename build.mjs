@@ -65,6 +65,15 @@ const REWRITES = [
     replace: '/* help text is rendered on demand only */',
     why: 'no help text rendered after every command (startup time)',
   },
+  // yargs' platform shim takes two functions from node:assert, whose loading (with the streams and
+  // colour support it pulls in) costs ≈ 5 ms of every start. yargs only uses them to check its
+  // own arguments; the two checks are written out instead.
+  {
+    file: 'node_modules/yargs/lib/platform-shims/esm.mjs',
+    find: "import { notStrictEqual, strictEqual } from 'assert'",
+    replace: "const strictEqual = (a, b, m) => { if (a !== b) throw new Error(m ?? `${a} !== ${b}`) }; const notStrictEqual = (a, b, m) => { if (a === b) throw new Error(m ?? `${a} === ${b}`) };",
+    why: 'no node:assert at start (startup time)',
+  },
   // yoga-layout (Ink's layout engine) compiles its WebAssembly asynchronously and its entry awaits
   // that at top level, which a CommonJS bundle cannot hold. Emscripten's loader offers the
   // `instantiateWasm` hook; here the hook's call site itself compiles the embedded bytes with the
