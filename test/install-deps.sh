@@ -35,7 +35,7 @@ fi
 
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-# Another apt (an unattended upgrade, a second session) may hold the dpkg lock: wait for it.
+# Another apt (an unattended upgrade, a concurrent install) may hold the dpkg lock: wait for it.
 apt_opts=(-o DPkg::Lock::Timeout=600 -q)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
