@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages that the build and the tests need: the ONE place that lists them.
+# Installs the Debian packages that the build and the tests need: the ONE place that lists them
+# (and installs them: bench/install-peers.sh passes its peers as arguments, which are added).
 # Idempotent and quick: when every package is already installed, apt-get is not run at all.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ packages=(
   e2fsprogs       # mkfs.ext4 for loop-mounted test filesystems
   hyperfine       # timing (bench, performance smoke tests)
   uidmap          # newuidmap/newgidmap: rootless sandboxes map subordinate ids (run-rootless tests)
+  "$@"            # more, from a caller (bench/install-peers.sh)
 )
 
 # One dpkg-query for all of them (it exits non-zero when one is unknown; the list still comes).
