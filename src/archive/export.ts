@@ -15,6 +15,7 @@ import type { ResolvedEntry } from '../resolver/types.js';
 import { View } from '../resolver/view.js';
 import { readLayerIndex } from '../store/layers.js';
 import { withLease } from '../store/lease.js';
+import { refusedByOwner } from '../store/mapped-owners.js';
 import type { Store } from '../store/store.js';
 import type { TarWriteEntry } from '../tar/writer.js';
 import { tarOutput, type TarOutput } from './tar-output.js';
@@ -95,7 +96,14 @@ async function writeContent(store: Store, iv: ImageView, r: ResolvedEntry, heade
     // open does not follow one on the host.
     handle = await open(contentPath(store, iv, r), constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
-    throw new StrataError(`cannot read ${where}`, { cause: err });
+    if (!refusedByOwner(store, err)) throw new StrataError(`cannot read ${where}`, { cause: err });
+    // A rootless layer's file that only its mapped owner may read (store/mapped-owners.ts).
+    const bytes = await store.mapped!.read(store, contentPath(store, iv, r));
+    if (bytes.length !== r.entry.size) throw new StrataError(`${where}: the layer holds ${bytes.length} bytes, its index says ${r.entry.size} bytes`);
+    output.tar.beginEntry(header);
+    output.tar.write(bytes);
+    await output.drained();
+    return;
   }
   try {
     const st = await handle.stat();

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { StrataError, oneLine } from '../base/errors.js';
 import { replayLayerTar } from '../import/tar-split.js';
+import { unreadableFiles } from '../store/mapped-owners.js';
 import { readImage, type Image } from '../store/images.js';
 import { readLayerInfo } from '../store/layers.js';
 import { withLease } from '../store/lease.js';
@@ -81,7 +82,7 @@ async function writeLayer(store: Store, tar: TarWriter, entry: TarWriteEntry, di
   const hash = createHash('sha256');
   let size = 0;
   try {
-    for await (const chunk of replayLayerTar(store.paths.layer(diffId))) {
+    for await (const chunk of replayLayerTar(store.paths.layer(diffId), unreadableFiles(store))) {
       if (size + chunk.length > entry.size!) throw new Error(`more than the ${entry.size} bytes recorded`);
       hash.update(chunk);
       size += chunk.length;

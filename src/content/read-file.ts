@@ -8,6 +8,19 @@ import { StrataError } from '../base/errors.js';
 import type { ResolvedEntry } from '../resolver/types.js';
 import type { Store } from '../store/store.js';
 import { contentPath, type ImageView } from './image-view.js';
+import { refusedByOwner } from '../store/mapped-owners.js';
+
+/** readEntryContent, and for a file of a rootless layer whose mapped owner shuts the caller out
+ * (store/mapped-owners.ts), its content read from inside the user namespace. */
+export async function readEntryContentAnyOwner(store: Store, iv: ImageView, r: ResolvedEntry, sink: (chunk: Buffer) => void): Promise<void> {
+  try {
+    readEntryContent(store, iv, r, sink);
+  } catch (err) {
+    // Only the open can be refused, before anything reached the sink.
+    if (!(err instanceof StrataError && refusedByOwner(store, err.cause))) throw err;
+    sink(await store.mapped!.read(store, contentPath(store, iv, r)));
+  }
+}
 
 /** Calls `sink` with the file's contents in chunks of up to 1 MiB. */
 export function readEntryContent(store: Store, iv: ImageView, r: ResolvedEntry, sink: (chunk: Buffer) => void): void {

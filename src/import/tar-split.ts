@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { BytePath } from '../base/byte-path.js';
 import { displayPath } from '../base/byte-path.js';
-import { StrataError } from '../base/errors.js';
+import { StrataError, errnoOf } from '../base/errors.js';
 
 export const TAR_SPLIT_FILE = 'tar-split';
 /** Files a later tar entry replaced, kept because the layer's tar still holds their bytes. */
@@ -127,9 +127,13 @@ export class TarSplitRecorder {
   }
 }
 
+/** Reads a file that the caller may not open (store/mapped-owners.ts: a rootless layer's files
+ * of mapped owners). */
+export type UnreadableFiles = (path: Buffer) => Promise<Buffer>;
+
 /** The layer's original tar stream, byte for byte. Each chunk is a fresh buffer. Throws when a
  * file the split refers to is missing or has another size (the layer was damaged). */
-export async function* replayLayerTar(layerDir: string): AsyncGenerator<Buffer, void, undefined> {
+export async function* replayLayerTar(layerDir: string, unreadable?: UnreadableFiles): AsyncGenerator<Buffer, void, undefined> {
   const where = `${layerDir}/${TAR_SPLIT_FILE}`;
   const file = new ByteReader(readFileSync(join(layerDir, TAR_SPLIT_FILE)), where);
   if (!file.take(MAGIC.length).equals(MAGIC)) throw new StrataError(`${where}: not a tar-split file`);
@@ -155,24 +159,35 @@ export async function* replayLayerTar(layerDir: string): AsyncGenerator<Buffer, 
     used = 0;
     return chunk;
   };
+  /** Copy `bytes` into the output, yielding every chunk that fills. */
+  function* put(bytes: Buffer): Generator<Buffer> {
+    for (let from = 0; from < bytes.length;) {
+      const k = Math.min(bytes.length - from, REPLAY_CHUNK - used);
+      bytes.copy(out, used, from, from + k);
+      used += k;
+      from += k;
+      if (used === REPLAY_CHUNK) yield take();
+    }
+  }
   for (const segment of segments) {
     const ops = new ByteReader(inflate(segment, where), where);
     while (!ops.atEnd()) {
       const op = ops.byte();
       if (op === OP_LITERAL) {
-        const literal = ops.take(ops.u32());
-        for (let from = 0; from < literal.length;) {
-          const k = Math.min(literal.length - from, REPLAY_CHUNK - used);
-          literal.copy(out, used, from, from + k);
-          used += k;
-          from += k;
-          if (used === REPLAY_CHUNK) yield take();
-        }
+        yield* put(ops.take(ops.u32()));
       } else if (op === OP_FILE) {
         const f = files[ops.varint()];
         if (!f) throw new StrataError(`${where}: corrupt (file reference out of range)`);
         const label = f.where === 0 ? displayPath(`/${f.path}`) : `${REPLACED_DIR}/${f.path}`;
-        const fd = openFile(f.where === 0 ? Buffer.concat([Buffer.from(join(layerDir, 'rootfs')), Buffer.from(`/${f.path}`, 'latin1')]) : Buffer.from(join(layerDir, REPLACED_DIR, f.path)), label);
+        const path = f.where === 0 ? Buffer.concat([Buffer.from(join(layerDir, 'rootfs')), Buffer.from(`/${f.path}`, 'latin1')]) : Buffer.from(join(layerDir, REPLACED_DIR, f.path));
+        const fd = openFile(path, label, unreadable !== undefined);
+        if (fd < 0) {
+          // A file whose (rootless, mapped) owner shuts the caller out: read whole, rarely.
+          const bytes = await unreadable!(path);
+          if (bytes.length !== f.size) throw new StrataError(`layer file "${label}" has ${bytes.length} bytes, its tar entry ${f.size}`);
+          yield* put(bytes);
+          continue;
+        }
         try {
           const size = fstatSync(fd).size;
           if (size !== f.size) throw new StrataError(`layer file "${label}" has ${size} bytes, its tar entry ${f.size}`);
@@ -203,12 +218,14 @@ function inflate(data: Buffer, where: string): Buffer {
   }
 }
 
-function openFile(path: Buffer, label: string): number {
+/** The open file, or -1 when permission is refused and `refusedOk`. */
+function openFile(path: Buffer, label: string, refusedOk: boolean): number {
   try {
     // The split names regular files the unpacker wrote; O_NOFOLLOW makes sure that if something
     // else stands there now, no link is followed onto the host.
     return openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
+    if (refusedOk && errnoOf(err) === 'EACCES') return -1;
     throw new StrataError(`cannot replay layer file "${label}"`, { cause: err });
   }
 }

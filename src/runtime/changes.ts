@@ -6,6 +6,7 @@ import type { LayerIndex } from '../base/layer-index.js';
 import { openImageView, type ImageView } from '../content/image-view.js';
 import { diff, type DiffEntry } from '../resolver/diff.js';
 import { readImage } from '../store/images.js';
+import { refusedByOwner } from '../store/mapped-owners.js';
 import type { Store } from '../store/store.js';
 import { containerDir, findContainer, type ContainerRecord } from './containers.js';
 import { openDriver } from './driver.js';
@@ -14,7 +15,12 @@ import { openDriver } from './driver.js';
 export async function writableLayerOf(store: Store, rec: ContainerRecord, iv: ImageView = openImageView(store, readImage(store, rec.image))): Promise<LayerIndex> {
   // Reading a layer makes no device nodes.
   const driver = await openDriver(rec.driver, { store, makeNodes: async () => {} });
-  return driver.writableLayer(containerDir(store, rec.id), iv);
+  try {
+    return await driver.writableLayer(containerDir(store, rec.id), iv);
+  } catch (err) {
+    if (!refusedByOwner(store, err)) throw err;
+    return (await import('./mapped-changes.js')).writableLayerMapped(store, rec);
+  }
 }
 
 export async function containerChanges(store: Store, text: string): Promise<DiffEntry[]> {

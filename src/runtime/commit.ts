@@ -18,9 +18,9 @@ import { withLease } from '../store/lease.js';
 import { formatReference, parseReference } from '../store/reference.js';
 import type { Store } from '../store/store.js';
 import { setTag } from '../store/tags.js';
-import { canonicalLayer, dirsBornAfter, layerTar } from './commit-tar.js';
+import { canonicalLayer, dirsBornAfter, layerTar, type LayerTarSource } from './commit-tar.js';
 import { openContainerView } from './container-view.js';
-import { containerDir, findContainer } from './containers.js';
+import { containerDir, findContainer, type ContainerRecord } from './containers.js';
 import { STAMP } from './driver-copy.js';
 import { subordinateIds } from './subordinate-ids.js';
 
@@ -39,19 +39,19 @@ export async function commitContainer(store: Store, text: string, o: CommitOptio
   const rec = findContainer(store, text);
   const parent = readImage(store, rec.image);
   const config = applyChanges(parent.config.config ?? {}, o.changes ?? []);
-  const cv = await openContainerView(store, rec);
-  const lower = cv.image.view;
-  const recreated = rec.driver === 'copy' ? dirsBornAfter(cv.storage, cv.layer, lower, statSync(join(containerDir(store, rec.id), STAMP)).ctimeMs) : undefined;
-  const index = canonicalLayer(cv.layer, lower, recreated);
-  const empty = index.entries.size === 0 && index.whiteouts.size === 0 && index.opaque.size === 0;
-  const owner = ownerInside();
+  // Rootless with subordinate ids, the container may hold files only their mapped owners can
+  // read: its layer is written as root of that user namespace (mapped-changes.ts).
+  const tar = store.mapped
+    ? await (await import('./mapped-changes.js')).containerLayerTarMapped(store, rec)
+    : await containerLayerTar(store, rec, ownerInside());
+  const empty = tar === undefined;
 
   return withLease(store, async (lease) => {
     lease.add(parent.id, ...parent.config.rootfs.diff_ids);
     let diffIds = parent.config.rootfs.diff_ids;
     if (!empty) {
       try {
-        const layer = await addLayer(store, layerTar({ storage: cv.storage, index, owner }), lease);
+        const layer = await addLayer(store, tar, lease);
         diffIds = [...diffIds, layer.diffId];
       } catch (err) {
         if (err instanceof StrataError) throw err;
@@ -80,6 +80,17 @@ export async function commitContainer(store: Store, text: string, o: CommitOptio
     if (ref) setTag(store, ref, image.id);
     return image;
   });
+}
+
+/** The container's writable layer as a canonical layer tar (commit-tar.ts), or undefined when
+ * it changed nothing. `owner` maps owners on the host to the image's. */
+export async function containerLayerTar(store: Store, rec: ContainerRecord, owner: LayerTarSource['owner']): Promise<AsyncIterable<Buffer> | undefined> {
+  const cv = await openContainerView(store, rec);
+  const lower = cv.image.view;
+  const recreated = rec.driver === 'copy' ? dirsBornAfter(cv.storage, cv.layer, lower, statSync(join(containerDir(store, rec.id), STAMP)).ctimeMs) : undefined;
+  const index = canonicalLayer(cv.layer, lower, recreated);
+  if (index.entries.size === 0 && index.whiteouts.size === 0 && index.opaque.size === 0) return undefined;
+  return layerTar({ storage: cv.storage, index, owner });
 }
 
 /** Host owners -> the container's, as a rootless sandbox maps them (subordinate-ids.ts): the

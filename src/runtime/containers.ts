@@ -12,8 +12,7 @@ import { withLock } from '../store/lock.js';
 import { isAlive, ownIdentity } from '../store/process-identity.js';
 import { createStagingDir, removeTree } from '../store/staging.js';
 import type { Store } from '../store/store.js';
-import { bytesOfUserString } from '../base/byte-path.js';
-import { mapSubordinateIds, subordinateIds, type SubordinateIds } from './subordinate-ids.js';
+import { refusedByOwner } from '../store/mapped-owners.js';
 import { checkContainerName, generatedName, newContainerId } from './container-names.js';
 
 export type ContainerState = 'created' | 'running' | 'exited';
@@ -289,20 +288,7 @@ async function removeOwnTree(store: Store, path: string): Promise<void> {
     open(Buffer.from(path));
     removeTree(path);
   } catch (err) {
-    const ids = subordinateIds();
-    if (!ids || (errnoOf(err) !== 'EACCES' && errnoOf(err) !== 'EPERM')) throw err;
-    await removeMapped(store, ids, path);
+    if (!refusedByOwner(store, err)) throw err;
+    await store.mapped!.remove(store, path);
   }
-}
-
-/** rm -rf PATH as root of a user namespace mapping the caller and its subordinate ids. */
-async function removeMapped(store: Store, ids: SubordinateIds, path: string): Promise<void> {
-  const rm = ['/usr/bin/rm', '/bin/rm'].find((p) => existsSync(p)) ?? 'rm';
-  const { runHelper } = await import('./helper-process.js');
-  const code = await runHelper(store, [
-    { op: 'spawn', namespaces: ['user'] },
-    { op: 'sync' },
-    { op: 'exec', env: [], argv: [rm, '-rf', '--', bytesOfUserString(path)] },
-  ], { stdin: false, tty: false, quiet: true, onSync: (pid) => mapSubordinateIds(ids, pid) });
-  if (code !== 0) throw new StrataError(`cannot remove ${path} (rm in a user namespace: status ${code})`);
 }

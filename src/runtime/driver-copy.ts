@@ -14,9 +14,10 @@ import { chmodSync, closeSync, constants, copyFileSync, lchownSync, linkSync, lu
 import { join } from 'node:path';
 import { ROOT, bufferOf, bytesOfUserString, type BytePath } from '../base/byte-path.js';
 import { StrataError } from '../base/errors.js';
-import type { LayerIndex } from '../base/layer-index.js';
+import type { IndexEntry, LayerIndex } from '../base/layer-index.js';
 import { contentPath, type ImageView } from '../content/image-view.js';
 import type { ResolvedEntry } from '../resolver/types.js';
+import { refusedByOwner } from '../store/mapped-owners.js';
 import { computeChanges } from './copy-changes.js';
 import type { DriverContext, RootfsDriver } from './driver.js';
 import type { MountPoint } from './mount-points.js';
@@ -60,6 +61,8 @@ export class CopyDriver implements RootfsDriver {
     const entries = image.view.walk();
     const links = new Map<string, Buffer>();
     const nodes: { r: ResolvedEntry; spec: NodeSpec }[] = [];
+    /** What this copy made, each once (a hard link's first copy stands for its inode). */
+    const owned: IndexEntry[] = [];
     mkdirSync(rootfs, { mode: 0o700 });
     for (const r of entries) {
       const e = r.entry;
@@ -76,16 +79,19 @@ export class CopyDriver implements RootfsDriver {
             linkSync(first, where);
             continue;
           }
-          copyFileSync(contentPath(this.ctx.store, image, r), where, constants.COPYFILE_FICLONE);
+          await this.copyContent(contentPath(this.ctx.store, image, r), where);
           links.set(key, where);
+          owned.push(ownedAt(r));
           break;
         }
         case 'symlink':
           symlinkSync(bufferOf(e.linkTarget ?? ''), where);
+          owned.push(ownedAt(r));
           break;
         default:
           // Without root only fifos can be made (see overlay-marks.ts).
           if (!asRoot && e.type !== 'fifo') continue;
+          owned.push(ownedAt(r));
           nodes.push({ r, spec: { path: bytesOfUserString(rootfs) + r.path, type: e.type === 'char' ? 'c' : e.type === 'block' ? 'b' : 'p', mode: e.mode, major: e.devMajor ?? 0, minor: e.devMinor ?? 0 } });
           continue;
       }
@@ -106,6 +112,20 @@ export class CopyDriver implements RootfsDriver {
       if (asRoot) lchownSync(where, r.entry.uid, r.entry.gid);
       chmodSync(where, r.entry.mode);
       utimesSync(where, r.entry.mtime, r.entry.mtime);
+      owned.push(ownedAt(r));
+    }
+    // Rootless with subordinate ids: the image's owners, as its layers have them.
+    await this.ctx.store.mapped?.own(this.ctx.store, rootfs, owned);
+  }
+
+  /** Copy a layer file (a reflink where the file system can), or, when its mapped owner shuts
+   * the caller out (store/mapped-owners.ts), its content read from inside the user namespace. */
+  private async copyContent(from: Buffer, to: Buffer): Promise<void> {
+    try {
+      copyFileSync(from, to, constants.COPYFILE_FICLONE);
+    } catch (err) {
+      if (!refusedByOwner(this.ctx.store, err)) throw err;
+      writeFileSync(to, await this.ctx.store.mapped!.read(this.ctx.store, from), { mode: 0o600, flag: 'wx' });
     }
   }
 }
@@ -123,4 +143,10 @@ function writeStamp(path: string): void {
     if (now > stamp) break;
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
   }
+}
+
+/** A copied entry at its path in the copy, as the first (or only) link to its inode. */
+function ownedAt(r: ResolvedEntry): IndexEntry {
+  const { hardlinkOf: _first, ...entry } = r.entry;
+  return { ...entry, path: r.path };
 }

@@ -53,6 +53,10 @@ export type Op =
   | { op: 'symlink'; target: string; path: string }
   /** Create a device node or fifo: type c, b or p. */
   | { op: 'mknod'; path: string; type: 'c' | 'b' | 'p'; mode: number; major: number; minor: number }
+  /** lchown(path, uid, gid), then — unless it is a symlink — chmod(path, mode), since chown clears
+   * setuid and setgid: a rootless layer's files given their image owners from inside the user
+   * namespace that maps them (runtime/mapped-root.ts). */
+  | { op: 'own'; path: string; uid: number; gid: number; mode: number }
   /** Hide a path: /dev/null bound over a file, an empty read-only tmpfs over a directory;
    * a path that does not exist is skipped. */
   | { op: 'mask'; path: string }
@@ -115,6 +119,7 @@ export function encodeProgram(ops: readonly Op[]): Buffer {
       case 'mkdir': tokens.push(o.op, o.path, o.mode.toString(8)); break;
       case 'symlink': tokens.push(o.op, o.target, o.path); break;
       case 'mknod': tokens.push(o.op, o.path, o.type, o.mode.toString(8), String(o.major), String(o.minor)); break;
+      case 'own': tokens.push(o.op, o.path, String(o.uid), String(o.gid), o.mode.toString(8)); break;
       case 'mask': case 'readonly': case 'chdir': tokens.push(o.op, o.path); break;
       case 'pivot': tokens.push(o.op, o.newRoot); break;
       case 'hostname': tokens.push(o.op, o.name); break;

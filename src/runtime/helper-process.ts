@@ -30,6 +30,8 @@ export interface HelperOptions {
   readonly tty: boolean;
   /** Output and errors to discard instead of passing through (helper-internal runs). */
   readonly quiet?: boolean;
+  /** With `quiet`: the command's output, instead of discarding it. */
+  readonly onStdout?: (chunk: Buffer) => void;
   /** Where output goes instead of strata's own stdout and stderr. */
   readonly output?: HelperOutput;
   /** Called once the helper runs, with its pid. */
@@ -54,7 +56,8 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
     });
     let errors = '';
     if (options.quiet) {
-      child.stdout?.resume();
+      if (options.onStdout) child.stdout?.on('data', options.onStdout);
+      else child.stdout?.resume();
       child.stderr?.setEncoding('utf8').on('data', (d: string) => (errors += d));
     }
     const signals: NodeJS.Signals[] = [...FORWARDED, ...(options.tty ? ['SIGWINCH' as const] : [])];

@@ -97,3 +97,9 @@ export function mapSubordinateIds(ids: SubordinateIds, pid: number): void {
   run(ids.newuidmap, ids.uid, ids.uids);
   run(ids.newgidmap, ids.gid, ids.gids);
 }
+
+/** Whether this process runs in a user namespace other than the host's (its uid map is not the
+ * identity over all ids): root there is not root of the host. */
+export function inUserNamespace(): boolean {
+  return readText('/proc/self/uid_map').trim().split(/\s+/).join(' ') !== '0 0 4294967295';
+}

@@ -7,23 +7,18 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import * as sea from 'node:sea';
 import { StrataError } from '../base/errors.js';
 import type { Store } from '../store/store.js';
 import { containerDir, readContainer } from './containers.js';
+import { selfCommand } from './self-command.js';
 import { startContainer } from './start-container.js';
 
 export const SUPERVISE_COMMAND = '__supervise';
 export const LOG_FILES = { stdout: 'stdout.log', stderr: 'stderr.log' } as const;
 
-/** How this strata is started again: the single binary itself, or node with the same script. */
-function self(): string[] {
-  return sea.isSea() ? [process.execPath] : [process.execPath, ...process.execArgv, process.argv[1]!];
-}
-
 /** Start the container under a supervisor; resolves once it runs. */
 export async function startDetached(store: Store, id: string): Promise<void> {
-  const [cmd, ...pre] = self();
+  const [cmd, ...pre] = selfCommand();
   const before = readContainer(store, id).started;
   const child = spawn(cmd!, [...pre, '--root', store.root, SUPERVISE_COMMAND, id], { detached: true, stdio: 'ignore', env: process.env });
   let exited = false;

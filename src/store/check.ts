@@ -12,6 +12,7 @@ import { bufferOf, displayPath } from '../base/byte-path.js';
 import { oneLine } from '../base/errors.js';
 import type { IndexEntry } from '../base/layer-index.js';
 import { replayLayerTar } from '../import/tar-split.js';
+import { refusedByOwner, unreadableFiles } from './mapped-owners.js';
 import { imageIdOf, listImageIds, readImage } from './images.js';
 import { leasedIds } from './lease.js';
 import { hasLayer, layerRootfs, listLayers, readLayerIndex, readLayerInfo } from './layers.js';
@@ -61,16 +62,16 @@ async function checkLayer(store: Store, diffId: string): Promise<string[]> {
   const index = readLayerIndex(store, diffId);
   const rootfs = layerRootfs(store, diffId);
   const hasher = await createXXHash128();
-  const asRoot = process.getuid?.() === 0;
+  const owners = expectedOwners(store);
   for (const e of index.entries.values()) {
-    const problem = checkEntry(rootfs, e, hasher, asRoot);
+    const problem = await checkEntry(store, rootfs, e, hasher, owners);
     if (problem) problems.push(`${displayPath(e.path)}: ${problem}`);
   }
-  for (const path of walk(rootfs, '')) {
+  for (const path of walk(store, rootfs, '')) {
     if (!index.entries.has(path as IndexEntry['path'])) problems.push(`${displayPath(path)}: on disk but not in the index`);
   }
   const sha = createHash('sha256');
-  for await (const chunk of replayLayerTar(store.paths.layer(diffId))) sha.update(chunk);
+  for await (const chunk of replayLayerTar(store.paths.layer(diffId), unreadableFiles(store))) sha.update(chunk);
   const replayed = sha.digest('hex');
   if (replayed !== hexOf(diffId)) problems.push(`its tar replays to sha256:${replayed}`);
   return problems;
@@ -78,32 +79,52 @@ async function checkLayer(store: Store, diffId: string): Promise<string[]> {
 
 type Hasher = Awaited<ReturnType<typeof createXXHash128>>;
 
-function checkEntry(rootfs: string, e: IndexEntry, hasher: Hasher, asRoot: boolean): string | undefined {
+/** What a file's owner on disk must be, for an index owner: the same as root, shifted by the
+ * subordinate ids in a rootless store that maps them (mapped-owners.ts); unknown otherwise. */
+type Owners = ((uid: number, gid: number) => [number | undefined, number | undefined]) | undefined;
+
+function expectedOwners(store: Store): Owners {
+  if (process.getuid?.() === 0) return (uid, gid) => [uid, gid];
+  const mapped = store.mapped;
+  return mapped && ((uid, gid) => [mapped.hostUid(uid), mapped.hostGid(gid)]);
+}
+
+async function checkEntry(store: Store, rootfs: string, e: IndexEntry, hasher: Hasher, owners: Owners): Promise<string | undefined> {
   const host = Buffer.concat([Buffer.from(rootfs), bufferOf(e.path === '/' ? '' : e.path)]);
   if (e.type === 'char' || e.type === 'block' || e.type === 'fifo') return undefined; // index-only
   let st;
   try {
     st = lstatSync(host);
   } catch (err) {
+    // Below a directory only its mapped owner may enter: that directory was checked itself.
+    if (refusedByOwner(store, err)) return undefined;
     return `missing (${oneLine(err)})`;
   }
   const type = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : 'other';
   if (type !== e.type) return `is a ${type} on disk, a ${e.type} in the index`;
   if (type !== 'symlink' && (st.mode & 0o7777) !== e.mode) return `mode ${(st.mode & 0o7777).toString(8)}, index says ${e.mode.toString(8)}`;
-  if (asRoot && (st.uid !== e.uid || st.gid !== e.gid)) return `owner ${st.uid}:${st.gid}, index says ${e.uid}:${e.gid}`;
+  const [uid, gid] = owners?.(e.uid, e.gid) ?? [st.uid, st.gid];
+  if (e.hardlinkOf === undefined && (st.uid !== uid || st.gid !== gid)) return `owner ${st.uid}:${st.gid}, index says ${e.uid}:${e.gid}`;
   if (type === 'symlink' && readlinkSync(host, { encoding: 'latin1' }) !== e.linkTarget) return 'link target differs from the index';
   if (type === 'file') {
     if (st.size !== e.size) return `size ${st.size}, index says ${e.size}`;
-    const digest = `xxh128:${digestFile(host, hasher)}`;
+    const digest = `xxh128:${await digestFile(store, host, hasher)}`;
     if (digest !== e.digest) return `content digest ${digest}, index says ${e.digest}`;
   }
   return undefined;
 }
 
-function digestFile(path: Buffer, hasher: Hasher): string {
+async function digestFile(store: Store, path: Buffer, hasher: Hasher): Promise<string> {
   hasher.init();
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    if (!refusedByOwner(store, err)) throw err;
+    hasher.update(await store.mapped!.read(store, path));
+    return hasher.digest('hex');
+  }
   const buf = Buffer.allocUnsafe(1 << 20);
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) hasher.update(buf.subarray(0, n));
   } finally {
@@ -112,12 +133,19 @@ function digestFile(path: Buffer, hasher: Hasher): string {
   return hasher.digest('hex');
 }
 
-/** Every path under `dir` as a BytePath relative to the layer root ("/a/b"), without following links. */
-function* walk(root: string, rel: string): Generator<string> {
-  const names = readdirSync(Buffer.concat([Buffer.from(root), bufferOf(rel)]), { encoding: 'buffer', withFileTypes: true });
+/** Every path under `dir` as a BytePath relative to the layer root ("/a/b"), without following
+ * links; directories only their mapped owner may list are passed over (checked themselves). */
+function* walk(store: Store, root: string, rel: string): Generator<string> {
+  let names;
+  try {
+    names = readdirSync(Buffer.concat([Buffer.from(root), bufferOf(rel)]), { encoding: 'buffer', withFileTypes: true });
+  } catch (err) {
+    if (rel !== '' && refusedByOwner(store, err)) return;
+    throw err;
+  }
   for (const d of names) {
     const path = `${rel}/${d.name.toString('latin1')}`;
     yield path;
-    if (d.isDirectory()) yield* walk(root, path);
+    if (d.isDirectory()) yield* walk(store, root, path);
   }
 }

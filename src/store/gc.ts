@@ -15,7 +15,8 @@ import { listLayers, readLayerInfo } from './layers.js';
 import { withLock } from './lock.js';
 import { findImageId } from './lookup.js';
 import { formatReference, parseReference } from './reference.js';
-import { createStagingDir, removeTree } from './staging.js';
+import { createStagingDir } from './staging.js';
+import { removeStoredTree } from './mapped-owners.js';
 import type { Store } from './store.js';
 import { listTags, readTag, removeTag } from './tags.js';
 
@@ -28,7 +29,7 @@ export interface RemovalReport {
 
 /** `rmi REF...`: untag; delete an image once no tag is left; then its unreferenced layers. */
 export async function removeImages(store: Store, refs: readonly string[], options: { force?: boolean } = {}): Promise<RemovalReport> {
-  return withLock(store, 'gc', () => {
+  return withLock(store, 'gc', async () => {
     const untagged: string[] = [];
     const deletedImages: string[] = [];
     for (const text of refs) {
@@ -53,14 +54,14 @@ export async function removeImages(store: Store, refs: readonly string[], option
         deletedImages.push(id);
       }
     }
-    const { deletedLayers, bytesFreed } = collectLayers(store);
+    const { deletedLayers, bytesFreed } = await collectLayers(store);
     return { untagged, deletedImages, deletedLayers, bytesFreed };
   });
 }
 
 /** `prune`: dangling images (no tag) and unused layers. */
 export async function prune(store: Store): Promise<RemovalReport> {
-  return withLock(store, 'gc', () => {
+  return withLock(store, 'gc', async () => {
     const leased = leasedIds(store);
     const tagged = new Set(listTags(store).values());
     const used = new Set(containerImages(store).values());
@@ -70,7 +71,7 @@ export async function prune(store: Store): Promise<RemovalReport> {
       unlinkImage(store, id);
       deletedImages.push(id);
     }
-    const { deletedLayers, bytesFreed } = collectLayers(store);
+    const { deletedLayers, bytesFreed } = await collectLayers(store);
     return { untagged: [], deletedImages, deletedLayers, bytesFreed };
   });
 }
@@ -127,7 +128,7 @@ export async function discardUnreferencedLayers(store: Store, diffIds: readonly 
 
 /** Layers (of `candidates`, else all) referenced by no image and no live lease go. The layers
  * are listed before leases are read, and leases before images (see lease.ts). */
-function collectLayers(store: Store, candidates?: readonly string[]): { deletedLayers: string[]; bytesFreed: number } {
+async function collectLayers(store: Store, candidates?: readonly string[]): Promise<{ deletedLayers: string[]; bytesFreed: number }> {
   const layers = candidates ?? listLayers(store);
   const keep = leasedIds(store);
   for (const id of listImageIds(store)) {
@@ -154,7 +155,7 @@ function collectLayers(store: Store, candidates?: readonly string[]): { deletedL
       rmSync(trash, { recursive: true, force: true });
       continue;
     }
-    removeTree(trash);
+    await removeStoredTree(store, trash);
     // What the overlay driver derived from the layer goes with it (no container uses the layer:
     // containers keep their image, and so its layers).
     rmSync(store.paths.overlayMarks(diffId), { recursive: true, force: true });

@@ -10,7 +10,8 @@ import { StrataError, errnoOf } from '../base/errors.js';
 import { parseIndex, type LayerIndex } from '../base/layer-index.js';
 import type { Store } from './store.js';
 import type { Lease } from './lease.js';
-import { createStagingDir, removeTree } from './staging.js';
+import { createStagingDir } from './staging.js';
+import { onDisk, removeStoredTree } from './mapped-owners.js';
 import { withLock } from './lock.js';
 
 export interface LayerInfo {
@@ -34,6 +35,8 @@ export async function addLayer(store: Store, tar: AsyncIterable<Uint8Array>, lea
     // Loaded on first use: the unpacker (and its WASM hasher) costs every other command's start.
     const { unpackLayer } = await import('../import/unpack.js');
     const result = await unpackLayer(tar, staging, options.onProgress ? { onProgress: options.onProgress } : {});
+    // Rootless with subordinate ids: the files get their image owners before anyone sees them.
+    await store.mapped?.own(store, join(staging, 'rootfs'), onDisk(result.index));
     let size = 0;
     for (const e of result.index.entries.values()) if (e.type === 'file' && e.hardlinkOf === undefined) size += e.size;
     const info: LayerInfo = {
@@ -50,13 +53,13 @@ export async function addLayer(store: Store, tar: AsyncIterable<Uint8Array>, lea
       renameSync(staging, target);
     } catch (err) {
       if (errnoOf(err) !== 'EEXIST' && errnoOf(err) !== 'ENOTEMPTY') throw err;
-      removeTree(staging);
+      await removeStoredTree(store, staging);
       if (!(await retainLayer(store, lease, info.diffId))) throw new StrataError(`layer ${info.diffId} was removed while being imported; try again`);
       return readLayerInfo(store, info.diffId);
     }
     return info;
   } catch (err) {
-    removeTree(staging);
+    await removeStoredTree(store, staging);
     throw err;
   }
 }

@@ -1,16 +1,19 @@
 // Opening a store: where it is, creating it (mode 0700, format marker), refusing a layout this
 // strata does not know, and sweeping staging and leases left by processes that died.
 
-import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { STORE_FORMAT, storePaths, type StorePaths } from './paths.js';
 import { isAlive } from './process-identity.js';
+import { removeStoredTree, type MappedOwners } from './mapped-owners.js';
 
 export interface Store {
   readonly root: string;
   readonly paths: StorePaths;
+  /** Rootless with subordinate ids: layers carry shifted image owners (mapped-owners.ts). */
+  readonly mapped?: MappedOwners;
 }
 
 /** DESIGN §3: --root, else $STRATA_ROOT, else /var/lib/strata for root, else $XDG_DATA_HOME/strata. */
@@ -24,10 +27,13 @@ export function defaultRoot(env: NodeJS.ProcessEnv = process.env): string {
 export interface OpenOptions {
   /** Called once when the store is created, to seed it (the embedded busybox image). */
   readonly seed?: (store: Store) => Promise<void>;
+  /** Rootless: the subordinate-id mapping layers get their owners through, if there is one. */
+  readonly mapped?: () => Promise<MappedOwners | undefined>;
 }
 
 export async function openStore(root: string, options: OpenOptions = {}): Promise<Store> {
-  const store: Store = { root, paths: storePaths(root) };
+  const mapped = await options.mapped?.();
+  const store: Store = { root, paths: storePaths(root), ...(mapped ? { mapped } : {}) };
   let format: string | undefined;
   try {
     format = readFileSync(store.paths.format, 'utf8').trim();
@@ -39,7 +45,7 @@ export async function openStore(root: string, options: OpenOptions = {}): Promis
   } else if (format !== STORE_FORMAT) {
     throw new StrataError(`store at ${root} has format "${format}"; this strata reads "${STORE_FORMAT}"`);
   } else {
-    sweepDeadWork(store);
+    await sweepDeadWork(store);
   }
   return store;
 }
@@ -61,7 +67,7 @@ async function createStore(store: Store, options: OpenOptions): Promise<void> {
 }
 
 /** Staging and leases are named "<pid>.<starttime>.<rand>"; those of dead processes go. */
-export function sweepDeadWork(store: Store): void {
+export async function sweepDeadWork(store: Store): Promise<void> {
   for (const dir of [store.paths.staging, store.paths.leases]) {
     let names: string[];
     try {
@@ -75,7 +81,7 @@ export function sweepDeadWork(store: Store): void {
       const path = join(dir, name);
       try {
         if (dir === store.paths.leases) unlinkSync(path);
-        else rmSync(path, { recursive: true, force: true });
+        else await removeStoredTree(store, path);
       } catch {
         // Another strata process swept it first.
       }

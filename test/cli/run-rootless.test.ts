@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildUmociLayout } from '../archive/umoci-fixture.js';
 import { BINARY, requireBinary, tempStore } from '../helpers/cli.js';
@@ -39,6 +39,7 @@ function asUid(id: number, root: string, home: string, args: readonly string[]) 
   requireBinary();
   const r = spawnSync('setpriv', [`--reuid=${id}`, `--regid=${id}`, '--clear-groups', '--', BINARY, '--root', root, ...args], {
     env: { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' },
+    maxBuffer: 1 << 28,
   });
   return { status: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
@@ -72,6 +73,89 @@ test('subordinate ids: all ids map (newuidmap); chown inside works; other users 
   const rm = asUser('rm', 'rl-chown');
   assert.is(rm.status, 0, rm.stderr);
   assert.is(asUser('ps', '-a', '-q').stdout, '');
+});
+
+/** A one-layer image with owners beyond root: a home only its user may enter, a group-owned
+ * secret, a setgid program, a symlink owned by a system user. Built here as root, tarred with
+ * numeric owners. Returns the tar's path. */
+function ownersImageTar(): string {
+  const root = join(t.scratch, 'owners-rootfs');
+  const tar = join(t.scratch, 'owners.tar');
+  if (existsSync(tar)) return tar;
+  execFileSync('sh', ['-euc', `
+    mkdir -p "$1/bin" "$1/home/app/.cfg" "$1/etc" "$1/usr/bin" "$1/tmp"
+    cp /bin/busybox "$1/bin/busybox"; ln -s busybox "$1/bin/sh"; ln -s busybox "$1/bin/stat"; ln -s busybox "$1/bin/cat"; ln -s busybox "$1/bin/id"
+    echo s3cret > "$1/home/app/.cfg/key"; chmod 0600 "$1/home/app/.cfg/key"; chmod 0700 "$1/home/app" "$1/home/app/.cfg"
+    chown -R 1000:1000 "$1/home/app"
+    echo shadowish > "$1/etc/gshadow"; chown 0:42 "$1/etc/gshadow"; chmod 0640 "$1/etc/gshadow"
+    cp /bin/busybox "$1/usr/bin/sgprog"; chown 0:42 "$1/usr/bin/sgprog"; chmod 2755 "$1/usr/bin/sgprog"
+    ln -s /etc/gshadow "$1/etc/link"; chown -h 7:7 "$1/etc/link"
+    chmod 1777 "$1/tmp"
+    tar --numeric-owner -C "$1" -cf "$2" .
+  `, 'sh', root, tar]);
+  execFileSync('chown', [`${uid}:${uid}`, tar]);
+  return tar;
+}
+
+const OWNERS_PROBE = 'stat -c "%u:%g %a %n" /home/app /home/app/.cfg/key /etc/gshadow /usr/bin/sgprog; stat -c "%u:%g %n" /etc/link';
+const OWNERS_SEEN = '1000:1000 700 /home/app\n1000:1000 600 /home/app/.cfg/key\n0:42 640 /etc/gshadow\n0:42 2755 /usr/bin/sgprog\n7:7 /etc/link\n';
+
+test('subordinate ids: image owners are real inside (import maps them); cat, save, export, check, copy driver, rmi', () => {
+  if (!asRoot || !mapsAll) return;
+  const tar = ownersImageTar();
+  const imp = asUser('import', tar, 'owners:1');
+  assert.is(imp.status, 0, imp.stderr);
+  // On disk, outside: image uid N is START+N-1, image 0 the user.
+  const [start] = ranges!;
+  const layerDir = execFileSync('sh', ['-c', `ls -d ${t.root}/layers/*/rootfs/home/app`], { encoding: 'utf8' }).trim();
+  assert.is(statSync(layerDir).uid, Number(start) + 999);
+  assert.is(statSync(join(layerDir, '..', '..', 'etc', 'gshadow')).uid, uid);
+  for (const driver of ['overlay', 'copy']) {
+    const r = asUser('--driver', driver, 'run', '--rm', 'owners:1', 'sh', '-c', OWNERS_PROBE);
+    assert.is(r.stderr, '', driver);
+    assert.is(r.stdout, OWNERS_SEEN, driver);
+    const app = asUser('--driver', driver, 'run', '--rm', '-u', '1000', 'owners:1', 'cat', '/home/app/.cfg/key');
+    assert.is(app.stdout, 's3cret\n', `${driver}: ${app.stderr}`);
+  }
+  // A change inside the home only uid 1000 may enter: diff and commit read it from inside the
+  // user namespace; the committed image keeps every owner; rm removes files of mapped owners.
+  for (const driver of ['overlay', 'copy']) {
+    const name = `rl-owners-${driver}`;
+    const c = asUser('--driver', driver, 'run', '--name', name, '-u', '1000:1000', 'owners:1', 'sh', '-c', 'echo x > /home/app/.cfg/new');
+    assert.is(c.status, 0, c.stderr);
+    // cp, both ways, through the directory only uid 1000 may enter.
+    const out = join(t.scratch, `key-${driver}`);
+    const cpOut = asUser('cp', `${name}:/home/app/.cfg/key`, out);
+    assert.is(cpOut.status, 0, cpOut.stderr);
+    assert.is(readFileSync(out, 'utf8'), 's3cret\n');
+    assert.is(statSync(out).uid, uid);
+    const cpIn = asUser('cp', out, `${name}:/home/app/.cfg/in`);
+    assert.is(cpIn.status, 0, cpIn.stderr);
+    assert.is(asUser('diff', name).stdout, 'C /home\nC /home/app\nC /home/app/.cfg\nA /home/app/.cfg/in\nA /home/app/.cfg/new\n', driver);
+    const commit = asUser('commit', name, `owners:${driver}`);
+    assert.is(commit.status, 0, commit.stderr);
+    const r = asUser('--driver', driver, 'run', '--rm', `owners:${driver}`, 'sh', '-c', `${OWNERS_PROBE}; stat -c "%u:%g %a %n" /home/app/.cfg/new`);
+    assert.is(r.stdout, `${OWNERS_SEEN}1000:1000 644 /home/app/.cfg/new\n`, `${driver}: ${r.stderr}`);
+    assert.is(asUser('rm', name).status, 0);
+    assert.is(asUser('rmi', `owners:${driver}`).status, 0);
+  }
+  // Reading what the user cannot open outside: through the user namespace.
+  assert.is(asUser('cat', 'owners:1:/home/app/.cfg/key').stdout, 's3cret\n');
+  const saved = join(t.scratch, 'owners-saved.tar');
+  const save = asUser('save', '-o', saved, 'owners:1');
+  assert.is(save.status, 0, save.stderr);
+  const manifest = JSON.parse(execFileSync('tar', ['-xOf', saved, 'manifest.json'], { encoding: 'utf8' })) as [{ Layers: string[] }];
+  const layer = execFileSync('tar', ['-xOf', saved, manifest[0].Layers[0]!], { maxBuffer: 1 << 28 });
+  assert.ok(layer.equals(readFileSync(tar)), 'save gives back the imported tar byte for byte');
+  const exported = asUser('export', 'owners:1');
+  assert.is(exported.status, 0, exported.stderr);
+  assert.ok(exported.stdout.includes('s3cret\n'), 'export holds the file only uid 1000 may read');
+  assert.is(asUser('check').stdout, '');
+  assert.is(asUser('check').status, 0);
+  // rmi removes the layer, files of mapped owners included.
+  assert.is(asUser('rmi', 'owners:1').status, 0);
+  assert.is(execFileSync('sh', ['-c', `ls ${t.root}/layers | wc -l`], { encoding: 'utf8' }).trim(), '1');
+  assert.is(asUser('check').stdout, '');
 });
 
 test('without a subordinate range: one id mapped, and info says so', () => {

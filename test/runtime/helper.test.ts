@@ -4,7 +4,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -378,6 +378,26 @@ test('map-self: the process maps one id itself', async () => {
   ];
   const out = ok(await runHelper(program));
   assert.equal(out.split('\n').map((l) => l.trim().split(/\s+/).join(' ')), ['0 0 1', 'deny', '']);
+});
+
+test('own: lchown, then the mode again (chown cleared setgid); a symlink is not followed', async () => {
+  const dir = join(scratch, 'own');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'prog'), 'x', { mode: 0o755 });
+  symlinkSync('/etc/passwd', join(dir, 'link'));
+  const before = statSync('/etc/passwd');
+  const program: Op[] = [
+    { op: 'own', path: join(dir, 'prog'), uid: 1234, gid: 42, mode: 0o2755 },
+    { op: 'own', path: join(dir, 'link'), uid: 7, gid: 7, mode: 0o644 },
+    { op: 'exec', env: [], argv: ['/bin/true'] },
+  ];
+  ok(await runHelper(program));
+  const prog = statSync(join(dir, 'prog'));
+  assert.equal([prog.uid, prog.gid, prog.mode & 0o7777], [1234, 42, 0o2755]);
+  const link = lstatSync(join(dir, 'link'));
+  assert.equal([link.uid, link.gid], [7, 7]);
+  const after = statSync('/etc/passwd');
+  assert.equal([after.uid, after.gid, after.mode], [before.uid, before.gid, before.mode]);
 });
 
 test('rlimit and cgroup: limits apply and the sandbox joins its cgroup', async () => {

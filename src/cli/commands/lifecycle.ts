@@ -97,3 +97,33 @@ export const supervise: CommandModule<GlobalOptions, GlobalOptions & { id: strin
     process.exitCode = await run(await ctx.store(), argv.id);
   },
 };
+
+/** Hidden: a container's writable layer, walked as root of the rootless user namespace that maps
+ * its owners (runtime/mapped-changes.ts); prints the layer index. */
+export const writableLayer: CommandModule<GlobalOptions, GlobalOptions & { id: string }> = {
+  command: '__writable-layer <id>',
+  describe: false,
+  builder: (y) => y.positional('id', { type: 'string', demandOption: true }),
+  handler: async (argv) => {
+    const ctx = makeContext(argv);
+    const store = await ctx.store();
+    const { readContainer } = await import('../../runtime/containers.js');
+    const { writableLayerOf } = await import('../../runtime/changes.js');
+    const { printableIndex } = await import('../../runtime/mapped-changes.js');
+    ctx.out(printableIndex(await writableLayerOf(store, readContainer(store, argv.id))));
+  },
+};
+
+/** Hidden: a container's layer tar for `commit`, written as root of the rootless user namespace
+ * that maps its owners (runtime/mapped-changes.ts). */
+export const commitLayer: CommandModule<GlobalOptions, GlobalOptions & { id: string; file: string }> = {
+  command: '__commit-layer <id> <file>',
+  describe: false,
+  builder: (y) => y.positional('id', { type: 'string', demandOption: true }).positional('file', { type: 'string', demandOption: true }),
+  handler: async (argv) => {
+    const store = await makeContext(argv).store();
+    const { readContainer } = await import('../../runtime/containers.js');
+    const { writeContainerLayer } = await import('../../runtime/mapped-changes.js');
+    await writeContainerLayer(store, readContainer(store, argv.id), argv.file);
+  },
+};

@@ -27,7 +27,7 @@ enum op_kind {
 	OP_SPAWN, OP_SYNC, OP_MAP_SELF, OP_CGROUP, OP_RLIMIT, OP_PRIVATE_MOUNTS, OP_MOUNT_OVERLAY,
 	OP_BIND, OP_MOUNT, OP_MKDIR, OP_SYMLINK, OP_MKNOD, OP_MASK, OP_READONLY, OP_PIVOT,
 	OP_REMOUNT_ROOT_RO, OP_HOSTNAME, OP_LOOPBACK_UP, OP_PTY, OP_CHDIR, OP_IDS, OP_CAPS,
-	OP_NO_NEW_PRIVS, OP_SECCOMP, OP_TIMEOUT, OP_EXEC, OP_JOIN,
+	OP_NO_NEW_PRIVS, OP_SECCOMP, OP_TIMEOUT, OP_EXEC, OP_JOIN, OP_OWN,
 };
 
 /* One parsed operation. Strings point into the program buffer (which lives until exec). */
@@ -45,6 +45,7 @@ struct op {
 		struct { const char *path; mode_t mode; } mkdir;
 		struct { const char *target, *path; } symlink;
 		struct { const char *path; mode_t mode; dev_t dev; } mknod;  /* mode has the S_IF* type */
+		struct { const char *path; uid_t uid; gid_t gid; mode_t mode; } own;
 		struct { const char *path; } path;                           /* mask, readonly, pivot, chdir */
 		struct { const char *name; } hostname;
 		struct { uid_t uid; gid_t gid; gid_t *groups; size_t ngroups; } ids;
@@ -92,6 +93,7 @@ void op_mount(const struct program *prog, const struct op *op);
 void op_mkdir(const struct program *prog, const struct op *op);
 void op_symlink(const struct program *prog, const struct op *op);
 void op_mknod(const struct program *prog, const struct op *op);
+void op_own(const struct program *prog, const struct op *op);
 void op_mask(const struct program *prog, const struct op *op);
 void op_readonly(const struct program *prog, const struct op *op);
 void op_pivot(const struct op *op);

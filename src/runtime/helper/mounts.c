@@ -305,6 +305,18 @@ void op_mknod(const struct program *prog, const struct op *op)
 	close(parent);
 }
 
+void op_own(const struct program *prog, const struct op *op)
+{
+	const char *base;
+	int parent = open_parent(prog, op->name, op->u.own.path, &base);
+	struct stat st;
+	if (fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) < 0) die_errno(op->name, "%s", op->u.own.path);
+	if (fchownat(parent, base, op->u.own.uid, op->u.own.gid, AT_SYMLINK_NOFOLLOW) < 0) die_errno(op->name, "chown %s", op->u.own.path);
+	/* chown cleared setuid and setgid of a file; a symlink has no mode of its own. */
+	if (!S_ISLNK(st.st_mode) && fchmodat(parent, base, op->u.own.mode, 0) < 0) die_errno(op->name, "chmod %s", op->u.own.path);
+	close(parent);
+}
+
 /* Whether `path` exists (following symlinks, as mount(2) will); dies on errors other than
  * "it is not there". */
 static bool exists(const struct program *prog, const char *step, const char *path, struct stat *st)

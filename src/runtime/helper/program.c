@@ -143,6 +143,7 @@ static void parse_op(struct cursor *c, struct op *op)
 		{ "hostname", OP_HOSTNAME }, { "loopback-up", OP_LOOPBACK_UP }, { "pty", OP_PTY },
 		{ "chdir", OP_CHDIR }, { "ids", OP_IDS }, { "caps", OP_CAPS }, { "no-new-privs", OP_NO_NEW_PRIVS },
 		{ "seccomp", OP_SECCOMP }, { "timeout", OP_TIMEOUT }, { "exec", OP_EXEC }, { "join", OP_JOIN },
+		{ "own", OP_OWN },
 	};
 	const char *name = c->tok[c->i++];
 	size_t k = 0;
@@ -219,6 +220,12 @@ static void parse_op(struct cursor *c, struct op *op)
 		op->u.mknod.dev = makedev(major, minor);
 		break;
 	}
+	case OP_OWN:
+		op->u.own.path = path(c);
+		op->u.own.uid = (uid_t)number(c, next(c), 10, ID_MAX);
+		op->u.own.gid = (gid_t)number(c, next(c), 10, ID_MAX);
+		op->u.own.mode = (mode_t)number(c, next(c), 8, 07777);
+		break;
 	case OP_MASK: case OP_READONLY: case OP_PIVOT: case OP_CHDIR:
 		op->u.path.path = path(c);
 		break;

@@ -431,6 +431,7 @@ __attribute__((noreturn)) static void run_program(const struct program *prog)
 		case OP_MKDIR: op_mkdir(prog, op); break;
 		case OP_SYMLINK: op_symlink(prog, op); break;
 		case OP_MKNOD: op_mknod(prog, op); break;
+		case OP_OWN: op_own(prog, op); break;
 		case OP_MASK: op_mask(prog, op); break;
 		case OP_READONLY: op_readonly(prog, op); break;
 		case OP_PIVOT: op_pivot(op); break;

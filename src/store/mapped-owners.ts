@@ -1,0 +1,51 @@
+// Rootless with subordinate ids (runtime/subordinate-ids.ts), a layer's files carry their image
+// owners on disk, shifted into the caller's range as podman does: image uid 0 is the caller,
+// image uid N (1 ≤ N ≤ count) is START+N-1. A sandbox maps the same ranges, so its files show
+// their image owners. The caller cannot chown to those ids, and outside the user namespace it may
+// no longer read, list or delete every file it stored: the store asks `store.mapped` for those
+// steps, which the runtime does as root of a user namespace with the same mapping
+// (runtime/mapped-root.ts). The store itself starts no process.
+
+import { errnoOf } from '../base/errors.js';
+import type { IndexEntry, LayerIndex } from '../base/layer-index.js';
+import { removeTree } from './staging.js';
+import type { Store } from './store.js';
+
+export interface MappedOwners {
+  /** The host uid and gid of image ids (undefined: outside the mapped range). */
+  hostUid(id: number): number | undefined;
+  hostGid(id: number): number | undefined;
+  /** Give files under `root` (by their paths) the owners their entries record; hard links
+   * share their first path's inode and are passed over. */
+  own(store: Store, root: string, entries: Iterable<IndexEntry>): Promise<void>;
+  /** rm -rf of a tree holding files of mapped owners. */
+  remove(store: Store, path: string): Promise<void>;
+  /** The whole content of a file the caller cannot open itself (path: host bytes). */
+  read(store: Store, path: Buffer): Promise<Buffer>;
+}
+
+/** Whether an error is the refusal that `store.mapped` can get past. */
+export function refusedByOwner(store: Store, err: unknown): boolean {
+  return store.mapped !== undefined && (errnoOf(err) === 'EACCES' || errnoOf(err) === 'EPERM');
+}
+
+/** removeTree, from inside the user namespace when files of mapped owners refuse it. */
+export async function removeStoredTree(store: Store, path: string): Promise<void> {
+  try {
+    removeTree(path);
+  } catch (err) {
+    if (!refusedByOwner(store, err)) throw err;
+    await store.mapped!.remove(store, path);
+  }
+}
+
+/** The reader for files the caller cannot open, when the store has one. */
+export function unreadableFiles(store: Store): ((path: Buffer) => Promise<Buffer>) | undefined {
+  const mapped = store.mapped;
+  return mapped && ((path) => mapped.read(store, path));
+}
+
+/** The entries of a layer index that are on disk in its rootfs (devices and fifos are index-only). */
+export function onDisk(index: LayerIndex): IndexEntry[] {
+  return [...index.entries.values()].filter((e) => e.type === 'file' || e.type === 'dir' || e.type === 'symlink');
+}
