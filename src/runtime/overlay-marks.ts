@@ -17,10 +17,11 @@ import { existsSync, lchownSync, lstatSync, lutimesSync, mkdirSync, renameSync, 
 import { join } from 'node:path';
 import { ROOT, bufferOf, bytesOfUserString, parentOf, type BytePath } from '../base/byte-path.js';
 import { StrataError, errnoOf } from '../base/errors.js';
-import type { LayerIndex } from '../base/layer-index.js';
+import type { IndexEntry, LayerIndex } from '../base/layer-index.js';
 import { belowOwnNonDir } from '../resolver/merge.js';
 import { layerRootfs } from '../store/layers.js';
-import { createStagingDir, removeTree } from '../store/staging.js';
+import { removeStoredTree } from '../store/mapped-owners.js';
+import { createStagingDir } from '../store/staging.js';
 import type { Store } from '../store/store.js';
 
 /** A node to create: `path` is a host path as a byte string (helper-ops.ts tokens). */
@@ -109,7 +110,11 @@ async function makeMarks(store: Store, diffId: string, index: LayerIndex, makeNo
       lutimesSync(where, e.mtime, e.mtime);
     }
     // Parent directories' times last: making the nodes inside them changed them.
-    if (specials.length > 0) copyDirMeta(above, layerRootfs(store, diffId), specials.map((e) => e.path));
+    if (specials.length > 0) {
+      const dirs = copyDirMeta(above, index, layerRootfs(store, diffId), specials.map((e) => e.path));
+      // Rootless with subordinate ids: the owners the layer's own files have (mapped-owners.ts).
+      await store.mapped?.own(store, above, [...specials, ...dirs]);
+    }
     mkdirSync(store.paths.overlay, { recursive: true, mode: 0o700 });
     try {
       renameSync(marks, target);
@@ -120,7 +125,7 @@ async function makeMarks(store: Store, diffId: string, index: LayerIndex, makeNo
   } catch (err) {
     throw new StrataError(`prepare layer ${diffId.slice(7, 19)} for overlay`, { cause: err });
   } finally {
-    removeTree(staging);
+    await removeStoredTree(store, staging);
   }
 }
 
@@ -146,18 +151,33 @@ function makeParents(base: string, path: BytePath): void {
   }
 }
 
-/** Give the directories of `above` that hold these paths the layer directory's own metadata. */
-function copyDirMeta(above: string, layerDir: string, paths: readonly BytePath[]): void {
+/** Give the directories of `above` that hold these paths the metadata the layer's index records
+ * for them (the root's from the layer directory when the tar had no entry for it); returns those
+ * index entries. */
+function copyDirMeta(above: string, index: LayerIndex, layerDir: string, paths: readonly BytePath[]): IndexEntry[] {
   const dirs = new Set<BytePath>();
   for (const path of paths) for (let dir = parentOf(path); dir !== ROOT; dir = parentOf(dir)) dirs.add(dir);
+  const entries: IndexEntry[] = [];
   // Deepest first, so setting a parent's mtime is the last change to it.
-  for (const dir of [...dirs].sort().reverse()) copyOne(hostPath(above, dir), hostPath(layerDir, dir));
-  copyOne(Buffer.from(above), Buffer.from(layerDir));
+  for (const dir of [...dirs].sort().reverse()) {
+    const e = index.entries.get(dir);
+    if (!e) throw new StrataError(`the index has no entry for directory ${dir}`);
+    applyMeta(hostPath(above, dir), e);
+    entries.push(e);
+  }
+  const root = index.entries.get(ROOT);
+  if (root) {
+    applyMeta(Buffer.from(above), root);
+    entries.push(root);
+  } else {
+    const st = lstatSync(layerDir);
+    applyMeta(Buffer.from(above), { uid: st.uid, gid: st.gid, mode: st.mode & 0o7777, mtime: st.mtimeMs / 1000 });
+  }
+  return entries;
 }
 
-function copyOne(to: Buffer, from: Buffer): void {
-  const st = lstatSync(from);
-  if (process.getuid?.() === 0) chownSync(to, st.uid, st.gid);
-  chmodSync(to, st.mode & 0o7777);
-  utimesSync(to, st.atime, st.mtime);
+function applyMeta(to: Buffer, e: Pick<IndexEntry, 'uid' | 'gid' | 'mode' | 'mtime'>): void {
+  if (process.getuid?.() === 0) chownSync(to, e.uid, e.gid);
+  chmodSync(to, e.mode);
+  utimesSync(to, e.mtime, e.mtime);
 }

@@ -158,7 +158,7 @@ async function collectLayers(store: Store, candidates?: readonly string[]): Prom
     await removeStoredTree(store, trash);
     // What the overlay driver derived from the layer goes with it (no container uses the layer:
     // containers keep their image, and so its layers).
-    rmSync(store.paths.overlayMarks(diffId), { recursive: true, force: true });
+    await removeStoredTree(store, store.paths.overlayMarks(diffId));
     forgetSources(store, diffId);
     deletedLayers.push(diffId);
     bytesFreed += size;

@@ -85,7 +85,7 @@ function ownersImageTar(): string {
   execFileSync('sh', ['-euc', `
     mkdir -p "$1/bin" "$1/home/app/.cfg" "$1/etc" "$1/usr/bin" "$1/tmp"
     cp /bin/busybox "$1/bin/busybox"; ln -s busybox "$1/bin/sh"; ln -s busybox "$1/bin/stat"; ln -s busybox "$1/bin/cat"; ln -s busybox "$1/bin/id"
-    echo s3cret > "$1/home/app/.cfg/key"; chmod 0600 "$1/home/app/.cfg/key"; chmod 0700 "$1/home/app" "$1/home/app/.cfg"
+    mkfifo "$1/home/app/pipe"; echo s3cret > "$1/home/app/.cfg/key"; chmod 0600 "$1/home/app/.cfg/key"; chmod 0700 "$1/home/app" "$1/home/app/.cfg"
     chown -R 1000:1000 "$1/home/app"
     echo shadowish > "$1/etc/gshadow"; chown 0:42 "$1/etc/gshadow"; chmod 0640 "$1/etc/gshadow"
     cp /bin/busybox "$1/usr/bin/sgprog"; chown 0:42 "$1/usr/bin/sgprog"; chmod 2755 "$1/usr/bin/sgprog"
@@ -97,12 +97,13 @@ function ownersImageTar(): string {
   return tar;
 }
 
-const OWNERS_PROBE = 'stat -c "%u:%g %a %n" /home/app /home/app/.cfg/key /etc/gshadow /usr/bin/sgprog; stat -c "%u:%g %n" /etc/link';
-const OWNERS_SEEN = '1000:1000 700 /home/app\n1000:1000 600 /home/app/.cfg/key\n0:42 640 /etc/gshadow\n0:42 2755 /usr/bin/sgprog\n7:7 /etc/link\n';
+const OWNERS_PROBE = 'stat -c "%u:%g %a %n" /home/app /home/app/.cfg/key /etc/gshadow /usr/bin/sgprog; stat -c "%u:%g %n" /etc/link; stat -c "%u:%g %F" /home/app/pipe';
+const OWNERS_SEEN = '1000:1000 700 /home/app\n1000:1000 600 /home/app/.cfg/key\n0:42 640 /etc/gshadow\n0:42 2755 /usr/bin/sgprog\n7:7 /etc/link\n1000:1000 fifo\n';
 
 test('subordinate ids: image owners are real inside (import maps them); cat, save, export, check, copy driver, rmi', () => {
   if (!asRoot || !mapsAll) return;
   const tar = ownersImageTar();
+  // The fifo the image holds in the home of uid 1000 (a mark of the overlay driver, a node of the copy driver).
   const imp = asUser('import', tar, 'owners:1');
   assert.is(imp.status, 0, imp.stderr);
   // On disk, outside: image uid N is START+N-1, image 0 the user.
