@@ -84,6 +84,10 @@ export function readLayerInfo(store: Store, diffId: string): LayerInfo {
 
 const indexCache = new Map<string, LayerIndex>();
 
+/** Part of a stack cache's name: a change to what the caches hold renames them all, so no reader
+ * believes an old one (version 1 stored index texts read as latin1, written back as UTF-8). */
+const STACK_CACHE_VERSION = 'strata-stack 2';
+
 export function readLayerIndex(store: Store, diffId: string): LayerIndex {
   let index = indexCache.get(diffId);
   if (!index) {
@@ -93,9 +97,12 @@ export function readLayerIndex(store: Store, diffId: string): LayerIndex {
   return index;
 }
 
+/** A layer's index as written at unpacking: JSON text, UTF-8. A path holds one char per byte
+ * (byte-path.ts), so the UTF-8 of the text gives back every char exactly, whatever bytes the name
+ * had; reading it as latin1 would turn each byte above 0x7f into two. */
 function readIndexText(store: Store, diffId: string): string {
   try {
-    return readFileSync(join(store.paths.layer(diffId), 'index.json'), 'latin1');
+    return readFileSync(join(store.paths.layer(diffId), 'index.json'), 'utf8');
   } catch (err) {
     throw new StrataError(`cannot read the index of layer ${diffId}`, { cause: err });
   }
@@ -115,10 +122,10 @@ function parseLayerIndex(diffId: string, text: string): LayerIndex {
  * garbage collection drops it with its layers. */
 export function readStackIndexes(store: Store, diffIds: readonly string[]): LayerIndex[] {
   if (diffIds.length < 2 || diffIds.every((d) => indexCache.has(d))) return diffIds.map((d) => readLayerIndex(store, d));
-  const cache = join(store.paths.stacks, createHash('sha256').update(diffIds.join('\n')).digest('hex'));
+  const cache = join(store.paths.stacks, createHash('sha256').update(`${STACK_CACHE_VERSION}\n${diffIds.join('\n')}`).digest('hex'));
   let texts: string[] | undefined;
   try {
-    texts = readFileSync(cache, 'latin1').split('\n');
+    texts = readFileSync(cache, 'utf8').split('\n');
   } catch {
     // Not cached yet, or removed by a collection meanwhile: read the layers themselves.
   }
