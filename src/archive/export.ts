@@ -33,7 +33,8 @@ export async function exportFlattened(store: Store, layers: readonly string[], o
 
 async function writeFlattened(store: Store, layers: readonly string[], out: Writable): Promise<void> {
   const indexes = layers.map((d) => readLayerIndex(store, d));
-  const iv: ImageView = { view: View.of(indexes), diffIds: [...layers] };
+  const view = View.of(indexes);
+  const iv: ImageView = { view, diffIds: [...layers], types: view };
   const output = tarOutput(out);
   /** Hardlink group (layer + the inode's first path in that layer) -> the path exported first. */
   const exported = new Map<string, BytePath>();

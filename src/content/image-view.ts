@@ -1,26 +1,59 @@
 // The glue between the store and the resolver: the union view of an image (at its top layer or
-// at layer N), and where a resolved entry's bytes live on disk.
+// at layer N), the types of its paths for `diff`, and where a resolved entry's bytes live on disk.
+// The view is built on first use: for a large image that parses about 1 MB of index JSON, and a
+// container's `diff` needs only the types of a few paths, which the stack's path table answers
+// (resolver/path-table.ts; made from the view once per stack, kept in the store's stack cache).
 
 import { join } from 'node:path';
 import { bufferOf } from '../base/byte-path.js';
 import { layerRootfs, readStackIndexes } from '../store/layers.js';
+import { STACK_PATHS, readStackCache, writeStackCache } from '../store/stack-cache.js';
 import type { Image } from '../store/images.js';
 import type { Store } from '../store/store.js';
-import { View } from '../resolver/view.js';
-import type { ResolvedEntry } from '../resolver/types.js';
+import { encodePathTable, PathTable } from '../resolver/path-table.js';
+import { checkLayerNumber, View } from '../resolver/view.js';
+import type { PathTypes, ResolvedEntry } from '../resolver/types.js';
 
 export interface ImageView {
+  /** The merged view (of an image in the store: built on first use). */
   readonly view: View;
   /** The diff_ids of the view's layers, base first (index = ResolvedEntry.layer). */
   readonly diffIds: readonly string[];
+  /** The type of what the view has at a path: the view itself once built, else the stack's path
+   * table (made from the view the first time, then read from the store). */
+  readonly types: PathTypes;
 }
 
 /** The merged view of `image`, cut at `layer` (0 = base) when given. */
 export function openImageView(store: Store, image: Image, layer?: number): ImageView {
   const diffIds = image.config.rootfs.diff_ids;
-  const view = View.of(readStackIndexes(store, diffIds));
-  const cut = layer === undefined ? view : view.at(layer);
-  return { view: cut, diffIds: diffIds.slice(0, cut.layerCount) };
+  if (layer !== undefined) checkLayerNumber(layer, diffIds.length);
+  return new StoredImageView(store, diffIds, layer === undefined ? diffIds.length : layer + 1);
+}
+
+class StoredImageView implements ImageView {
+  readonly diffIds: readonly string[];
+  private built: View | undefined;
+  private table: PathTable | undefined;
+
+  constructor(private readonly store: Store, private readonly stack: readonly string[], layers: number) {
+    this.diffIds = stack.slice(0, layers);
+  }
+
+  get view(): View {
+    // The whole stack is read (one cache file for a deep image) and cut, as the cache is per stack.
+    return (this.built ??= View.of(readStackIndexes(this.store, this.stack).slice(0, this.diffIds.length)));
+  }
+
+  get types(): PathTypes {
+    if (this.built !== undefined) return this.built;
+    if (this.table !== undefined) return this.table;
+    const bytes = readStackCache(this.store, this.diffIds, STACK_PATHS);
+    this.table = bytes === undefined ? undefined : PathTable.decode(bytes);
+    if (this.table !== undefined) return this.table;
+    writeStackCache(this.store, this.diffIds, STACK_PATHS, encodePathTable(this.view));
+    return this.view;
+  }
 }
 
 /** The host path (bytes) of a resolved regular file inside its layer's directory. Layer

@@ -12,12 +12,14 @@
 // Docker decides "parent of a change" for copied-up directories by comparing their size, mode and
 // mtime with the lower ones; directory sizes differ between file systems, and in practice every
 // copied-up parent differs, so a parent of a change is always C here.
-// The cost follows the size of the upper layer: only its own paths are looked up below.
+// The cost follows the size of the upper layer: only its own paths and their parents are looked up
+// below, and a lookup asks only whether a path is there and as what (PathTypes), which an image's
+// path table answers without its view being built.
 
 import { ROOT, parentOf, type BytePath } from '../base/byte-path.js';
 import type { LayerIndex } from '../base/layer-index.js';
 import { belowOwnNonDir } from './merge.js';
-import type { TreeReader } from './types.js';
+import type { PathTypes } from './types.js';
 
 export type DiffKind = 'A' | 'C' | 'D';
 
@@ -26,11 +28,11 @@ export interface DiffEntry {
   readonly path: BytePath;
 }
 
-/** The changes `upper` makes over `lower` (usually the View of the layers below it), sorted by
- * path bytes. */
-export function diff(lower: Pick<TreeReader, 'lookup'>, upper: LayerIndex): DiffEntry[] {
+/** The changes `upper` makes over `lower` (the View of the layers below it, or their PathTable),
+ * sorted by path bytes. */
+export function diff(lower: PathTypes, upper: LayerIndex): DiffEntry[] {
   const kinds = new Map<BytePath, DiffKind>();
-  const exists = (path: BytePath) => lower.lookup(path) !== undefined;
+  const exists = (path: BytePath) => lower.typeOf(path) !== undefined;
   const usable = (path: BytePath) => path !== ROOT && !belowOwnNonDir(upper, path);
 
   for (const [path, entry] of upper.entries) {
@@ -51,9 +53,9 @@ export function diff(lower: Pick<TreeReader, 'lookup'>, upper: LayerIndex): Diff
     for (let dir = parentOf(path); dir !== ROOT && !implied.has(dir); dir = parentOf(dir)) {
       implied.add(dir);
       if (upper.entries.has(dir) || kinds.has(dir)) continue;
-      const below = lower.lookup(dir);
+      const below = lower.typeOf(dir);
       if (below === undefined) kinds.set(dir, 'A');
-      else if (below.entry.type !== 'dir') kinds.set(dir, 'C');
+      else if (below !== 'dir') kinds.set(dir, 'C');
     }
   }
 

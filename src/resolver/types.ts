@@ -3,7 +3,7 @@
 // layer N" reads them from the other side).
 
 import type { BytePath } from '../base/byte-path.js';
-import type { IndexEntry } from '../base/layer-index.js';
+import type { EntryType, IndexEntry } from '../base/layer-index.js';
 
 /** A lower layer's entry that a resolved entry shadows. */
 export interface HiddenEntry {
@@ -32,6 +32,13 @@ export interface TreeReader {
   lookup(path: BytePath): ResolvedEntry | undefined;
   /** The entries of a directory, sorted by name (bytes). Throws PathError ENOENT / ENOTDIR. */
   readdir(path: BytePath): readonly ResolvedEntry[];
+}
+
+/** All `diff` asks of the tree below a layer: whether a path is there, and as what. A View answers
+ * it, and so does an image's PathTable (path-table.ts) without the view being built. */
+export interface PathTypes {
+  /** The type of the entry at a normalized path (links not followed); undefined when there is none. */
+  typeOf(path: BytePath): EntryType | undefined;
 }
 
 /** Metadata of a directory that a layer implies but does not list (a tar may omit parents; the

@@ -3,12 +3,12 @@
 
 import type { BytePath } from '../base/byte-path.js';
 import { StrataError } from '../base/errors.js';
-import type { LayerIndex } from '../base/layer-index.js';
+import type { EntryType, LayerIndex } from '../base/layer-index.js';
 import { MergedTree } from './merge.js';
 import { PathError } from './path-error.js';
-import type { ResolvedEntry, TreeReader } from './types.js';
+import type { PathTypes, ResolvedEntry, TreeReader } from './types.js';
 
-export class View implements TreeReader {
+export class View implements TreeReader, PathTypes {
   /** The stack this view merges, base first. */
   readonly layers: readonly LayerIndex[];
   private readonly tree: MergedTree;
@@ -39,6 +39,10 @@ export class View implements TreeReader {
     return this.tree.get(path);
   }
 
+  typeOf(path: BytePath): EntryType | undefined {
+    return this.tree.get(path)?.entry.type;
+  }
+
   readdir(path: BytePath): readonly ResolvedEntry[] {
     const dir = this.tree.get(path);
     if (dir === undefined) throw new PathError('ENOENT', path);
@@ -60,9 +64,14 @@ export class View implements TreeReader {
 
   /** The image as it was at layer `layer` (0 = the base): the stack cut above it. */
   at(layer: number): View {
-    if (!Number.isInteger(layer) || layer < 0 || layer >= this.layers.length) {
-      throw new StrataError(`layer ${layer} is out of range (the image has layers 0 to ${this.layers.length - 1})`);
-    }
+    checkLayerNumber(layer, this.layers.length);
     return layer === this.layers.length - 1 ? this : new View(this.layers.slice(0, layer + 1));
+  }
+}
+
+/** Refuses a layer number that a stack of `count` layers lacks (0 = the base). */
+export function checkLayerNumber(layer: number, count: number): void {
+  if (!Number.isInteger(layer) || layer < 0 || layer >= count) {
+    throw new StrataError(`layer ${layer} is out of range (the image has layers 0 to ${count - 1})`);
   }
 }

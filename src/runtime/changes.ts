@@ -1,6 +1,8 @@
 // A container's changes to its image (`diff`, and what `commit` will need), the same under both
 // drivers: the driver reads the container's writable layer as a LayerIndex, and the resolver's
-// `diff` compares it with the image's view, as `docker diff` does.
+// `diff` compares it with the image's view, as `docker diff` does. The overlay driver and `diff`
+// ask the image only for the types of the layer's paths (ImageView.types), so neither builds the
+// image's view: the cost follows the change, not the image.
 
 import type { LayerIndex } from '../base/layer-index.js';
 import { openImageView, type ImageView } from '../content/image-view.js';
@@ -26,5 +28,8 @@ export async function writableLayerOf(store: Store, rec: ContainerRecord, iv: Im
 export async function containerChanges(store: Store, text: string): Promise<DiffEntry[]> {
   const rec = findContainer(store, text);
   const iv = openImageView(store, readImage(store, rec.image));
-  return diff(iv.view, await writableLayerOf(store, rec, iv));
+  // The layer first: a driver that builds the image's view (copy) leaves it for the diff to use;
+  // otherwise the diff reads only the image's path table.
+  const layer = await writableLayerOf(store, rec, iv);
+  return diff(iv.types, layer);
 }

@@ -40,10 +40,12 @@ const STORAGE = { overlay: { dir: 'upper', wholeTree: false }, copy: { dir: 'roo
 
 export async function openContainerView(store: Store, rec: ContainerRecord): Promise<ContainerView> {
   const image = openImageView(store, readImage(store, rec.image));
+  // The tree needs the whole view: built first, it answers the driver's lookups too.
+  const view = image.view;
   const layer = await writableLayerOf(store, rec, image);
   const storage = STORAGE[rec.driver];
   return {
-    rec, image, layer, tree: new WritableLayer(image.view, layer),
+    rec, image, layer, tree: new WritableLayer(view, layer),
     storage: join(containerDir(store, rec.id), storage.dir), wholeTree: storage.wholeTree,
   };
 }

@@ -10,9 +10,9 @@ import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { ROOT, joinPath, type BytePath } from '../base/byte-path.js';
 import { StrataError } from '../base/errors.js';
 import type { EntryType, IndexEntry, LayerIndex } from '../base/layer-index.js';
-import type { TreeReader } from '../resolver/types.js';
+import type { PathTypes } from '../resolver/types.js';
 
-export function readUpperIndex(upper: string, lower: TreeReader): LayerIndex {
+export function readUpperIndex(upper: string, lower: PathTypes): LayerIndex {
   const entries = new Map<BytePath, IndexEntry>();
   const whiteouts = new Set<BytePath>();
   let dirsAlsoBelow = false;
@@ -26,7 +26,7 @@ export function readUpperIndex(upper: string, lower: TreeReader): LayerIndex {
       }
       entries.set(path, entryOf(path, st, () => readlinkSync(hostPath(upper, path), { encoding: 'buffer' }).toString('latin1')));
       if (st.isDirectory()) {
-        if (lower.lookup(path)?.entry.type === 'dir') dirsAlsoBelow = true;
+        if (lower.typeOf(path) === 'dir') dirsAlsoBelow = true;
         walk(path);
       }
     }

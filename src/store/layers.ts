@@ -2,14 +2,13 @@
 // diff_id. A published layer directory is never written again. Importing content that is
 // already there publishes nothing (the rename finds the directory and the staging is dropped).
 
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomic.js';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { parseIndex, type LayerIndex } from '../base/layer-index.js';
 import type { Store } from './store.js';
 import type { Lease } from './lease.js';
+import { STACK_INDEXES, readStackCache, writeStackCache } from './stack-cache.js';
 import { createStagingDir } from './staging.js';
 import { onDisk, removeStoredTree } from './mapped-owners.js';
 import { withLock } from './lock.js';
@@ -96,9 +95,12 @@ export function readLayerIndex(store: Store, diffId: string): LayerIndex {
   return index;
 }
 
+/** A layer's index as written at unpacking: JSON text, UTF-8. A path holds one char per byte
+ * (byte-path.ts), so the UTF-8 of the text gives back every char exactly, whatever bytes the name
+ * had; reading it as latin1 would turn each byte above 0x7f into two. */
 function readIndexText(store: Store, diffId: string): string {
   try {
-    return readFileSync(join(store.paths.layer(diffId), 'index.json'), 'latin1');
+    return readFileSync(join(store.paths.layer(diffId), 'index.json'), 'utf8');
   } catch (err) {
     throw new StrataError(`cannot read the index of layer ${diffId}`, { cause: err });
   }
@@ -113,27 +115,14 @@ function parseLayerIndex(diffId: string, text: string): LayerIndex {
 }
 
 /** The indexes of a layer stack, base first. A stack of several layers is read from one cache
- * file (ROOT/stacks/<digest of the diff_ids>: the layers' index texts, one a line), written the
- * first time the stack is read; layer indexes never change, so the cache never goes stale, and
- * garbage collection drops it with its layers. */
+ * (stack-cache.ts: the layers' index texts, one a line), written the first time the stack is read. */
 export function readStackIndexes(store: Store, diffIds: readonly string[]): LayerIndex[] {
   if (diffIds.length < 2 || diffIds.every((d) => indexCache.has(d))) return diffIds.map((d) => readLayerIndex(store, d));
-  const cache = join(store.paths.stacks, createHash('sha256').update(diffIds.join('\n')).digest('hex'));
-  let texts: string[] | undefined;
-  try {
-    texts = readFileSync(cache, 'latin1').split('\n');
-  } catch {
-    // Not cached yet, or removed by a collection meanwhile: read the layers themselves.
-  }
+  let texts = readStackCache(store, diffIds, STACK_INDEXES)?.toString('utf8').split('\n');
   if (texts === undefined || texts.length !== diffIds.length) {
     texts = diffIds.map((d) => readIndexText(store, d));
-    try {
-      mkdirSync(store.paths.stacks, { recursive: true, mode: 0o700 });
-      // JSON text holds no raw newline, so one line per index is unambiguous.
-      writeFileAtomic(cache, texts.join('\n'));
-    } catch {
-      // A cache that cannot be written (read-only store, full disk) costs speed only.
-    }
+    // JSON text holds no raw newline, so one line per index is unambiguous.
+    writeStackCache(store, diffIds, STACK_INDEXES, texts.join('\n'));
   }
   return diffIds.map((d, i) => {
     let index = indexCache.get(d);

@@ -10,6 +10,8 @@
 //   ROOT/tags/<escaped name:tag>    a tag: the file holds the image id (one file a tag: no lock)
 //   ROOT/stacks/<sha256>            cache: the indexes of a layer stack (>1 layer) in one file,
 //                                   so a 256-layer image opens with one read, not 256
+//   ROOT/stacks/<sha256>.paths      cache: the paths of a stack's merged view with their types, sorted
+//                                   (resolver/path-table.ts), so `diff` needs no view of the image
 //   ROOT/sources/<size>/<sha256>    a tarball imported before (raw bytes' digest) -> its diff_id
 //   ROOT/staging/<owner>.<rand>/    work in progress of a live process; removed when it is dead
 //   ROOT/leases/<owner>.<rand>      ids an in-flight operation uses; garbage collection keeps them
