@@ -6,7 +6,7 @@
 // Wire format: the helper reads its program from file descriptor 3: a sequence of tokens, each
 // terminated by a NUL byte. A token is an operation name followed by exactly its arguments
 // (numbers in decimal, file modes in octal). The program ends with `exec` (which carries the
-// command) — nothing may follow it. Tokens are byte strings (see base/byte-path.ts: one char per
+// command) — nothing may follow it — unless it is a query: `xattr-dirs` alone. Tokens are byte strings (see base/byte-path.ts: one char per
 // byte): callers convert text a user typed with bytesOfUserString first. Paths are absolute.
 // Lists inside one argument are comma-separated. Before `pivot`, a path under its newRoot is
 // resolved inside that root (openat2 RESOLVE_IN_ROOT: symlinks and ".." in an image cannot lead
@@ -20,7 +20,8 @@
 //
 // Exit status of the helper (= strata's): the command's status; 128+N when it died of signal N;
 // 125 when a helper step failed (one line on stderr: "strata-helper: STEP: REASON"); 126 when the
-// command exists but cannot be executed; 127 when it is not found.
+// command exists but cannot be executed; 127 when it is not found; 0 when a query has written
+// its whole answer to stdout.
 
 export type Op =
   /** Fork: the monitor stays outside, the child goes on. `namespaces`: comma list of
@@ -94,6 +95,12 @@ export type Op =
   | { op: 'join'; pid: number; startTime: string; namespaces: readonly string[] }
   /** Kill the sandbox when this many seconds pass (the helper exits 124 and says so). */
   | { op: 'timeout'; seconds: number }
+  /** A query, the program's only operation: the directories under ROOT (itself included) whose
+   * extended attribute NAME is exactly VALUE, written to stdout as paths relative to ROOT ("/",
+   * "/a/b"), each NUL-terminated. Symlinks are never followed; what vanishes during the walk is
+   * skipped (a running container's writable layer changes under it). For overlay's opaque
+   * markers, which Node.js cannot read: upper-index.ts. */
+  | { op: 'xattr-dirs'; root: string; name: string; value: string }
   /** The last operation: environment (K=V each) and argv; argv[0] found through the PATH in
    * env (inside the new root) unless it contains a '/'. */
   | { op: 'exec'; env: readonly string[]; argv: readonly string[] };
@@ -123,6 +130,7 @@ export function encodeProgram(ops: readonly Op[]): Buffer {
       case 'seccomp': tokens.push(o.op, list(o.deny), o.denyNamespaceClone ? '1' : '0'); break;
       case 'timeout': tokens.push(o.op, String(o.seconds)); break;
       case 'join': tokens.push(o.op, String(o.pid), o.startTime, list(o.namespaces)); break;
+      case 'xattr-dirs': tokens.push(o.op, o.root, o.name, o.value); break;
       case 'exec': tokens.push(o.op, String(o.env.length), ...o.env, String(o.argv.length), ...o.argv); break;
     }
   }
