@@ -41,8 +41,10 @@ export type Op =
   | { op: 'rlimit'; resource: string; soft: number; hard: number }
   /** Make every mount private (MS_REC|MS_PRIVATE on /): nothing propagates back to the host. */
   | { op: 'private-mounts' }
-  /** mount -t overlay overlay -o lowerdir=A:B:C,upperdir=U,workdir=W TARGET (A = topmost). */
-  | { op: 'mount-overlay'; lowerDirs: readonly string[]; upperDir: string; workDir: string; target: string }
+  /** mount -t overlay overlay -o lowerdir=A:B:C,upperdir=U,workdir=W,OPTIONS TARGET (A =
+   * topmost). `options`: more overlay options, KEY=VALUE or a flag KEY (not the directories
+   * again). In a user namespace the helper adds userxattr itself (trusted.* is out of reach). */
+  | { op: 'mount-overlay'; lowerDirs: readonly string[]; upperDir: string; workDir: string; target: string; options: readonly string[] }
   /** Bind mount SOURCE onto TARGET (recursive), then remount with `flags` (comma list of
    * ro,nosuid,nodev,noexec; may be empty). TARGET must already exist. */
   | { op: 'bind'; source: string; target: string; flags: readonly string[] }
@@ -116,7 +118,7 @@ export function encodeProgram(ops: readonly Op[]): Buffer {
       case 'map-self': tokens.push(o.op, String(o.insideUid), String(o.insideGid)); break;
       case 'cgroup': tokens.push(o.op, String(o.procsFiles.length), ...o.procsFiles); break;
       case 'rlimit': tokens.push(o.op, o.resource, String(o.soft), String(o.hard)); break;
-      case 'mount-overlay': tokens.push(o.op, o.lowerDirs.join(':'), o.upperDir, o.workDir, o.target); break;
+      case 'mount-overlay': tokens.push(o.op, o.lowerDirs.join(':'), o.upperDir, o.workDir, o.target, list(o.options)); break;
       case 'bind': tokens.push(o.op, o.source, o.target, list(o.flags)); break;
       case 'mount': tokens.push(o.op, o.fstype, o.target, list(o.flags), o.data); break;
       case 'mkdir': tokens.push(o.op, o.path, o.mode.toString(8)); break;

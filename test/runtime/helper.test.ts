@@ -422,6 +422,22 @@ test('an image of 300 layers with long paths mounts (more than one page of overl
   assert.is(ok(await runHelper(program)), '300\nlayer 0\nlayer 299\n');
 });
 
+test('mount-overlay: its options reach the kernel; a wrong one fails the step by name', async () => {
+  const rootLine = (r: HelperRun) => ok(r).split('\n').find((l) => / \/ overlay /.test(l)) ?? '';
+  const program = sh('cat /proc/mounts');
+  assert.match(rootLine(await runHelper(program)), /,redirect_dir=nofollow[, ]/);
+  // The control: without the option the kernel's default shows (nothing said about redirects).
+  const overlay = program.find((o) => o.op === 'mount-overlay') as { options: readonly string[] };
+  overlay.options = [];
+  assert.not.match(rootLine(await runHelper(program)), /redirect_dir=/);
+  overlay.options = ['redirect_dir=sideways'];
+  const r = await runHelper(program);
+  assert.is(r.status, 125);
+  assert.match(r.stderr, /^strata-helper: mount-overlay: redirect_dir: .*Invalid argument\n$/);
+  overlay.options = ['upperdir=/tmp'];
+  assert.match((await runHelper(program)).stderr, /^strata-helper: program: mount-overlay: option "upperdir" is given by the operation's own arguments\n$/);
+});
+
 test('a missing lower directory fails the overlay step by name', async () => {
   const program = sh('true');
   const overlay = program.find((o) => o.op === 'mount-overlay') as { lowerDirs: readonly string[] };

@@ -39,7 +39,10 @@ struct op {
 		struct { uid_t uid; gid_t gid; } map_self;
 		struct { char **files; size_t n; } cgroup;
 		struct { int resource; struct rlimit limit; } rlimit;
-		struct { char **lower; size_t nlower; const char *upper, *work, *target; } overlay;
+		struct {
+			char **lower; size_t nlower; const char *upper, *work, *target;
+			char **opt_keys, **opt_values; size_t nopts;   /* value NULL: a flag option */
+		} overlay;
 		struct { const char *source, *target; unsigned long flags; } bind;
 		struct { const char *fstype, *target, *data; unsigned long flags; } mount;
 		struct { const char *path; mode_t mode; } mkdir;

@@ -112,6 +112,29 @@ static unsigned long namespaces(struct cursor *c)
 	return flags;
 }
 
+/* mount-overlay's OPTIONS: KEY=VALUE or a flag KEY, split in place. The layers and the upper and
+ * work directories have fields of their own: an option must not name them again. */
+static void overlay_options(struct cursor *c, struct op *op)
+{
+	size_t n;
+	char **opts = split(next(c), ',', &n);
+	op->u.overlay.opt_keys = opts;
+	op->u.overlay.opt_values = xcalloc(n + 1, sizeof(char *));
+	op->u.overlay.nopts = n;
+	for (size_t i = 0; i < n; i++) {
+		char *eq = strchr(opts[i], '=');
+		if (eq) {
+			*eq = '\0';
+			op->u.overlay.opt_values[i] = eq + 1;
+		}
+		const char *key = opts[i];
+		if (key[0] == '\0') die(STEP, "%s: empty option name", c->op);
+		if (strncmp(key, "lowerdir", 8) == 0 || strncmp(key, "datadir", 7) == 0 || strcmp(key, "upperdir") == 0 || strcmp(key, "workdir") == 0) {
+			die(STEP, "%s: option \"%s\" is given by the operation's own arguments", c->op, key);
+		}
+	}
+}
+
 static int rlimit_resource(struct cursor *c, const char *name)
 {
 	static const struct { const char *name; int resource; } table[] = {
@@ -187,6 +210,7 @@ static void parse_op(struct cursor *c, struct op *op)
 		op->u.overlay.upper = path(c);
 		op->u.overlay.work = path(c);
 		op->u.overlay.target = path(c);
+		overlay_options(c, op);
 		break;
 	}
 	case OP_BIND:
