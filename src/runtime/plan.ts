@@ -13,10 +13,10 @@
 //   /proc, /dev, /sys, /etc files, volumes   under NEWROOT, before the old root goes;
 //   pivot            pivot_root with the old root detached: the chroot escapes find no host above;
 //   masks, ro paths  over the container's fresh /proc and /sys;
-//   hostname, loopback, cwd, pty
-//   caps, ids, no-new-privs, seccomp   dropping privilege last, seccomp after everything that
-//                    needs a refused call;
-//   exec.
+//   hostname, loopback
+//   the process      (processOps, which `exec` uses too) cwd, pty; caps, ids, no-new-privs,
+//                    seccomp: dropping privilege last, seccomp after everything that needs a
+//                    refused call; exec.
 
 import { bytesOfUserString, type BytePath } from '../base/byte-path.js';
 import type { Op } from './helper-ops.js';
@@ -144,11 +144,19 @@ export function planOps(plan: RunPlan): Op[] {
   ops.push({ op: 'hostname', name: bytesOfUserString(plan.hostname) });
   if (plan.net !== 'host') ops.push({ op: 'loopback-up' });
 
-  const p = plan.process;
+  ops.push(...processOps(plan.process, plan.tty));
+  return ops;
+}
+
+/** The process part of a sandbox, the same for a container's command (`run`) and for one more
+ * process in a running container (`exec`): working directory, terminal, then the privileges
+ * dropped, last the exec. */
+export function processOps(p: ProcessPlan, tty: boolean): Op[] {
+  const ops: Op[] = [];
   const cwd = bytesOfUserString(p.cwd);
   if (p.createCwd) ops.push({ op: 'mkdir', path: cwd, mode: 0o755 });
   ops.push({ op: 'chdir', path: cwd });
-  if (plan.tty) ops.push({ op: 'pty' });
+  if (tty) ops.push({ op: 'pty' });
   // Capabilities first (dropping from the bounding set needs CAP_SETPCAP), then the ids: leaving
   // uid 0 empties the permitted and effective sets, so a non-root user ends with none, as in
   // Docker, while its bounding set is Docker's default one.
