@@ -4,8 +4,9 @@
 // layer goes into the store like any other (addLayer: unpacked, indexed, tar-split kept), from the
 // canonical tar of commit-tar.ts, so committing an unchanged container again gives the same
 // diff_id. A container that changed nothing adds no layer: its history entry says empty_layer.
-// A running container is read as it is (Docker would pause it; its files may be mid-change, but
-// never anything outside them: see commit-tar.ts).
+// A running container is paused while its writable layer is read (pause.ts), unless asked not
+// to be (`--pause=false`, as with docker); read unpaused, its files may be mid-change, but never
+// anything outside them (commit-tar.ts).
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,14 +15,15 @@ import { applyChanges } from '../store/config-changes.js';
 import type { HistoryEntry, ImageConfig } from '../store/image-config.js';
 import { encodeConfig, readImage, writeImage, type Image } from '../store/images.js';
 import { addLayer } from '../store/layers.js';
-import { withLease } from '../store/lease.js';
+import { withLease, type Lease } from '../store/lease.js';
 import { formatReference, parseReference } from '../store/reference.js';
 import type { Store } from '../store/store.js';
 import { setTag } from '../store/tags.js';
 import { canonicalLayer, dirsBornAfter, layerTar } from './commit-tar.js';
 import { openContainerView } from './container-view.js';
-import { containerDir, findContainer } from './containers.js';
+import { containerDir, findContainer, type ContainerRecord } from './containers.js';
 import { STAMP } from './driver-copy.js';
+import { whilePaused } from './pause.js';
 import { subordinateIds } from './subordinate-ids.js';
 
 export interface CommitOptions {
@@ -31,6 +33,8 @@ export interface CommitOptions {
   readonly author?: string;
   /** Dockerfile instructions for the config (CMD, ENV, …), as `docker commit --change`. */
   readonly changes?: readonly string[];
+  /** Freeze a running container while its layer is read (default true, as `docker commit`). */
+  readonly pause?: boolean;
 }
 
 export async function commitContainer(store: Store, text: string, o: CommitOptions = {}): Promise<Image> {
@@ -39,25 +43,13 @@ export async function commitContainer(store: Store, text: string, o: CommitOptio
   const rec = findContainer(store, text);
   const parent = readImage(store, rec.image);
   const config = applyChanges(parent.config.config ?? {}, o.changes ?? []);
-  const cv = await openContainerView(store, rec);
-  const lower = cv.image.view;
-  const recreated = rec.driver === 'copy' ? dirsBornAfter(cv.storage, cv.layer, lower, statSync(join(containerDir(store, rec.id), STAMP)).ctimeMs) : undefined;
-  const index = canonicalLayer(cv.layer, lower, recreated);
-  const empty = index.entries.size === 0 && index.whiteouts.size === 0 && index.opaque.size === 0;
-  const owner = ownerInside();
 
   return withLease(store, async (lease) => {
     lease.add(parent.id, ...parent.config.rootfs.diff_ids);
-    let diffIds = parent.config.rootfs.diff_ids;
-    if (!empty) {
-      try {
-        const layer = await addLayer(store, layerTar({ storage: cv.storage, index, owner }), lease);
-        diffIds = [...diffIds, layer.diffId];
-      } catch (err) {
-        if (err instanceof StrataError) throw err;
-        throw new StrataError(`commit container ${rec.id.slice(0, 12)}`, { cause: err });
-      }
-    }
+    const read = () => addWritableLayer(store, rec, lease);
+    const added = await ((o.pause ?? true) ? whilePaused(rec, read) : read());
+    const empty = added === undefined;
+    const diffIds = empty ? parent.config.rootfs.diff_ids : [...parent.config.rootfs.diff_ids, added];
     const created = new Date().toISOString();
     const step: HistoryEntry = {
       created,
@@ -80,6 +72,22 @@ export async function commitContainer(store: Store, text: string, o: CommitOptio
     if (ref) setTag(store, ref, image.id);
     return image;
   });
+}
+
+/** The container's writable layer added to the store; its diff_id, or undefined when the
+ * container changed nothing. */
+async function addWritableLayer(store: Store, rec: ContainerRecord, lease: Lease): Promise<string | undefined> {
+  const cv = await openContainerView(store, rec);
+  const lower = cv.image.view;
+  const recreated = rec.driver === 'copy' ? dirsBornAfter(cv.storage, cv.layer, lower, statSync(join(containerDir(store, rec.id), STAMP)).ctimeMs) : undefined;
+  const index = canonicalLayer(cv.layer, lower, recreated);
+  if (index.entries.size === 0 && index.whiteouts.size === 0 && index.opaque.size === 0) return undefined;
+  try {
+    return (await addLayer(store, layerTar({ storage: cv.storage, index, owner: ownerInside() }), lease)).diffId;
+  } catch (err) {
+    if (err instanceof StrataError) throw err;
+    throw new StrataError(`commit container ${rec.id.slice(0, 12)}`, { cause: err });
+  }
 }
 
 /** Host owners -> the container's, as a rootless sandbox maps them (subordinate-ids.ts): the
