@@ -25,12 +25,26 @@ export interface Resolved {
   readonly entry: ResolvedEntry | undefined;
 }
 
+export interface ResolvedPrefix {
+  /** The deepest existing path the walk reached, every symlink on the way followed: the whole
+   * path's when nothing is missing. */
+  readonly path: BytePath;
+  /** What is there. */
+  readonly entry: ResolvedEntry;
+  /** The names still to walk below `path` when one was missing: the missing name first, then
+   * the rest, symlink targets met on the way already spliced in, "." and ".." as they come.
+   * Empty when the whole path exists. */
+  readonly missing: readonly string[];
+}
+
 /**
- * Resolve a byte-string path (absolute, or relative to the root; not normalized: `..` applies
- * after the links before it are followed, as in the kernel). Throws PathError ENOENT when a
- * directory on the way is missing, ENOTDIR when one is not a directory, ELOOP after too many links.
+ * Walk a byte-string path (absolute, or relative to the root; not normalized: `..` applies after
+ * the links before it are followed, as in the kernel) as far as it exists. Throws PathError
+ * ENOTDIR when a name on the way is not a directory, ELOOP after too many links, ENOENT for an
+ * empty link target. What is missing is returned, not thrown: the caller decides (resolvePath
+ * allows the last name only; a mount point makes them all).
  */
-export function resolvePath(tree: TreeReader, path: string, options: ResolveOptions = {}): Resolved {
+export function resolvePrefix(tree: TreeReader, path: string, options: ResolveOptions = {}): ResolvedPrefix {
   const followLast = options.followLast ?? true;
   // Names still to walk, the next one last.
   const pending = components(path).reverse();
@@ -46,10 +60,7 @@ export function resolvePath(tree: TreeReader, path: string, options: ResolveOpti
     const next = joinPath(dir, name);
     const found = tree.lookup(next);
     const last = pending.length === 0;
-    if (found === undefined) {
-      if (last) return { path: next, entry: undefined };
-      throw new PathError('ENOENT', next);
-    }
+    if (found === undefined) return { path: dir, entry: existing(tree, dir), missing: [name, ...pending.reverse()] };
     if (found.entry.type === 'symlink' && (followLast || !last)) {
       if (++hops > MAX_SYMLINK_HOPS) throw new PathError('ELOOP', next);
       const target = found.entry.linkTarget ?? '';
@@ -60,20 +71,32 @@ export function resolvePath(tree: TreeReader, path: string, options: ResolveOpti
       continue;
     }
     if (!last && found.entry.type !== 'dir') throw new PathError('ENOTDIR', next);
-    if (last) return { path: next, entry: found };
+    if (last) return { path: next, entry: found, missing: [] };
     dir = next;
   }
-  return { path: dir, entry: tree.lookup(dir) };
+  return { path: dir, entry: existing(tree, dir), missing: [] };
+}
+
+/**
+ * Resolve a byte-string path as resolvePrefix walks it. Throws PathError ENOENT when a directory
+ * on the way is missing, ENOTDIR when one is not a directory, ELOOP after too many links.
+ */
+export function resolvePath(tree: TreeReader, path: string, options: ResolveOptions = {}): Resolved {
+  const r = resolvePrefix(tree, path, options);
+  if (r.missing.length === 0) return { path: r.path, entry: r.entry };
+  const next = joinPath(r.path, r.missing[0]!);
+  if (r.missing.length === 1) return { path: next, entry: undefined };
+  throw new PathError('ENOENT', next);
 }
 
 /** The entry at `path`, following every symlink (stat). Throws PathError ENOENT when missing. */
 export function statPath(tree: TreeReader, path: string): ResolvedEntry {
-  return existing(resolvePath(tree, path, { followLast: true }));
+  return found(resolvePath(tree, path, { followLast: true }));
 }
 
 /** The entry at `path`, following symlinks in all but the last component (lstat). */
 export function lstatPath(tree: TreeReader, path: string): ResolvedEntry {
-  return existing(resolvePath(tree, path, { followLast: false }));
+  return found(resolvePath(tree, path, { followLast: false }));
 }
 
 /** The names of a path, empty ones dropped; a trailing slash becomes a final "." so that the name
@@ -84,7 +107,14 @@ function components(path: string): string[] {
   return names;
 }
 
-function existing(resolved: Resolved): ResolvedEntry {
+function found(resolved: Resolved): ResolvedEntry {
   if (resolved.entry === undefined) throw new PathError('ENOENT', resolved.path);
   return resolved.entry;
+}
+
+/** A directory the walk stands in: it exists (the root, or a name it checked). */
+function existing(tree: TreeReader, dir: BytePath): ResolvedEntry {
+  const entry = tree.lookup(dir);
+  if (entry === undefined) throw new PathError('ENOENT', dir);
+  return entry;
 }

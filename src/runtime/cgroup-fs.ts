@@ -67,9 +67,29 @@ export interface Cgroups {
   oomKilled(cgroup: Cgroup): boolean;
   /** Kill whatever is left in it, then remove it. */
   destroy(cgroup: Cgroup): void;
+  /** Freeze every process in it (`docker pause`) and wait until they are; false when it has no
+   * freezer (v1 without the freezer hierarchy, or a container started before strata joined
+   * one). Throws, thawed again, when it cannot freeze within `timeoutMs`. */
+  freeze(cgroup: Cgroup, timeoutMs?: number): boolean;
+  /** Let its processes run again. */
+  thaw(cgroup: Cgroup): void;
   /** The directories that hold this host's strata cgroups (one per controller for v1). */
   parents(): string[];
 }
+
+/** Polls `done` every millisecond until it holds or `timeoutMs` passes; `retry` runs every 50
+ * polls meanwhile. Synchronous: freezing takes milliseconds, and nothing else may run meanwhile. */
+export function waitUntil(done: () => boolean, timeoutMs: number, retry: () => void = () => {}): boolean {
+  const end = Date.now() + timeoutMs;
+  for (let round = 1; ; round++) {
+    if (done()) return true;
+    if (Date.now() > end) return false;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    if (round % 50 === 0) retry();
+  }
+}
+
+export const FREEZE_TIMEOUT_MS = 5000;
 
 /** Kill every process in `dir` (looping: a fork bomb forks while we kill), then remove it. */
 export function emptyAndRemove(fs: CgroupFs, dir: string): void {

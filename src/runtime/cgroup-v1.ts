@@ -1,13 +1,15 @@
 // cgroup v1 (this machine: hybrid, one hierarchy per controller under /sys/fs/cgroup/<name>).
-// A container's cgroup is made below the cgroup strata itself runs in, in each of memory, pids
-// and cpu: <root>/<controller>/<strata's own path>/strata/<name>, so the caller's own limits and
-// accounting still cover its sandboxes.
+// A container's cgroup is made below the cgroup strata itself runs in, in each of memory, pids,
+// cpu and freezer: <root>/<controller>/<strata's own path>/strata/<name>, so the caller's own
+// limits and accounting still cover its sandboxes. The freezer sets no limit: it is there so
+// that `commit` can pause the container (freezer.state).
 
 import { join } from 'node:path';
-import { emptyAndRemove, type Cgroup, type CgroupFs, type Cgroups } from './cgroup-fs.js';
+import { StrataError } from '../base/errors.js';
+import { FREEZE_TIMEOUT_MS, emptyAndRemove, waitUntil, type Cgroup, type CgroupFs, type Cgroups } from './cgroup-fs.js';
 import type { Limits } from './limits.js';
 
-const CONTROLLERS = ['memory', 'pids', 'cpu'] as const;
+const CONTROLLERS = ['memory', 'pids', 'cpu', 'freezer'] as const;
 type Controller = (typeof CONTROLLERS)[number];
 
 export const CPU_PERIOD_US = 100_000;
@@ -68,7 +70,34 @@ export class CgroupV1 implements Cgroups {
   }
 
   destroy(cgroup: Cgroup): void {
+    // A frozen task takes no signal, SIGKILL included, until it is thawed (a commit killed while
+    // the container was paused leaves it frozen).
+    this.thaw(cgroup);
     for (const dir of cgroup.dirs) emptyAndRemove(this.fs, dir);
+  }
+
+  freeze(cgroup: Cgroup, timeoutMs = FREEZE_TIMEOUT_MS): boolean {
+    const dir = this.freezerDir(cgroup);
+    if (dir === undefined) return false;
+    const state = join(dir, 'freezer.state');
+    this.fs.write(state, 'FROZEN');
+    // FREEZING until every task has stopped; a cgroup whose tasks keep forking can stay there,
+    // and writing FROZEN again lets the kernel catch the new ones (as runc does).
+    const frozen = waitUntil(() => this.fs.read(state)?.trim() === 'FROZEN', timeoutMs, () => this.fs.write(state, 'FROZEN'));
+    if (!frozen) {
+      this.fs.write(state, 'THAWED');
+      throw new StrataError(`cannot freeze the cgroup ${dir}: still freezing after ${timeoutMs} ms`);
+    }
+    return true;
+  }
+
+  thaw(cgroup: Cgroup): void {
+    const dir = this.freezerDir(cgroup);
+    if (dir !== undefined && this.fs.exists(join(dir, 'freezer.state'))) this.fs.write(join(dir, 'freezer.state'), 'THAWED');
+  }
+
+  private freezerDir(cgroup: Cgroup): string | undefined {
+    return cgroup.dirs.find((d) => d.startsWith(join(this.root, 'freezer') + '/'));
   }
 }
 

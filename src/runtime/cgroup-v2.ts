@@ -1,9 +1,11 @@
 // cgroup v2 (the unified hierarchy). Containers go under <root>/strata/<name>: the controllers are
 // enabled for the root's children and for strata/'s (a v2 cgroup gets a controller only when its
-// parent's cgroup.subtree_control lists it), memory.max with swap off, pids.max, cpu.max.
+// parent's cgroup.subtree_control lists it), memory.max with swap off, pids.max, cpu.max. The
+// freezer needs no controller: every cgroup but the root has cgroup.freeze.
 
 import { join } from 'node:path';
-import { emptyAndRemove, type Cgroup, type CgroupFs, type Cgroups } from './cgroup-fs.js';
+import { StrataError } from '../base/errors.js';
+import { FREEZE_TIMEOUT_MS, emptyAndRemove, waitUntil, type Cgroup, type CgroupFs, type Cgroups } from './cgroup-fs.js';
 import type { Limits } from './limits.js';
 
 export const CPU_PERIOD_US = 100_000;
@@ -64,5 +66,22 @@ export class CgroupV2 implements Cgroups {
       }
       emptyAndRemove(this.fs, dir);
     }
+  }
+
+  freeze(cgroup: Cgroup, timeoutMs = FREEZE_TIMEOUT_MS): boolean {
+    const dir = cgroup.dirs[0]!;
+    if (!this.fs.exists(join(dir, 'cgroup.freeze'))) return false;
+    this.fs.write(join(dir, 'cgroup.freeze'), '1');
+    // cgroup.events says "frozen 1" once every process has stopped.
+    if (!waitUntil(() => /^frozen 1$/m.test(this.fs.read(join(dir, 'cgroup.events')) ?? ''), timeoutMs)) {
+      this.fs.write(join(dir, 'cgroup.freeze'), '0');
+      throw new StrataError(`cannot freeze the cgroup ${dir}: not frozen after ${timeoutMs} ms`);
+    }
+    return true;
+  }
+
+  thaw(cgroup: Cgroup): void {
+    const file = join(cgroup.dirs[0]!, 'cgroup.freeze');
+    if (this.fs.exists(file)) this.fs.write(file, '0');
   }
 }

@@ -4,8 +4,9 @@
 // layer goes into the store like any other (addLayer: unpacked, indexed, tar-split kept), from the
 // canonical tar of commit-tar.ts, so committing an unchanged container again gives the same
 // diff_id. A container that changed nothing adds no layer: its history entry says empty_layer.
-// A running container is read as it is (Docker would pause it; its files may be mid-change, but
-// never anything outside them: see commit-tar.ts).
+// A running container is paused while its writable layer is read (pause.ts), unless asked not
+// to be (`--pause=false`, as with docker); read unpaused, its files may be mid-change, but never
+// anything outside them (commit-tar.ts).
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { applyChanges } from '../store/config-changes.js';
 import type { HistoryEntry, ImageConfig } from '../store/image-config.js';
 import { encodeConfig, readImage, writeImage, type Image } from '../store/images.js';
 import { addLayer } from '../store/layers.js';
-import { withLease } from '../store/lease.js';
+import { withLease, type Lease } from '../store/lease.js';
 import { formatReference, parseReference } from '../store/reference.js';
 import type { Store } from '../store/store.js';
 import { setTag } from '../store/tags.js';
@@ -22,6 +23,7 @@ import { canonicalLayer, dirsBornAfter, layerTar, type LayerTarSource } from './
 import { openContainerView } from './container-view.js';
 import { containerDir, findContainer, type ContainerRecord } from './containers.js';
 import { STAMP } from './driver-copy.js';
+import { whilePaused } from './pause.js';
 import { subordinateIds } from './subordinate-ids.js';
 
 export interface CommitOptions {
@@ -31,6 +33,8 @@ export interface CommitOptions {
   readonly author?: string;
   /** Dockerfile instructions for the config (CMD, ENV, …), as `docker commit --change`. */
   readonly changes?: readonly string[];
+  /** Freeze a running container while its layer is read (default true, as `docker commit`). */
+  readonly pause?: boolean;
 }
 
 export async function commitContainer(store: Store, text: string, o: CommitOptions = {}): Promise<Image> {
@@ -39,25 +43,13 @@ export async function commitContainer(store: Store, text: string, o: CommitOptio
   const rec = findContainer(store, text);
   const parent = readImage(store, rec.image);
   const config = applyChanges(parent.config.config ?? {}, o.changes ?? []);
-  // Rootless with subordinate ids, the container may hold files only their mapped owners can
-  // read: its layer is written as root of that user namespace (mapped-changes.ts).
-  const tar = store.mapped
-    ? await (await import('./mapped-changes.js')).containerLayerTarMapped(store, rec)
-    : await containerLayerTar(store, rec, ownerInside());
-  const empty = tar === undefined;
 
   return withLease(store, async (lease) => {
     lease.add(parent.id, ...parent.config.rootfs.diff_ids);
-    let diffIds = parent.config.rootfs.diff_ids;
-    if (!empty) {
-      try {
-        const layer = await addLayer(store, tar, lease);
-        diffIds = [...diffIds, layer.diffId];
-      } catch (err) {
-        if (err instanceof StrataError) throw err;
-        throw new StrataError(`commit container ${rec.id.slice(0, 12)}`, { cause: err });
-      }
-    }
+    const read = () => addWritableLayer(store, rec, lease);
+    const added = await ((o.pause ?? true) ? whilePaused(rec, read) : read());
+    const empty = added === undefined;
+    const diffIds = empty ? parent.config.rootfs.diff_ids : [...parent.config.rootfs.diff_ids, added];
     const created = new Date().toISOString();
     const step: HistoryEntry = {
       created,
@@ -80,6 +72,23 @@ export async function commitContainer(store: Store, text: string, o: CommitOptio
     if (ref) setTag(store, ref, image.id);
     return image;
   });
+}
+
+/** The container's writable layer added to the store; its diff_id, or undefined when the
+ * container changed nothing. */
+async function addWritableLayer(store: Store, rec: ContainerRecord, lease: Lease): Promise<string | undefined> {
+  // Rootless with subordinate ids, the container may hold files only their mapped owners can
+  // read: its layer is written as root of that user namespace (mapped-changes.ts).
+  const tar = store.mapped
+    ? await (await import('./mapped-changes.js')).containerLayerTarMapped(store, rec)
+    : await containerLayerTar(store, rec, ownerInside());
+  if (tar === undefined) return undefined;
+  try {
+    return (await addLayer(store, tar, lease)).diffId;
+  } catch (err) {
+    if (err instanceof StrataError) throw err;
+    throw new StrataError(`commit container ${rec.id.slice(0, 12)}`, { cause: err });
+  }
 }
 
 /** The container's writable layer as a canonical layer tar (commit-tar.ts), or undefined when

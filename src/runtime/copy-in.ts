@@ -25,7 +25,7 @@ import { StrataError } from '../base/errors.js';
 import { resolvePath } from '../resolver/symlinks.js';
 import { componentsOf, lstatAt, lutimesAt, mkdirAt, openBase, openDirAt, openFileAt, removeAt, symlinkAt, walkDirs } from './beneath.js';
 import type { ContainerView } from './container-view.js';
-import { inUserNamespace } from './subordinate-ids.js';
+import { opaqueXattr } from './upper-index.js';
 
 /** Where the container's files are written. */
 export interface CopyInPlace {
@@ -190,9 +190,7 @@ function isWhiteout(st: Stats): boolean {
 /** Mark a directory of an upper layer opaque (overlayfs's xattr; Node.js cannot set one, so
  * setfattr from package `attr` does, on the open directory handed to it as its fd 3). */
 function setOpaque(fd: number): void {
-  // trusted.* for root of the host; a rootless overlay (and strata working as root of a rootless
-  // user namespace: mapped-root.ts) uses user.*.
-  const name = `${process.getuid?.() === 0 && !inUserNamespace() ? 'trusted' : 'user'}.overlay.opaque`;
+  const name = opaqueXattr();
   const r = spawnSync('setfattr', ['-n', name, '-v', 'y', '/proc/self/fd/3'], { stdio: ['ignore', 'ignore', 'pipe', fd] });
   if (r.error) throw new StrataError('marking a directory opaque needs setfattr (Debian package "attr")', { cause: r.error });
   if (r.status !== 0) throw new StrataError(`setfattr ${name} failed: ${r.stderr.toString().trim()}`);

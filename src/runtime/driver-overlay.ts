@@ -55,7 +55,7 @@ export class OverlayDriver implements RootfsDriver {
   }
 
   async writableLayer(dir: string, image: ImageView): Promise<LayerIndex> {
-    return readUpperIndex(join(dir, 'upper'), image.types);
+    return readUpperIndex(this.ctx.store, join(dir, 'upper'), image.types);
   }
 
   private imageLowers(image: ImageView, marksOf: (layer: number) => LayerMarks): string[] {

@@ -2,7 +2,7 @@
 // The helper's monitor stays outside; its child enters the sandbox's namespaces (helper-ops.ts
 // `join`, after joining the container's cgroups from outside), and from there on runs exactly
 // the process steps `run` gives a container's command — working directory, terminal, Docker's
-// capabilities, ids, no_new_privs, seccomp — taken from plan.ts, not written again here. The
+// capabilities, ids, no_new_privs, seccomp — from plan.ts's processOps, not written again. The
 // environment, user and working directory start from what `run` decided (run.json) and take
 // -e, -u and -w on top, users looked up in the container's own /etc/passwd and /etc/group.
 
@@ -12,7 +12,7 @@ import { openContainerView, readContainerText } from './container-view.js';
 import { containerDir, findContainer } from './containers.js';
 import type { Op } from './helper-ops.js';
 import { runHelper } from './helper-process.js';
-import { planOps, type ProcessPlan } from './plan.js';
+import { processOps, type ProcessPlan } from './plan.js';
 import { commandCwd, commandEnv } from './process-spec.js';
 import { loadRunSpec } from './run-spec.js';
 import { containerCgroupProcs, foreignNamespaces, sandboxProcess } from './sandbox-process.js';
@@ -76,17 +76,4 @@ function rlimitsOf(limits: { readonly pids: number; readonly memory?: number }):
     { op: 'rlimit', resource: 'nproc', soft: limits.pids, hard: limits.pids },
     ...(limits.memory !== undefined ? [{ op: 'rlimit', resource: 'as', soft: limits.memory, hard: limits.memory } as const] : []),
   ];
-}
-
-/** The ops plan.ts gives a container's process: from `chdir` to `exec`. A plan of a container
- * that mounts nothing, cut there; the check makes a reordering in plan.ts fail loudly here. */
-function processOps(process: ProcessPlan, tty: boolean): Op[] {
-  const ops = planOps({
-    rootfs: { kind: 'bind', dir: '/' }, newRoot: '/', net: 'host', hostname: 'exec', readOnly: false, tty,
-    etcFiles: [], volumes: [], cgroupProcs: [], rlimits: [], process,
-  });
-  const tail = ops.slice(ops.findIndex((o) => o.op === 'chdir'));
-  const kinds = tail.map((o) => o.op).filter((k) => k !== 'pty').join(',');
-  if (kinds !== 'chdir,caps,ids,no-new-privs,seccomp,exec') throw new Error(`plan.ts: unexpected process steps ${kinds}`);
-  return tail;
 }

@@ -6,7 +6,7 @@
 // Wire format: the helper reads its program from file descriptor 3: a sequence of tokens, each
 // terminated by a NUL byte. A token is an operation name followed by exactly its arguments
 // (numbers in decimal, file modes in octal). The program ends with `exec` (which carries the
-// command) — nothing may follow it. Tokens are byte strings (see base/byte-path.ts: one char per
+// command) — nothing may follow it — unless it is a query: `xattr-dirs` alone. Tokens are byte strings (see base/byte-path.ts: one char per
 // byte): callers convert text a user typed with bytesOfUserString first. Paths are absolute.
 // Lists inside one argument are comma-separated. Before `pivot`, a path under its newRoot is
 // resolved inside that root (openat2 RESOLVE_IN_ROOT: symlinks and ".." in an image cannot lead
@@ -20,7 +20,8 @@
 //
 // Exit status of the helper (= strata's): the command's status; 128+N when it died of signal N;
 // 125 when a helper step failed (one line on stderr: "strata-helper: STEP: REASON"); 126 when the
-// command exists but cannot be executed; 127 when it is not found.
+// command exists but cannot be executed; 127 when it is not found; 0 when a query has written
+// its whole answer to stdout.
 
 export type Op =
   /** Fork: the monitor stays outside, the child goes on. `namespaces`: comma list of
@@ -40,8 +41,10 @@ export type Op =
   | { op: 'rlimit'; resource: string; soft: number; hard: number }
   /** Make every mount private (MS_REC|MS_PRIVATE on /): nothing propagates back to the host. */
   | { op: 'private-mounts' }
-  /** mount -t overlay overlay -o lowerdir=A:B:C,upperdir=U,workdir=W TARGET (A = topmost). */
-  | { op: 'mount-overlay'; lowerDirs: readonly string[]; upperDir: string; workDir: string; target: string }
+  /** mount -t overlay overlay -o lowerdir=A:B:C,upperdir=U,workdir=W,OPTIONS TARGET (A =
+   * topmost). `options`: more overlay options, KEY=VALUE or a flag KEY (not the directories
+   * again). In a user namespace the helper adds userxattr itself (trusted.* is out of reach). */
+  | { op: 'mount-overlay'; lowerDirs: readonly string[]; upperDir: string; workDir: string; target: string; options: readonly string[] }
   /** Bind mount SOURCE onto TARGET (recursive), then remount with `flags` (comma list of
    * ro,nosuid,nodev,noexec; may be empty). TARGET must already exist. */
   | { op: 'bind'; source: string; target: string; flags: readonly string[] }
@@ -98,6 +101,12 @@ export type Op =
   | { op: 'join'; pid: number; startTime: string; namespaces: readonly string[] }
   /** Kill the sandbox when this many seconds pass (the helper exits 124 and says so). */
   | { op: 'timeout'; seconds: number }
+  /** A query, the program's only operation: the directories under ROOT (itself included) whose
+   * extended attribute NAME is exactly VALUE, written to stdout as paths relative to ROOT ("/",
+   * "/a/b"), each NUL-terminated. Symlinks are never followed; what vanishes during the walk is
+   * skipped (a running container's writable layer changes under it). For overlay's opaque
+   * markers, which Node.js cannot read: upper-index.ts. */
+  | { op: 'xattr-dirs'; root: string; name: string; value: string }
   /** The last operation: environment (K=V each) and argv; argv[0] found through the PATH in
    * env (inside the new root) unless it contains a '/'. */
   | { op: 'exec'; env: readonly string[]; argv: readonly string[] };
@@ -113,7 +122,7 @@ export function encodeProgram(ops: readonly Op[]): Buffer {
       case 'map-self': tokens.push(o.op, String(o.insideUid), String(o.insideGid)); break;
       case 'cgroup': tokens.push(o.op, String(o.procsFiles.length), ...o.procsFiles); break;
       case 'rlimit': tokens.push(o.op, o.resource, String(o.soft), String(o.hard)); break;
-      case 'mount-overlay': tokens.push(o.op, o.lowerDirs.join(':'), o.upperDir, o.workDir, o.target); break;
+      case 'mount-overlay': tokens.push(o.op, o.lowerDirs.join(':'), o.upperDir, o.workDir, o.target, list(o.options)); break;
       case 'bind': tokens.push(o.op, o.source, o.target, list(o.flags)); break;
       case 'mount': tokens.push(o.op, o.fstype, o.target, list(o.flags), o.data); break;
       case 'mkdir': tokens.push(o.op, o.path, o.mode.toString(8)); break;
@@ -128,6 +137,7 @@ export function encodeProgram(ops: readonly Op[]): Buffer {
       case 'seccomp': tokens.push(o.op, list(o.deny), o.denyNamespaceClone ? '1' : '0'); break;
       case 'timeout': tokens.push(o.op, String(o.seconds)); break;
       case 'join': tokens.push(o.op, String(o.pid), o.startTime, list(o.namespaces)); break;
+      case 'xattr-dirs': tokens.push(o.op, o.root, o.name, o.value); break;
       case 'exec': tokens.push(o.op, String(o.env.length), ...o.env, String(o.argv.length), ...o.argv); break;
     }
   }

@@ -115,6 +115,30 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
   });
 }
 
+/** Run a query program (helper-ops.ts: one `xattr-dirs`); resolves to what it wrote on stdout.
+ * A failure carries the helper's own line ("strata-helper: STEP: REASON"). */
+export function queryHelper(store: Store, query: Extract<Op, { op: 'xattr-dirs' }>): Promise<Buffer> {
+  const program = encodeProgram([query]);
+  const helper = helperPath(store);
+  return new Promise((resolve, reject) => {
+    const child = spawn(helper, [], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {} });
+    const out: Buffer[] = [];
+    let errors = '';
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (errors += d));
+    child.on('error', (err) => reject(new StrataError(`cannot start the helper ${helper}`, { cause: err })));
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolve(Buffer.concat(out));
+      reject(new StrataError(errors.trim() || `the helper's ${query.op} ended with ${signal ?? `status ${code}`}`));
+    });
+    const fd3 = child.stdio[3] as NodeJS.WritableStream;
+    fd3.on('error', () => {
+      // The helper exited before reading its whole program; its status says why.
+    });
+    fd3.end(program);
+  });
+}
+
 /** Device nodes and fifos made by the helper (Node.js cannot mknod): a program of mknod steps
  * that ends by exec'ing a no-op. */
 export function helperNodeMaker(store: Store): (nodes: readonly NodeSpec[]) => Promise<void> {

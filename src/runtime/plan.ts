@@ -7,15 +7,16 @@
 //   cgroup, rlimit   limits before anything runs in the sandbox (the pid-1 child joins; every
 //                    process of the sandbox is its descendant);
 //   private-mounts   no mount below propagates back to the host;
-//   root             the rootfs mounted at NEWROOT and made nodev (device nodes of the image can
-//                    never be opened, e.g. a `c 1 1` /tmp/mem shipped in a layer);
+//   root             the rootfs mounted at NEWROOT (overlay: OVERLAY_OPTIONS) and made nodev
+//                    (device nodes of the image can never be opened, e.g. a `c 1 1` /tmp/mem
+//                    shipped in a layer);
 //   /proc, /dev, /sys, /etc files, volumes   under NEWROOT, before the old root goes;
 //   pivot            pivot_root with the old root detached: the chroot escapes find no host above;
 //   masks, ro paths  over the container's fresh /proc and /sys;
-//   hostname, loopback, cwd, pty
-//   caps, ids, no-new-privs, seccomp   dropping privilege last, seccomp after everything that
-//                    needs a refused call;
-//   exec.
+//   hostname, loopback
+//   the process      (processOps, which `exec` uses too) cwd, pty; caps, ids, no-new-privs,
+//                    seccomp: dropping privilege last, seccomp after everything that needs a
+//                    refused call; exec.
 
 import { bytesOfUserString, type BytePath } from '../base/byte-path.js';
 import type { Op } from './helper-ops.js';
@@ -67,6 +68,16 @@ export interface RunPlan {
   readonly process: ProcessPlan;
 }
 
+/** Overlay options that keep a container's upper directory a plain tree — files, whiteouts and
+ * opaque markers — which is all `diff`, `commit` and `cp` read there (upper-index.ts), and all
+ * the resolver models. redirect_dir=nofollow: renaming a directory of the image copies it (the
+ * kernel says EXDEV, mv falls back) instead of leaving a redirect xattr, and no redirect is ever
+ * followed ("off" would mean "follow" where the overlay module has redirect_always_follow set,
+ * and the kernel refuses that with userxattr). metacopy=off: a chmod or chown copies the whole
+ * file up, never a stub whose data stays below. index=off: nothing in the work directory ties
+ * the upper files to the layers' inode numbers. All three are accepted rootless too. */
+export const OVERLAY_OPTIONS = ['redirect_dir=nofollow', 'metacopy=off', 'index=off'] as const;
+
 /** Host devices bound into the sandbox's /dev (Docker's default set, minus console). */
 const DEV_NODES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'] as const;
 
@@ -87,7 +98,7 @@ export function planOps(plan: RunPlan): Op[] {
   ops.push({ op: 'private-mounts' });
 
   if (plan.rootfs.kind === 'overlay') {
-    ops.push({ op: 'mount-overlay', lowerDirs: plan.rootfs.lowerDirs.map(host), upperDir: host(plan.rootfs.upperDir), workDir: host(plan.rootfs.workDir), target: root });
+    ops.push({ op: 'mount-overlay', lowerDirs: plan.rootfs.lowerDirs.map(host), upperDir: host(plan.rootfs.upperDir), workDir: host(plan.rootfs.workDir), target: root, options: OVERLAY_OPTIONS });
     ops.push({ op: 'bind', source: root, target: root, flags: ['nodev'] });
   } else {
     ops.push({ op: 'bind', source: host(plan.rootfs.dir), target: root, flags: ['nodev'] });
@@ -133,11 +144,19 @@ export function planOps(plan: RunPlan): Op[] {
   ops.push({ op: 'hostname', name: bytesOfUserString(plan.hostname) });
   if (plan.net !== 'host') ops.push({ op: 'loopback-up' });
 
-  const p = plan.process;
+  ops.push(...processOps(plan.process, plan.tty));
+  return ops;
+}
+
+/** The process part of a sandbox, the same for a container's command (`run`) and for one more
+ * process in a running container (`exec`): working directory, terminal, then the privileges
+ * dropped, last the exec. */
+export function processOps(p: ProcessPlan, tty: boolean): Op[] {
+  const ops: Op[] = [];
   const cwd = bytesOfUserString(p.cwd);
   if (p.createCwd) ops.push({ op: 'mkdir', path: cwd, mode: 0o755 });
   ops.push({ op: 'chdir', path: cwd });
-  if (plan.tty) ops.push({ op: 'pty' });
+  if (tty) ops.push({ op: 'pty' });
   // Capabilities first (dropping from the bounding set needs CAP_SETPCAP), then the ids: leaving
   // uid 0 empties the permitted and effective sets, so a non-root user ends with none, as in
   // Docker, while its bounding set is Docker's default one.

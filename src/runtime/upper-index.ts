@@ -1,18 +1,19 @@
 // An overlay upper directory read as a layer index (what `diff` and `commit` need): every entry
 // with its metadata; a character device 0:0 is a whiteout (the path is deleted); a directory with
 // the xattr trusted.overlay.opaque="y" (user.overlay.opaque rootless) is opaque. Node.js cannot
-// read xattrs, so one `getfattr -R` run lists the opaque directories (package `attr`), and only
-// when some directory of the upper layer also exists below — elsewhere opacity changes nothing.
-// The walk's cost follows the size of the upper layer, not the image's.
+// read xattrs, so the helper lists the opaque directories in one walk (helper-ops.ts
+// `xattr-dirs`), and only when some directory of the upper layer also exists below — elsewhere
+// opacity changes nothing. The walk's cost follows the size of the upper layer, not the image's.
 
-import { spawnSync } from 'node:child_process';
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
-import { ROOT, joinPath, type BytePath } from '../base/byte-path.js';
-import { StrataError } from '../base/errors.js';
+import { ROOT, bytesOfUserString, joinPath, type BytePath } from '../base/byte-path.js';
 import type { EntryType, IndexEntry, LayerIndex } from '../base/layer-index.js';
 import type { PathTypes } from '../resolver/types.js';
+import type { Store } from '../store/store.js';
+import { queryHelper } from './helper-process.js';
+import { inUserNamespace } from './subordinate-ids.js';
 
-export function readUpperIndex(upper: string, lower: PathTypes): LayerIndex {
+export async function readUpperIndex(store: Store, upper: string, lower: PathTypes): Promise<LayerIndex> {
   const entries = new Map<BytePath, IndexEntry>();
   const whiteouts = new Set<BytePath>();
   let dirsAlsoBelow = false;
@@ -32,7 +33,7 @@ export function readUpperIndex(upper: string, lower: PathTypes): LayerIndex {
     }
   };
   walk(ROOT);
-  const opaque = dirsAlsoBelow ? opaqueDirs(upper) : new Set<BytePath>();
+  const opaque = dirsAlsoBelow ? await opaqueDirs(store, upper) : new Set<BytePath>();
   return { entries, whiteouts, opaque };
 }
 
@@ -55,22 +56,17 @@ export function entryOf(path: BytePath, st: Stats, readLink: () => string): Inde
   return e;
 }
 
-/** The opaque directories of an upper layer, from one `getfattr -R` dump. */
-function opaqueDirs(upper: string): Set<BytePath> {
-  const r = spawnSync('getfattr', ['-R', '-P', '-h', '-d', '-m', '^(trusted|user)\\.overlay\\.opaque$', '-e', 'text', '.'], { cwd: upper, maxBuffer: 1 << 30 });
-  if (r.error) throw new StrataError('reading overlay opaque markers needs getfattr (Debian package "attr")', { cause: r.error });
-  if (r.status !== 0) throw new StrataError(`getfattr failed on ${upper}: ${r.stderr.toString().trim()}`);
-  const out = new Set<BytePath>();
-  let file: BytePath | undefined;
-  for (const line of r.stdout.toString('latin1').split('\n')) {
-    if (line.startsWith('# file: ')) file = unescapeName(line.slice(8));
-    else if (file !== undefined && /^(trusted|user)\.overlay\.opaque="y"$/.test(line)) out.add(file);
-  }
-  return out;
+/** The xattr overlayfs keeps opaque markers in: trusted.* as root of the host; in a user
+ * namespace (rootless, and strata working as root of one: mapped-root.ts) the helper mounts with
+ * userxattr, so user.*. */
+export function opaqueXattr(): string {
+  return `${process.getuid?.() === 0 && !inUserNamespace() ? 'trusted' : 'user'}.overlay.opaque`;
 }
 
-/** getfattr's names: relative to ".", control bytes and "\" escaped as \ooo. */
-function unescapeName(text: string): BytePath {
-  const raw = text.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-  return (raw === '.' ? ROOT : `/${raw.replace(/^\.\//, '')}`) as BytePath;
+/** The opaque directories of an upper layer, listed by the helper in one walk. */
+async function opaqueDirs(store: Store, upper: string): Promise<Set<BytePath>> {
+  const out = await queryHelper(store, { op: 'xattr-dirs', root: bytesOfUserString(upper), name: opaqueXattr(), value: 'y' });
+  const paths = out.toString('latin1').split('\0');
+  paths.pop();   // after the last NUL
+  return new Set(paths as BytePath[]);
 }

@@ -1,14 +1,14 @@
-// The container commands beyond run: commit (a container's changes become an image), cp (files in
+// The container commands beyond run: commit (a container's changes become an image; a running one is paused meanwhile), cp (files in
 // and out, links resolved inside the container's root, copy-up and whiteouts honoured), exec (a
 // process in a running container, under its namespaces, cgroup and restrictions), prune -a. End to
 // end through dist/strata, under both drivers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BINARY, runStrata, strataOk, tempStore } from '../helpers/cli.js';
+import { BINARY, exited, runStrata, spawnStrata, strataOk, tempStore } from '../helpers/cli.js';
 
 const t = tempStore();
 const opts = { root: t.root };
@@ -203,6 +203,62 @@ test('rootless: exec and cp into a running container; commit gives the container
     // (Read from the image's record: a rootless store cannot give its layer files other owners.)
     if (mapsAll) assert.match(as('ls', '-l', `rootless-${driver}:1:/owned`), /^-rw-r--r--\s+1000\s+1000\s/);
     as('rm', '-f', driver);
+  }
+});
+
+/** The freezer.state of a container's cgroup (v1), found by the container's id. */
+function freezerState(id: string): string {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (!e.isDirectory()) continue;
+      if (e.name.endsWith(`.${id}`)) found.push(join(dir, e.name, 'freezer.state'));
+      else if (depth < 4) walk(join(dir, e.name), depth + 1);
+    }
+  };
+  walk('/sys/fs/cgroup/freezer', 0);
+  if (found.length !== 1) throw new Error(`container ${id}: ${found.length} freezer cgroups`);
+  return found[0]!;
+}
+
+/** Runs `strata ARGS` and watches a freezer meanwhile: the states seen, repeats dropped. */
+async function watchingFreezer(state: string, args: string[], onFrozen?: (child: ChildProcess) => void): Promise<{ status: number; seen: string[] }> {
+  const child = spawnStrata(args, opts);
+  let status: number | undefined;
+  void exited(child).then((s) => (status = s));
+  const seen: string[] = [];
+  while (status === undefined) {
+    const now = readFileSync(state, 'utf8').trim();
+    if (seen.at(-1) !== now) {
+      seen.push(now);
+      if (now === 'FROZEN') onFrozen?.(child);
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  seen.push(readFileSync(state, 'utf8').trim());
+  return { status, seen: seen.filter((x, i) => x !== seen[i - 1]) };
+}
+
+test('commit pauses a running container while it reads the layer, then thaws it (also when interrupted); --pause=false does not', async () => {
+  // 48 MiB to read: the commit takes long enough to be watched.
+  const id = ok('run', '-d', '--name', 'paused', 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/big bs=1M count=48 2>/dev/null; echo ready > /ready; exec sleep 100').trim();
+  waitForFile('paused', '/ready');
+  const state = freezerState(id);
+  try {
+    const paused = await watchingFreezer(state, ['commit', 'paused', 'paused:1']);
+    assert.is(paused.status, 0);
+    assert.equal(paused.seen, ['THAWED', 'FROZEN', 'THAWED']);
+    assert.is(ok('run', '--rm', 'paused:1', 'cat', '/ready'), 'ready\n');
+    const running = await watchingFreezer(state, ['commit', '--pause=false', 'paused', 'paused:2']);
+    assert.is(running.status, 0);
+    assert.equal(running.seen, ['THAWED']);
+    // SIGTERM to strata while the container is frozen: thawed, and strata dies of it.
+    const killed = await watchingFreezer(state, ['commit', 'paused', 'paused:3'], (child) => child.kill('SIGTERM'));
+    assert.is(killed.status, 143);
+    assert.equal(killed.seen, ['THAWED', 'FROZEN', 'THAWED']);
+    assert.is(ok('exec', 'paused', 'echo', 'still running'), 'still running\n');
+  } finally {
+    ok('rm', '-f', 'paused');
   }
 });
 

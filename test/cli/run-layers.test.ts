@@ -22,6 +22,12 @@ ok('load', join(t.scratch, 'app'), 'app');
 /** Paths strata mounts something on (or at), or binds busybox to: not the image's to compare. */
 const mounted = (p: string) => /^\/(proc|sys|dev|busybox)(\/|$)/.test(p) || /^\/etc\/(hosts|hostname|resolv\.conf)$/.test(p);
 
+test('overlay: the root is mounted without redirects, metacopy or index (the upper dir stays a plain tree)', () => {
+  const line = ok('--driver', 'overlay', 'run', '--rm', 'busybox', 'grep', ' / overlay ', '/proc/mounts');
+  assert.match(line, /,redirect_dir=nofollow[, ]/);
+  assert.not.match(line, /metacopy=on|index=on/);
+});
+
 for (const driver of ['overlay', 'copy']) {
   test(`${driver}: a 256-layer image runs and shows every layer`, () => {
     const out = strataOk(['--driver', driver, 'run', '--rm', ...BB, 'deep', 'sh', '-c', 'cat /etc/os-release; ls /layers | wc -l'], opts).text;

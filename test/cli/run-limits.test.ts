@@ -23,7 +23,7 @@ function cgroupDirs(id: string): string[] {
       else if (depth < 4) walk(join(dir, e.name), depth + 1);
     }
   };
-  for (const c of ['memory', 'pids', 'cpu']) if (existsSync(join(CG, c))) walk(join(CG, c), 0);
+  for (const c of ['memory', 'pids', 'cpu', 'freezer']) if (existsSync(join(CG, c))) walk(join(CG, c), 0);
   return out;
 }
 
@@ -51,7 +51,7 @@ test('--memory: a memory hog is killed: exit 137 and "killed: out of memory"', (
 test('limits are set on the container\'s cgroups: default pids, --pids, --cpus, --memory', async () => {
   const child = spawnStrata(['run', '--name', 'limited', '--cpus', '0.5', '--memory', '100m', 'busybox', 'sleep', '30'], opts);
   const id = await waitFor('the container', () => runningId('limited'));
-  const dirs = await waitFor('its cgroups', () => (cgroupDirs(id).length === 3 ? cgroupDirs(id) : undefined));
+  const dirs = await waitFor('its cgroups', () => (cgroupDirs(id).length === 4 ? cgroupDirs(id) : undefined));
   const read = (file: string) => readFileSync(dirs.find((d) => existsSync(join(d, file)))! + '/' + file, 'utf8').trim();
   assert.is(read('pids.max'), '4096');
   assert.is(read('cpu.cfs_quota_us'), '50000');

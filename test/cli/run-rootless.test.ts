@@ -53,6 +53,8 @@ test('a normal user runs busybox as root inside a user namespace; overlay by def
   assert.is(kernel, execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim());
   assert.equal(map!.trim().split(/\s+/), ['0', String(uid), '1']);
   assert.match(rootMount!, /^\S+ \/ overlay /);
+  assert.match(rootMount!, /,redirect_dir=nofollow,.*userxattr/);
+  assert.not.match(rootMount!, /metacopy=on|index=on/);
   const info = asUser('info').stdout;
   assert.match(info, /Storage Driver: overlay\n/);
   assert.match(info, /Cgroup Version: none \(limits fall back to rlimits\)\n/);

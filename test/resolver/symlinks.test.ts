@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MAX_SYMLINK_HOPS, lstatPath, resolvePath, statPath } from '../../src/resolver/symlinks.js';
+import { MAX_SYMLINK_HOPS, lstatPath, resolvePath, resolvePrefix, statPath } from '../../src/resolver/symlinks.js';
 import { PathError, type PathErrorCode } from '../../src/resolver/path-error.js';
 import { View } from '../../src/resolver/view.js';
 import { dir, file, layer, link } from '../helpers/overlay-index.js';
@@ -111,6 +111,25 @@ test('relative input paths start at the root; "." and "//" are ignored', () => {
   assert.is(resolvePath(view, 'etc//./passwd').path, '/etc/passwd');
   assert.is(resolvePath(view, '').path, '/');
   assert.is(resolvePath(view, '/dot/dot/etc').path, '/etc');
+});
+
+test('resolvePrefix: the existing part resolved, and the missing tail with links spliced in', () => {
+  const at = (path: string, o = {}) => {
+    const r = resolvePrefix(view, path, o);
+    return [r.path, r.entry.entry.type, r.missing];
+  };
+  assert.equal(at('/lib/libc.so'), ['/usr/lib/libc.so', 'file', []]);
+  assert.equal(at('/'), ['/', 'dir', []]);
+  assert.equal(at('/lib/new/deeper'), ['/usr/lib', 'dir', ['new', 'deeper']]);
+  // A dangling link: what it names is the tail, climbing stopped at the root.
+  assert.equal(at('/dangling/x'), ['/', 'dir', ['nowhere', 'file', 'x']]);
+  assert.equal(at('/up/new-file'), ['/etc', 'dir', ['new-file']]);
+  assert.equal(at('/new/../etc/'), ['/', 'dir', ['new', '..', 'etc', '.']]);
+  assert.equal(at('/dangling', { followLast: false }), ['/dangling', 'symlink', []]);
+  // The same refusals as resolvePath, the same hop limit.
+  assert.throws(() => resolvePrefix(view, '/etc/passwd/x'), code('ENOTDIR'));
+  assert.throws(() => resolvePrefix(view, '/loop-a/x'), code('ELOOP'));
+  assert.throws(() => resolvePrefix(view, '/empty/x'), code('ENOENT'));
 });
 
 test.run();

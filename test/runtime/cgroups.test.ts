@@ -1,7 +1,7 @@
 // cgroups: v2 against a directory shaped like cgroupfs (v2 cannot run here), v1 for real (root).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,21 +69,38 @@ test('v2 destroy: cgroup.kill, then every listed pid is killed until the cgroup 
   assert.not.ok(existsSync(c.dirs[0]!));
 });
 
+test('v2 freeze: cgroup.freeze set, then "frozen 1" awaited; thaw clears it; a cgroup that never freezes is thawed and refused', () => {
+  const { root, fs } = fakeV2();
+  const cg = detectCgroups({ root, fs })!;
+  const c = cg.create('f.r.z', { pids: 10 });
+  const dir = c.dirs[0]!;
+  assert.is(cg.freeze(c), false, 'no cgroup.freeze: nothing to freeze with');
+  writeFileSync(join(dir, 'cgroup.freeze'), '0');
+  writeFileSync(join(dir, 'cgroup.events'), 'populated 1\nfrozen 1\n');
+  assert.is(cg.freeze(c), true);
+  assert.is(readFileSync(join(dir, 'cgroup.freeze'), 'utf8'), '1');
+  cg.thaw(c);
+  assert.is(readFileSync(join(dir, 'cgroup.freeze'), 'utf8'), '0');
+  writeFileSync(join(dir, 'cgroup.events'), 'populated 1\nfrozen 0\n');
+  assert.throws(() => cg.freeze(c, 20), /cannot freeze the cgroup .*f\.r\.z: not frozen after 20 ms/);
+  assert.is(readFileSync(join(dir, 'cgroup.freeze'), 'utf8'), '0');
+});
+
 test('no cgroups: neither v2 controllers nor v1 hierarchies', () => {
   const root = mkdtempSync(join(tmpdir(), 'strata-cg0-'));
   assert.is(detectCgroups({ root }), undefined);
 });
 
-test('v1 layout: below the caller\'s own cgroup, per controller', () => {
+test('v1 layout: below the caller\'s own cgroup, per controller, the freezer too', () => {
   const root = mkdtempSync(join(tmpdir(), 'strata-cg1-'));
-  for (const c of ['memory', 'pids', 'cpu']) mkdirSync(join(root, c));
+  for (const c of ['memory', 'pids', 'cpu', 'freezer']) mkdirSync(join(root, c));
   mkdirSync(join(root, 'memory', 'job', 'strata', '1.2.abc'), { recursive: true });
   writeFileSync(join(root, 'memory', 'job', 'strata', '1.2.abc', 'memory.memsw.limit_in_bytes'), '');
   const fs: CgroupFs = { ...hostCgroupFs, rmdir: (p) => rmSync(p, { recursive: true, force: true }) };
   const cg = detectCgroups({ root, fs, self: '8:pids:/\n4:memory:/job\n1:cpu,cpuacct:/\n' })!;
   assert.is(cg.version, 1);
   const c = cg.create('1.2.abc', { memory: 1 << 30, pids: 64, cpus: 1.5 });
-  assert.equal(c.dirs, [join(root, 'memory/job/strata/1.2.abc'), join(root, 'pids/strata/1.2.abc'), join(root, 'cpu/strata/1.2.abc')]);
+  assert.equal(c.dirs, [join(root, 'memory/job/strata/1.2.abc'), join(root, 'pids/strata/1.2.abc'), join(root, 'cpu/strata/1.2.abc'), join(root, 'freezer/strata/1.2.abc')]);
   assert.is(readFileSync(join(root, 'memory/job/strata/1.2.abc/memory.limit_in_bytes'), 'utf8'), String(1 << 30));
   assert.is(readFileSync(join(root, 'memory/job/strata/1.2.abc/memory.memsw.limit_in_bytes'), 'utf8'), String(1 << 30));
   assert.is(readFileSync(join(root, 'pids/strata/1.2.abc/pids.max'), 'utf8'), '64');
@@ -109,6 +126,41 @@ test('v1 for real: a process in the cgroup is limited, then killed and the cgrou
   cg.destroy(c);
   for (const dir of c.dirs) assert.not.ok(existsSync(dir), dir);
 });
+
+test('v1 for real: freeze stops the processes, thaw lets them go on; a frozen cgroup is destroyed all the same', async () => {
+  if (!asRoot) return;
+  const cg = detectCgroups()!;
+  const c = cg.create(cgroupName(ownIdentity(), 'freeze' + process.pid), { pids: 10 });
+  const freezer = c.dirs.find((d) => d.startsWith('/sys/fs/cgroup/freezer/'));
+  assert.ok(freezer, 'a freezer cgroup is made');
+  const state = () => readFileSync(join(freezer!, 'freezer.state'), 'utf8').trim();
+  // A counter that ticks every 10 ms: frozen, it stops.
+  const tick = join(mkdtempSync(join(tmpdir(), 'strata-freeze-')), 'tick');
+  writeFileSync(tick, '0');
+  const enter = c.procsFiles.map((f) => `echo 0 > ${f}`).join('; ');
+  spawn('sh', ['-c', `${enter}; i=0; while :; do i=$((i+1)); echo $i > ${tick}; sleep 0.01; done`], { stdio: 'ignore' });
+  const ticks = () => Number(readFileSync(tick, 'utf8'));
+  await until(() => ticks() > 3);
+  assert.is(cg.freeze(c), true);
+  assert.is(state(), 'FROZEN');
+  const at = ticks();
+  await new Promise((r) => setTimeout(r, 200));
+  assert.is(ticks(), at, 'no tick while frozen');
+  cg.thaw(c);
+  assert.is(state(), 'THAWED');
+  await until(() => ticks() > at);
+  // A frozen task takes no SIGKILL until it is thawed: destroy thaws first.
+  assert.is(cg.freeze(c), true);
+  cg.destroy(c);
+  for (const dir of c.dirs) assert.not.ok(existsSync(dir), dir);
+});
+
+async function until(probe: () => boolean): Promise<void> {
+  for (const end = Date.now() + 10_000; !probe();) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 test('sweepStaleCgroups removes the cgroups of dead strata processes only', () => {
   if (!asRoot) return;

@@ -14,6 +14,7 @@ import type { IndexEntry, LayerIndex } from '../../src/base/layer-index.js';
 import { View } from '../../src/resolver/view.js';
 import { canonicalLayer, dirsBornAfter, layerTar } from '../../src/runtime/commit-tar.js';
 import { readUpperIndex } from '../../src/runtime/upper-index.js';
+import { openStore } from '../../src/store/store.js';
 import type { TarHeader } from '../../src/tar/header.js';
 import { TarParser } from '../../src/tar/reader.js';
 
@@ -21,6 +22,8 @@ if (process.getuid?.() !== 0) throw new Error('the commit tar tests need root (m
 
 const scratch = mkdtempSync(join(tmpdir(), 'strata-commit-tar-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+/** A store: the helper (which lists the opaque markers) runs from it. */
+const store = await openStore(join(scratch, 'store'));
 let counter = 0;
 
 const entry = (path: string, type: IndexEntry['type'] = 'file'): IndexEntry => ({ path: path as BytePath, type, mode: type === 'dir' ? 0o755 : 0o644, uid: 0, gid: 0, size: 0, mtime: 0 });
@@ -64,7 +67,7 @@ function members(tar: Buffer): TarHeader[] {
 
 test('layerTar: entries sorted, deletions as .wh. entries, opaque markers, hard links, links verbatim', async () => {
   const upper = makeUpper();
-  const index = canonicalLayer(readUpperIndex(upper, lower), lower);
+  const index = canonicalLayer(await readUpperIndex(store, upper, lower), lower);
   const got = members(await tarOf(upper, index)).map((h) => `${h.type} ${h.name}${h.linkName ? ` -> ${h.linkName}` : ''}`);
   assert.equal(got, [
     'file a', 'hardlink b -> a', 'dir etc/', 'file etc/.wh.gone', 'file etc/new', 'symlink l -> /etc/shadow',
@@ -74,19 +77,19 @@ test('layerTar: entries sorted, deletions as .wh. entries, opaque markers, hard 
 
 test('layerTar: the same files give the same bytes (a reproducible diff_id)', async () => {
   const upper = makeUpper();
-  const index = canonicalLayer(readUpperIndex(upper, lower), lower);
+  const index = canonicalLayer(await readUpperIndex(store, upper, lower), lower);
   const first = await tarOf(upper, index);
   assert.ok((await tarOf(upper, index)).equals(first));
   // Another upper directory with the same files and times: the same bytes again.
   const twin = makeUpper();
-  assert.ok((await tarOf(twin, canonicalLayer(readUpperIndex(twin, lower), lower))).equals(first));
+  assert.ok((await tarOf(twin, canonicalLayer(await readUpperIndex(store, twin, lower), lower))).equals(first));
   const whiteout = members(first).find((h) => h.name === 'etc/.wh.gone')!;
   assert.equal([whiteout.mode, whiteout.uid, whiteout.mtime, whiteout.size], [0, 0, 0, 0]);
 });
 
 test('layerTar: a directory swapped for a symlink after indexing is refused, not followed', async () => {
   const upper = makeUpper();
-  const index = readUpperIndex(upper, lower);
+  const index = await readUpperIndex(store, upper, lower);
   // A host directory with what the index expects, behind a link where etc/ was.
   const host = join(scratch, `host-${counter}`);
   mkdirSync(host);
@@ -107,7 +110,7 @@ test('layerTar: a file named like a whiteout cannot be committed', async () => {
   mkdirSync(upper);
   writeFileSync(join(upper, '.wh.passwd'), '');
   try {
-    await tarOf(upper, readUpperIndex(upper, lower));
+    await tarOf(upper, await readUpperIndex(store, upper, lower));
     assert.unreachable('a .wh. file must be refused');
   } catch (err) {
     assert.match(String(err), /reserved for whiteouts/);
@@ -125,12 +128,12 @@ test('canonicalLayer: a directory made anew is opaque, and the whiteouts inside 
   assert.equal([...fresh.opaque], ['/usr/lib']);
 });
 
-test('dirsBornAfter: directories made after the stamp, where the image has one', () => {
+test('dirsBornAfter: directories made after the stamp, where the image has one', async () => {
   const storage = join(scratch, `rootfs-${++counter}`);
   mkdirSync(join(storage, 'usr/lib'), { recursive: true });
   mkdirSync(join(storage, 'etc'));
   const stamp = Date.now() + 10_000; // everything made so far is older than this
-  const index = readUpperIndex(storage, lower);
+  const index = await readUpperIndex(store, storage, lower);
   assert.equal([...dirsBornAfter(storage, index, lower, stamp)], []);
   rmSync(join(storage, 'usr/lib'), { recursive: true });
   execFileSync('sleep', ['0.02']);

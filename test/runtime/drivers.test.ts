@@ -76,8 +76,9 @@ test('layerMarks: whiteouts below, devices above with the layer\'s directory met
   assert.equal(plain, {});
 });
 
-test('readUpperIndex: entries, 0:0 devices as whiteouts, opaque directories from their xattr', () => {
+test('readUpperIndex: entries, 0:0 devices as whiteouts, opaque directories from their xattr, without getfattr', async () => {
   if (!asRoot) return;
+  const store = await openStore(join(temp(), 'store'));
   const upper = temp();
   mkdirSync(join(upper, 'etc/d'), { recursive: true });
   writeFileSync(join(upper, 'etc/passwd'), 'root\n');
@@ -85,7 +86,15 @@ test('readUpperIndex: entries, 0:0 devices as whiteouts, opaque directories from
   execFileSync('mknod', [join(upper, 'etc/shadow'), 'c', '0', '0']);
   execFileSync('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', join(upper, 'etc/d')]);
   const lower = View.of([index([['/etc', {}], ['/etc/d', {}], ['/etc/shadow', { type: 'file' }]])]);
-  const idx = readUpperIndex(upper, lower);
+  // Nothing of the host's is run for it: no getfattr (package attr) on the PATH.
+  const path = process.env.PATH;
+  process.env.PATH = temp();
+  let idx: LayerIndex;
+  try {
+    idx = await readUpperIndex(store, upper, lower);
+  } finally {
+    process.env.PATH = path;
+  }
   assert.equal([...idx.entries.keys()].sort(), ['/etc', '/etc/d', '/etc/passwd', '/lnk']);
   assert.is(idx.entries.get('/lnk' as BytePath)!.linkTarget, '/etc/passwd');
   assert.is(idx.entries.get('/etc/passwd' as BytePath)!.size, 5);

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeProgram, type Op } from '../../src/runtime/helper-ops.js';
+import { OVERLAY_OPTIONS } from '../../src/runtime/plan.js';
 import { REPO } from '../helpers/cli.js';
 
 export const HELPER = join(REPO, 'dist', 'assets', 'strata-helper');
@@ -75,7 +76,7 @@ export function sandbox(scratch: string, rootfs: string, argv: readonly string[]
   return [
     { op: 'spawn', namespaces: ['mnt', 'pid', 'uts', 'ipc', 'net'] },
     { op: 'private-mounts' },
-    { op: 'mount-overlay', lowerDirs: [rootfs], upperDir: upper, workDir: work, target: merged },
+    { op: 'mount-overlay', lowerDirs: [rootfs], upperDir: upper, workDir: work, target: merged, options: OVERLAY_OPTIONS },
     { op: 'mount', fstype: 'proc', target: `${merged}/proc`, flags: ['nosuid', 'nodev', 'noexec'], data: '' },
     { op: 'mount', fstype: 'tmpfs', target: `${merged}/dev`, flags: ['nosuid'], data: 'mode=755,size=65536k' },
     dev('null', 1, 3), dev('zero', 1, 5), dev('full', 1, 7), dev('random', 1, 8), dev('urandom', 1, 9), dev('tty', 5, 0),

@@ -138,6 +138,8 @@ test('a malformed program is refused whole, before any step runs', async () => {
     [tokens('spawn', '', 'seccomp', 'mount,frob', '1', ...touch), /^strata-helper: program: seccomp: unknown syscall "frob"/],
     [tokens('spawn', '', 'hostname'), /^strata-helper: program: hostname: missing arguments/],
     [Buffer.concat([tokens('spawn', '', ...touch)]).subarray(0, -1), /not NUL-terminated/],
+    [tokens('xattr-dirs', scratch, 'user.x', 'y', 'spawn', '', ...touch), /^strata-helper: program: xattr-dirs is a query: it must be the only operation/],
+    [tokens('xattr-dirs', scratch, '', 'y'), /^strata-helper: program: xattr-dirs: empty attribute name/],
   ];
   for (const [program, message] of cases) {
     const r = await runHelper(program);
@@ -440,6 +442,22 @@ test('an image of 300 layers with long paths mounts (more than one page of overl
   assert.is(ok(await runHelper(program)), '300\nlayer 0\nlayer 299\n');
 });
 
+test('mount-overlay: its options reach the kernel; a wrong one fails the step by name', async () => {
+  const rootLine = (r: HelperRun) => ok(r).split('\n').find((l) => / \/ overlay /.test(l)) ?? '';
+  const program = sh('cat /proc/mounts');
+  assert.match(rootLine(await runHelper(program)), /,redirect_dir=nofollow[, ]/);
+  // The control: without the option the kernel's default shows (nothing said about redirects).
+  const overlay = program.find((o) => o.op === 'mount-overlay') as { options: readonly string[] };
+  overlay.options = [];
+  assert.not.match(rootLine(await runHelper(program)), /redirect_dir=/);
+  overlay.options = ['redirect_dir=sideways'];
+  const r = await runHelper(program);
+  assert.is(r.status, 125);
+  assert.match(r.stderr, /^strata-helper: mount-overlay: redirect_dir: .*Invalid argument\n$/);
+  overlay.options = ['upperdir=/tmp'];
+  assert.match((await runHelper(program)).stderr, /^strata-helper: program: mount-overlay: option "upperdir" is given by the operation's own arguments\n$/);
+});
+
 test('a missing lower directory fails the overlay step by name', async () => {
   const program = sh('true');
   const overlay = program.find((o) => o.op === 'mount-overlay') as { lowerDirs: readonly string[] };
@@ -465,6 +483,33 @@ test('a mount target that is a symlink in the image resolves inside the new root
   writeFileSync(source, 'bound\n');
   program.splice(program.findIndex((o) => o.op === 'pivot'), 0, { op: 'bind', source, target: `${merged}/link`, flags: ['ro'] });
   assert.is(ok(await runHelper(program)), 'bound\n');
+});
+
+test('xattr-dirs: the directories whose xattr is the value, names as bytes, no link followed', async () => {
+  const tree = join(scratch, `xattr-${randomBytes(4).toString('hex')}`);
+  const outside = `${tree}-outside`;
+  for (const d of ['a/b', 'c/d', 'e']) mkdirSync(join(tree, d), { recursive: true });
+  mkdirSync(Buffer.concat([Buffer.from(`${tree}/`), Buffer.from([0xff])]));
+  mkdirSync(outside);
+  writeFileSync(join(tree, 'f'), '');
+  symlinkSync(outside, join(tree, 'link'));
+  const set = (path: string, value: string) => execFileSync('setfattr', ['-h', '-n', 'trusted.overlay.opaque', '-v', value, path]);
+  for (const d of ['', 'a', 'c/d', 'f']) set(join(tree, d), 'y');
+  set(join(tree, 'a/b'), 'yes');
+  set(join(tree, 'e'), '');
+  set(outside, 'y');
+  execFileSync('sh', ['-c', 'setfattr -n trusted.overlay.opaque -v y "$(printf "%s/\\377" "$1")"', 'sh', tree]);
+  const query: Op = { op: 'xattr-dirs', root: tree, name: 'trusted.overlay.opaque', value: 'y' };
+  const listed = ok(await runHelper([query])).split('\0');
+  assert.is(listed.pop(), '', 'each path NUL-terminated');
+  assert.equal(listed.sort(), ['/', '/a', '/c/d', '/\xff']);
+  // Another attribute, another value: what is asked for, nothing else.
+  assert.equal(ok(await runHelper([{ ...query, name: 'user.overlay.opaque' }])), '');
+  assert.equal(ok(await runHelper([{ ...query, value: '' }])), '/e\0');
+  // The root itself must be a directory, not a link to one (O_NOFOLLOW with O_DIRECTORY: ENOTDIR).
+  const r = await runHelper([{ ...query, root: join(tree, 'link') }]);
+  assert.is(r.status, 125);
+  assert.match(r.stderr, /^strata-helper: xattr-dirs: open \S+\/link: Not a directory\n$/);
 });
 
 test.after(cleanup);

@@ -39,6 +39,7 @@ test('resolveMountPoint: missing paths are made, parents first, where links poin
     path: '/host/dir/x', create: [{ path: '/host', type: 'dir' }, { path: '/host/dir', type: 'dir' }, { path: '/host/dir/x', type: 'dir' }],
   });
   assert.equal(resolveMountPoint(view, '/../../etc/../mnt', 'dir'), { path: '/mnt', create: [{ path: '/mnt', type: 'dir' }] });
+  assert.equal(resolveMountPoint(view, '/new/dir/', 'dir'), { path: '/new/dir', create: [{ path: '/new', type: 'dir' }, { path: '/new/dir', type: 'dir' }] });
 });
 
 test('resolveMountPoint: refusals', () => {
@@ -46,7 +47,10 @@ test('resolveMountPoint: refusals', () => {
   assert.throws(() => resolveMountPoint(view, '/etc', 'file'), /cannot mount on \/etc: a file cannot go there: it is a directory/);
   assert.throws(() => resolveMountPoint(view, '/etc/hosts', 'dir'), /not a directory in the image/);
   assert.throws(() => resolveMountPoint(view, '/', 'dir'), /root/);
-  assert.throws(() => resolveMountPoint(view, '/loop/x', 'dir'), /too many levels/);
+  assert.throws(() => resolveMountPoint(view, '/loop/x', 'dir'), /cannot mount on \/loop\/x: \/loop: too many levels of symbolic links/);
+  // The resolver's walk, its rules: a trailing "/" asks for a directory.
+  assert.throws(() => resolveMountPoint(view, '/etc/hosts/', 'file'), /cannot mount on \/etc\/hosts\/: \/etc\/hosts: not a directory/);
+  assert.throws(() => resolveMountPoint(view, '/data/../x', 'dir'), /".." below a directory that does not exist/);
 });
 
 test('parseVolume: HOST:CTR[:ro|rw], absolute paths only', () => {

@@ -5,7 +5,7 @@ import type { BytePath } from '../../src/base/byte-path.js';
 import type { Op } from '../../src/runtime/helper-ops.js';
 import { encodeProgram } from '../../src/runtime/helper-ops.js';
 import { DEFAULT_CAPABILITIES, MASKED_PATHS, READONLY_PATHS, SECCOMP_DENY } from '../../src/runtime/hardening.js';
-import { planOps, type RunPlan } from '../../src/runtime/plan.js';
+import { planOps, processOps, type RunPlan } from '../../src/runtime/plan.js';
 
 const R = '/s/containers/c1';
 const base: RunPlan = {
@@ -47,7 +47,8 @@ test('planOps: a default root run, every operation in order', () => {
     { op: 'spawn', namespaces: ['mnt', 'pid', 'uts', 'ipc', 'net'] },
     { op: 'cgroup', procsFiles: ['/sys/fs/cgroup/pids/strata/x/cgroup.procs'] },
     { op: 'private-mounts' },
-    { op: 'mount-overlay', lowerDirs: [`${R}/init`, '/s/layers/aa/rootfs'], upperDir: `${R}/upper`, workDir: `${R}/work`, target: M },
+    { op: 'mount-overlay', lowerDirs: [`${R}/init`, '/s/layers/aa/rootfs'], upperDir: `${R}/upper`, workDir: `${R}/work`, target: M,
+      options: ['redirect_dir=nofollow', 'metacopy=off', 'index=off'] },
     { op: 'bind', source: M, target: M, flags: ['nodev'] },
     { op: 'mount', fstype: 'proc', target: `${M}/proc`, flags: ['nosuid', 'nodev', 'noexec'], data: '' },
     ...devOps(),
@@ -131,6 +132,26 @@ test('planOps: rootless with subordinate ids: the helper waits at sync for the c
   ]);
   assert.not.ok(ops.some((o) => o.op === 'map-self'));
   assert.ok(ops.some((o) => o.op === 'mount' && o.fstype === 'devpts' && o.data === 'newinstance,ptmxmode=0666,mode=0620'));
+});
+
+test('processOps: the process part, the same for run and exec: cwd, pty, privileges dropped, exec', () => {
+  const process = { argv: ['ls', 'é'], env: ['A=ü'], cwd: '/wörk', createCwd: true, uid: 1000, gid: 100, groups: [10] };
+  const ops = processOps(process, true);
+  const bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+  assert.equal(ops, [
+    { op: 'mkdir', path: bytes('/wörk'), mode: 0o755 },
+    { op: 'chdir', path: bytes('/wörk') },
+    { op: 'pty' },
+    { op: 'caps', keep: DEFAULT_CAPABILITIES },
+    { op: 'ids', uid: 1000, gid: 100, groups: [10] },
+    { op: 'no-new-privs' },
+    { op: 'seccomp', deny: SECCOMP_DENY, denyNamespaceClone: true },
+    { op: 'exec', env: [bytes('A=ü')], argv: ['ls', bytes('é')] },
+  ]);
+  // run's plan ends with exactly these.
+  const run = planOps({ ...base, tty: true, process });
+  assert.equal(run.slice(-ops.length), ops);
+  assert.equal(processOps({ ...process, createCwd: false }, false).map((o) => o.op), ['chdir', 'caps', 'ids', 'no-new-privs', 'seccomp', 'exec']);
 });
 
 test('planOps: host paths and user text become byte strings for the wire (UTF-8 bytes)', () => {

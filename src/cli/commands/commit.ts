@@ -10,7 +10,8 @@ export const commit = defineCommand({
     .positional('name', { type: 'string', describe: 'NAME[:TAG] for the new image' })
     .option('message', { alias: 'm', type: 'string', requiresArg: true, describe: 'Commit message (the history comment)' })
     .option('author', { alias: 'a', type: 'string', requiresArg: true, describe: 'Author of the image' })
-    .option('change', { alias: 'c', type: 'string', array: true, nargs: 1, requiresArg: true, describe: "Apply a Dockerfile instruction to the config, e.g. 'CMD [\"sh\"]'" }),
+    .option('change', { alias: 'c', type: 'string', array: true, nargs: 1, requiresArg: true, describe: "Apply a Dockerfile instruction to the config, e.g. 'CMD [\"sh\"]'" })
+    .option('pause', { alias: 'p', type: 'boolean', default: true, describe: 'Pause a running container while its files are read (--pause=false: read it running; no pause without a cgroup, e.g. rootless)' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
     const { commitContainer } = await import('../../runtime/commit.js');
@@ -19,6 +20,7 @@ export const commit = defineCommand({
       ...(argv.message !== undefined ? { message: argv.message } : {}),
       ...(argv.author !== undefined ? { author: argv.author } : {}),
       ...(argv.change ? { changes: argv.change } : {}),
+      pause: argv.pause,
     });
     ctx.out(ctx.json ? `${JSON.stringify({ id: image.id })}\n` : `${image.id}\n`);
   },

@@ -27,7 +27,7 @@ enum op_kind {
 	OP_SPAWN, OP_SYNC, OP_MAP_SELF, OP_CGROUP, OP_RLIMIT, OP_PRIVATE_MOUNTS, OP_MOUNT_OVERLAY,
 	OP_BIND, OP_MOUNT, OP_MKDIR, OP_SYMLINK, OP_MKNOD, OP_MASK, OP_READONLY, OP_PIVOT,
 	OP_REMOUNT_ROOT_RO, OP_HOSTNAME, OP_LOOPBACK_UP, OP_PTY, OP_CHDIR, OP_IDS, OP_CAPS,
-	OP_NO_NEW_PRIVS, OP_SECCOMP, OP_TIMEOUT, OP_EXEC, OP_JOIN, OP_OWN,
+	OP_NO_NEW_PRIVS, OP_SECCOMP, OP_TIMEOUT, OP_EXEC, OP_JOIN, OP_OWN, OP_XATTR_DIRS,
 };
 
 /* One parsed operation. Strings point into the program buffer (which lives until exec). */
@@ -39,7 +39,10 @@ struct op {
 		struct { uid_t uid; gid_t gid; } map_self;
 		struct { char **files; size_t n; } cgroup;
 		struct { int resource; struct rlimit limit; } rlimit;
-		struct { char **lower; size_t nlower; const char *upper, *work, *target; } overlay;
+		struct {
+			char **lower; size_t nlower; const char *upper, *work, *target;
+			char **opt_keys, **opt_values; size_t nopts;   /* value NULL: a flag option */
+		} overlay;
 		struct { const char *source, *target; unsigned long flags; } bind;
 		struct { const char *fstype, *target, *data; unsigned long flags; } mount;
 		struct { const char *path; mode_t mode; } mkdir;
@@ -54,6 +57,7 @@ struct op {
 		struct { unsigned int seconds; } timeout;
 		struct { char **envp; char **argv; } exec;   /* both NULL-terminated */
 		struct { pid_t pid; unsigned long long start; char **names; size_t n; } join;
+		struct { const char *root, *name, *value; } xattr_dirs;
 	} u;
 };
 
@@ -110,6 +114,9 @@ void op_seccomp(const struct op *op);
 /* join.c: enter a running sandbox's namespaces (exec). Sets *pid_joined when the PID namespace
  * was joined: only children enter it, so `exec` must fork. */
 void op_join(const struct op *op, bool *pid_joined);
+
+/* xattr-dirs.c: the query program's one operation; writes its answer to stdout. */
+void op_xattr_dirs(const struct op *op);
 
 /* monitor.c: the process outside the sandbox. Never returns. */
 struct monitor_setup {

@@ -151,6 +151,14 @@ static void overlay_legacy(const struct op *op, const char *target, bool userxat
 	put(data, &len, cap, op->u.overlay.upper, true);
 	put(data, &len, cap, ",workdir=", false);
 	put(data, &len, cap, op->u.overlay.work, true);
+	for (size_t i = 0; i < op->u.overlay.nopts; i++) {
+		put(data, &len, cap, ",", false);
+		put(data, &len, cap, op->u.overlay.opt_keys[i], false);
+		if (op->u.overlay.opt_values[i]) {
+			put(data, &len, cap, "=", false);
+			put(data, &len, cap, op->u.overlay.opt_values[i], false);
+		}
+	}
 	if (userxattr) put(data, &len, cap, ",userxattr", false);
 	if (len >= cap) {
 		die(op->name, "%zu lower directories do not fit in mount(2)'s one page of options, "
@@ -204,6 +212,11 @@ void op_mount_overlay(const struct program *prog, const struct op *op)
 	}
 	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", op->u.overlay.upper, 0) < 0) die_fsconfig(op->name, fsfd, op->u.overlay.upper);
 	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", op->u.overlay.work, 0) < 0) die_fsconfig(op->name, fsfd, op->u.overlay.work);
+	for (size_t i = 0; i < op->u.overlay.nopts; i++) {
+		const char *key = op->u.overlay.opt_keys[i], *value = op->u.overlay.opt_values[i];
+		int r = value ? fsconfig(fsfd, FSCONFIG_SET_STRING, key, value, 0) : fsconfig(fsfd, FSCONFIG_SET_FLAG, key, NULL, 0);
+		if (r < 0) die_fsconfig(op->name, fsfd, key);
+	}
 	if (userxattr && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) die_fsconfig(op->name, fsfd, "userxattr");
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) die_fsconfig(op->name, fsfd, "create the overlay");
 	int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);

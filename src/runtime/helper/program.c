@@ -5,7 +5,8 @@
  * a half-built sandbox is never left for the caller to guess about.
  *
  * Wire format (helper-ops.ts): NUL-terminated tokens; an operation name, then exactly its
- * arguments; numbers decimal, modes octal; lists comma-separated; `exec` last.
+ * arguments; numbers decimal, modes octal; lists comma-separated; `exec` last — or, for a query,
+ * `xattr-dirs` alone.
  */
 #include <errno.h>
 #include <sched.h>
@@ -111,6 +112,29 @@ static unsigned long namespaces(struct cursor *c)
 	return flags;
 }
 
+/* mount-overlay's OPTIONS: KEY=VALUE or a flag KEY, split in place. The layers and the upper and
+ * work directories have fields of their own: an option must not name them again. */
+static void overlay_options(struct cursor *c, struct op *op)
+{
+	size_t n;
+	char **opts = split(next(c), ',', &n);
+	op->u.overlay.opt_keys = opts;
+	op->u.overlay.opt_values = xcalloc(n + 1, sizeof(char *));
+	op->u.overlay.nopts = n;
+	for (size_t i = 0; i < n; i++) {
+		char *eq = strchr(opts[i], '=');
+		if (eq) {
+			*eq = '\0';
+			op->u.overlay.opt_values[i] = eq + 1;
+		}
+		const char *key = opts[i];
+		if (key[0] == '\0') die(STEP, "%s: empty option name", c->op);
+		if (strncmp(key, "lowerdir", 8) == 0 || strncmp(key, "datadir", 7) == 0 || strcmp(key, "upperdir") == 0 || strcmp(key, "workdir") == 0) {
+			die(STEP, "%s: option \"%s\" is given by the operation's own arguments", c->op, key);
+		}
+	}
+}
+
 static int rlimit_resource(struct cursor *c, const char *name)
 {
 	static const struct { const char *name; int resource; } table[] = {
@@ -143,7 +167,7 @@ static void parse_op(struct cursor *c, struct op *op)
 		{ "hostname", OP_HOSTNAME }, { "loopback-up", OP_LOOPBACK_UP }, { "pty", OP_PTY },
 		{ "chdir", OP_CHDIR }, { "ids", OP_IDS }, { "caps", OP_CAPS }, { "no-new-privs", OP_NO_NEW_PRIVS },
 		{ "seccomp", OP_SECCOMP }, { "timeout", OP_TIMEOUT }, { "exec", OP_EXEC }, { "join", OP_JOIN },
-		{ "own", OP_OWN },
+		{ "own", OP_OWN }, { "xattr-dirs", OP_XATTR_DIRS },
 	};
 	const char *name = c->tok[c->i++];
 	size_t k = 0;
@@ -186,6 +210,7 @@ static void parse_op(struct cursor *c, struct op *op)
 		op->u.overlay.upper = path(c);
 		op->u.overlay.work = path(c);
 		op->u.overlay.target = path(c);
+		overlay_options(c, op);
 		break;
 	}
 	case OP_BIND:
@@ -292,6 +317,12 @@ static void parse_op(struct cursor *c, struct op *op)
 		}
 		break;
 	}
+	case OP_XATTR_DIRS:
+		op->u.xattr_dirs.root = path(c);
+		op->u.xattr_dirs.name = next(c);
+		op->u.xattr_dirs.value = next(c);
+		if (op->u.xattr_dirs.name[0] == '\0') die(STEP, "xattr-dirs: empty attribute name");
+		break;
 	case OP_EXEC: {
 		size_t nenv = number(c, next(c), 10, 1u << 20);
 		op->u.exec.envp = string_array(c, nenv);
@@ -341,6 +372,11 @@ static void check_structure(struct program *prog)
 		case OP_TIMEOUT:
 			if (prog->timeout) die(STEP, "timeout given twice");
 			prog->timeout = op->u.timeout.seconds;
+			break;
+		case OP_XATTR_DIRS:
+			/* A query answers on stdout and exits: a sandbox's steps around it would be half
+			 * done, and stdout is the command's. */
+			if (prog->n != 1) die(STEP, "xattr-dirs is a query: it must be the only operation");
 			break;
 		case OP_PIVOT:
 			if (prog->pivot_root) die(STEP, "pivot given twice");
@@ -398,7 +434,8 @@ void read_program(int fd, struct program *prog)
 		parse_op(&c, op);
 		if (op->kind == OP_EXEC && c.i < c.n) die(STEP, "%zu token(s) after exec (it must be last)", c.n - c.i);
 	}
-	if (prog->n == 0 || prog->ops[prog->n - 1].kind != OP_EXEC) die(STEP, "does not end with exec");
 	check_structure(prog);
+	bool query = prog->n == 1 && prog->ops[0].kind == OP_XATTR_DIRS;
+	if (!query && prog->ops[prog->n - 1].kind != OP_EXEC) die(STEP, "does not end with exec");
 	free(c.tok);
 }

@@ -14,7 +14,8 @@
  *                    exit status                      command, reaps, forwards
  *
  * Without a PID namespace the child execs the command itself. Without `spawn`, this process does
- * everything and becomes the command.
+ * everything and becomes the command. A query program (`xattr-dirs` alone, xattr-dirs.c) starts
+ * nothing: it writes its answer to stdout and exits 0.
  *
  * Built static (gcc -static), x86_64 only. Ideas from bubblewrap and runc's nsexec, code our own.
  */
@@ -449,6 +450,10 @@ __attribute__((noreturn)) static void run_program(const struct program *prog)
 		case OP_EXEC:
 			if (g_pid_namespace) op_exec_as_init(op);
 			become_command(op);
+		case OP_XATTR_DIRS:
+			/* A query is the program's only operation (validated): answered, done. */
+			op_xattr_dirs(op);
+			_exit(0);
 		}
 		if ((ssize_t)i == cgroupns_at && unshare(CLONE_NEWCGROUP) < 0) die_errno("spawn", "unshare the cgroup namespace");
 	}
