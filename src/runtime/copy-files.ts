@@ -17,6 +17,8 @@ import { effectiveRecord, findContainer } from './containers.js';
 import { copyIn, openRunningRoot, type CopyInPlace } from './copy-in.js';
 import { copyOut, type CopyOutIo } from './copy-out.js';
 import { sandboxProcess } from './sandbox-process.js';
+import { setXattrSync } from './helper-process.js';
+import { opaqueXattr } from './upper-index.js';
 
 type CpArgument = { readonly container: string; readonly path: string } | { readonly host: string };
 
@@ -47,7 +49,7 @@ export async function copyFiles(store: Store, source: string, destination: strin
   if ('host' in from && 'container' in to) {
     const cv = await openContainerView(store, findContainer(store, to.container));
     if (from.host === '-') return copyTarIn(store, cv, to.path, io);
-    const place = placeOf(cv);
+    const place = placeOf(store, cv);
     try {
       copyIn(cv, from.host, to.path, place, io.warn);
     } finally {
@@ -66,7 +68,7 @@ async function copyTarIn(store: Store, cv: ContainerView, unsafeDir: string, io:
     const { unpackLayer } = await import('../import/unpack.js');
     await unpackLayer(io.stdin(), staging);
     const rootfs = join(staging, 'rootfs');
-    const place = placeOf(cv);
+    const place = placeOf(store, cv);
     try {
       for (const name of readdirSync(rootfs).sort()) copyIn(cv, join(rootfs, name), `${unsafeDir}/`, place, io.warn, false);
     } finally {
@@ -78,12 +80,13 @@ async function copyTarIn(store: Store, cv: ContainerView, unsafeDir: string, io:
 }
 
 /** Where a copy into the container writes (copy-in.ts says why each). */
-function placeOf(cv: ContainerView): CopyInPlace {
+function placeOf(store: Store, cv: ContainerView): CopyInPlace {
   const running = effectiveRecord(cv.rec).state === 'running';
+  const markOpaque = (fd: number) => setXattrSync(store, fd, opaqueXattr(), 'y');
   if (running && cv.rec.driver === 'overlay') {
     const target = sandboxProcess(cv.rec);
     const base = openRunningRoot(target.pid, () => processIdentity(target.pid) === `${target.pid}.${target.startTime}`);
-    return { base, layered: false, refused: KERNEL_MOUNTS };
+    return { base, layered: false, refused: KERNEL_MOUNTS, markOpaque };
   }
-  return { base: openBase(cv.storage), layered: !cv.wholeTree, refused: running ? KERNEL_MOUNTS : [] };
+  return { base: openBase(cv.storage), layered: !cv.wholeTree, refused: running ? KERNEL_MOUNTS : [], markOpaque };
 }

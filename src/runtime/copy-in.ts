@@ -17,7 +17,6 @@
 // by the store's own unpacker (import/unpack.ts: names made safe) into staging, then copied from
 // there, every link in it copied as a link.
 
-import { spawnSync } from 'node:child_process';
 import { closeSync, constants, fchmodSync, fchownSync, futimesSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ROOT, bytesOfUserString, displayPath, joinPath, type BytePath } from '../base/byte-path.js';
@@ -25,7 +24,6 @@ import { StrataError } from '../base/errors.js';
 import { resolvePath } from '../resolver/symlinks.js';
 import { componentsOf, lstatAt, lutimesAt, mkdirAt, openBase, openDirAt, openFileAt, removeAt, symlinkAt, walkDirs } from './beneath.js';
 import type { ContainerView } from './container-view.js';
-import { opaqueXattr } from './upper-index.js';
 
 /** Where the container's files are written. */
 export interface CopyInPlace {
@@ -35,6 +33,8 @@ export interface CopyInPlace {
   readonly layered: boolean;
   /** Paths refused as targets (the kernel file systems of a running container). */
   readonly refused: readonly BytePath[];
+  /** Mark an open directory of an upper layer opaque (overlay's xattr, upper-index.ts). */
+  readonly markOpaque: (fd: number) => void;
 }
 
 /** `follow`: a link at `hostSrc` itself is followed (the user named it); false for what came out
@@ -156,7 +156,7 @@ class Writer {
     if (!here?.isDirectory()) mkdirAt(dirFd, name, 0o700);
     const fd = openDirAt(dirFd, name);
     try {
-      if (opaque) setOpaque(fd);
+      if (opaque) this.place.markOpaque(fd);
       for (const child of readdirSync(src, { encoding: 'buffer' })) {
         const childName = child.toString('latin1');
         const childSrc = join(src, child.toString());
@@ -185,15 +185,6 @@ class Writer {
 /** overlayfs's whiteout: a character device 0:0. */
 function isWhiteout(st: Stats): boolean {
   return st.isCharacterDevice() && st.rdev === 0;
-}
-
-/** Mark a directory of an upper layer opaque (overlayfs's xattr; Node.js cannot set one, so
- * setfattr from package `attr` does, on the open directory handed to it as its fd 3). */
-function setOpaque(fd: number): void {
-  const name = opaqueXattr();
-  const r = spawnSync('setfattr', ['-n', name, '-v', 'y', '/proc/self/fd/3'], { stdio: ['ignore', 'ignore', 'pipe', fd] });
-  if (r.error) throw new StrataError('marking a directory opaque needs setfattr (Debian package "attr")', { cause: r.error });
-  if (r.status !== 0) throw new StrataError(`setfattr ${name} failed: ${r.stderr.toString().trim()}`);
 }
 
 /** The root a running container's process sees (/proc/PID/root), opened, and checked to still be that

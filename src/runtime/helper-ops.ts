@@ -6,8 +6,9 @@
 // Wire format: the helper reads its program from file descriptor 3: a sequence of tokens, each
 // terminated by a NUL byte. A token is an operation name followed by exactly its arguments
 // (numbers in decimal, file modes in octal). The program ends with `exec` (which carries the
-// command) — nothing may follow it — unless it is a query: `xattr-dirs` alone. Tokens are byte strings (see base/byte-path.ts: one char per
-// byte): callers convert text a user typed with bytesOfUserString first. Paths are absolute.
+// command) — nothing may follow it — unless it is a query (`xattr-dirs` or `set-xattr`) alone.
+// Tokens are byte strings (see base/byte-path.ts: one char per byte): callers convert text a user
+// typed with bytesOfUserString first. Paths are absolute.
 // Lists inside one argument are comma-separated. Before `pivot`, a path under its newRoot is
 // resolved inside that root (openat2 RESOLVE_IN_ROOT: symlinks and ".." in an image cannot lead
 // a mount or mknod onto the host), as the sandbox will see it after the pivot.
@@ -107,6 +108,10 @@ export type Op =
    * skipped (a running container's writable layer changes under it). For overlay's opaque
    * markers, which Node.js cannot read: upper-index.ts. */
   | { op: 'xattr-dirs'; root: string; name: string; value: string }
+  /** A query, the program's only operation: fsetxattr(FD, NAME, VALUE) on a descriptor (4 or
+   * above) the caller opened and passed: `cp` marks a directory of an upper layer opaque, opened
+   * beneath it, so no path is resolved again. */
+  | { op: 'set-xattr'; fd: number; name: string; value: string }
   /** The last operation: environment (K=V each) and argv; argv[0] found through the PATH in
    * env (inside the new root) unless it contains a '/'. */
   | { op: 'exec'; env: readonly string[]; argv: readonly string[] };
@@ -138,6 +143,7 @@ export function encodeProgram(ops: readonly Op[]): Buffer {
       case 'timeout': tokens.push(o.op, String(o.seconds)); break;
       case 'join': tokens.push(o.op, String(o.pid), o.startTime, list(o.namespaces)); break;
       case 'xattr-dirs': tokens.push(o.op, o.root, o.name, o.value); break;
+      case 'set-xattr': tokens.push(o.op, String(o.fd), o.name, o.value); break;
       case 'exec': tokens.push(o.op, String(o.env.length), ...o.env, String(o.argv.length), ...o.argv); break;
     }
   }

@@ -6,13 +6,15 @@
 // The terminal's window-size signal goes to strata's process group too, so it is forwarded with
 // -t. If strata dies, the helper dies with it (PR_SET_PDEATHSIG), and the sandbox with the helper.
 
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { constants as os } from 'node:os';
 import { StrataError } from '../base/errors.js';
 import { helperPath } from './helper-binary.js';
 import { encodeProgram, type Op } from './helper-ops.js';
 import type { NodeSpec } from './overlay-marks.js';
+import { createStagingDir, removeTree } from '../store/staging.js';
 import type { Store } from '../store/store.js';
 
 /** Files (descriptors) a detached container's output goes to. */
@@ -137,6 +139,24 @@ export function queryHelper(store: Store, query: Extract<Op, { op: 'xattr-dirs' 
     });
     fd3.end(program);
   });
+}
+
+/** fsetxattr on an open descriptor, through the helper's `set-xattr` query; synchronous, for
+ * code that holds the descriptor in a synchronous walk (copy-in.ts). The program reaches fd 3
+ * from a file in staging, since a synchronous spawn can feed only stdin. */
+export function setXattrSync(store: Store, fd: number, name: string, value: string): void {
+  const staging = createStagingDir(store);
+  const file = join(staging, 'program');
+  writeFileSync(file, encodeProgram([{ op: 'set-xattr', fd: 4, name, value }]), { mode: 0o600 });
+  const program = openSync(file, 'r');
+  try {
+    const r = spawnSync(helperPath(store), [], { stdio: ['ignore', 'ignore', 'pipe', program, fd], env: {} });
+    if (r.error) throw new StrataError(`cannot start the helper`, { cause: r.error });
+    if (r.status !== 0) throw new StrataError(r.stderr.toString().trim() || `the helper's set-xattr ended with status ${r.status}`);
+  } finally {
+    closeSync(program);
+    removeTree(staging);
+  }
 }
 
 /** Device nodes and fifos made by the helper (Node.js cannot mknod): a program of mknod steps

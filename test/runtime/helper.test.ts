@@ -2,17 +2,17 @@
 // would get wrong, and where the property could hold by accident, a control run shows that the
 // same check fails without the operation under test.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Op } from '../../src/runtime/helper-ops.js';
+import { encodeProgram, type Op } from '../../src/runtime/helper-ops.js';
 import {
-  CAP_NUMBERS, DOCKER_CAPS, makeScratch, requireRootAndHelper, runHelper, sandbox, until, type HelperRun, type SandboxOptions,
+  CAP_NUMBERS, DOCKER_CAPS, HELPER, makeScratch, requireRootAndHelper, runHelper, sandbox, until, type HelperRun, type SandboxOptions,
 } from './helper-fixture.js';
 
 requireRootAndHelper();
@@ -510,6 +510,31 @@ test('xattr-dirs: the directories whose xattr is the value, names as bytes, no l
   const r = await runHelper([{ ...query, root: join(tree, 'link') }]);
   assert.is(r.status, 125);
   assert.match(r.stderr, /^strata-helper: xattr-dirs: open \S+\/link: Not a directory\n$/);
+});
+
+test('set-xattr: sets the attribute on the descriptor handed over; refused beside other steps or on fd 3', async () => {
+  const dir = join(scratch, `setx-${randomBytes(4).toString('hex')}`);
+  mkdirSync(dir);
+  const program = encodeProgram([{ op: 'set-xattr', fd: 4, name: 'trusted.overlay.opaque', value: 'y' }]);
+  const programFile = join(scratch, 'setx-program');
+  writeFileSync(programFile, program);
+  const [p, d] = [openSync(programFile, 'r'), openSync(dir, 'r')];
+  try {
+    const r = spawnSync(HELPER, [], { stdio: ['ignore', 'pipe', 'pipe', p, d] });
+    assert.is(r.status, 0, r.stderr.toString());
+  } finally {
+    closeSync(p);
+    closeSync(d);
+  }
+  assert.is(execFileSync('getfattr', ['--only-values', '-n', 'trusted.overlay.opaque', dir], { encoding: 'utf8' }), 'y');
+  for (const bad of [
+    [{ op: 'set-xattr', fd: 3, name: 'user.x', value: 'y' }],
+    [{ op: 'set-xattr', fd: 4, name: 'user.x', value: 'y' }, { op: 'exec', env: [], argv: ['/bin/true'] }],
+  ] as Op[][]) {
+    const r = await runHelper(bad);
+    assert.is(r.status, 125);
+    assert.match(r.stderr, /^strata-helper: program: set-xattr/);
+  }
 });
 
 test.after(cleanup);

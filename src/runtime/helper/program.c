@@ -167,7 +167,7 @@ static void parse_op(struct cursor *c, struct op *op)
 		{ "hostname", OP_HOSTNAME }, { "loopback-up", OP_LOOPBACK_UP }, { "pty", OP_PTY },
 		{ "chdir", OP_CHDIR }, { "ids", OP_IDS }, { "caps", OP_CAPS }, { "no-new-privs", OP_NO_NEW_PRIVS },
 		{ "seccomp", OP_SECCOMP }, { "timeout", OP_TIMEOUT }, { "exec", OP_EXEC }, { "join", OP_JOIN },
-		{ "own", OP_OWN }, { "xattr-dirs", OP_XATTR_DIRS },
+		{ "own", OP_OWN }, { "xattr-dirs", OP_XATTR_DIRS }, { "set-xattr", OP_SET_XATTR },
 	};
 	const char *name = c->tok[c->i++];
 	size_t k = 0;
@@ -323,6 +323,14 @@ static void parse_op(struct cursor *c, struct op *op)
 		op->u.xattr_dirs.value = next(c);
 		if (op->u.xattr_dirs.name[0] == '\0') die(STEP, "xattr-dirs: empty attribute name");
 		break;
+	case OP_SET_XATTR:
+		/* 0–2 are stdio and 3 the program: the descriptor is one the caller added. */
+		op->u.set_xattr.fd = (int)number(c, next(c), 10, 1023);
+		if (op->u.set_xattr.fd < 4) die(STEP, "set-xattr: descriptor must be 4 or above");
+		op->u.set_xattr.name = next(c);
+		op->u.set_xattr.value = next(c);
+		if (op->u.set_xattr.name[0] == '\0') die(STEP, "set-xattr: empty attribute name");
+		break;
 	case OP_EXEC: {
 		size_t nenv = number(c, next(c), 10, 1u << 20);
 		op->u.exec.envp = string_array(c, nenv);
@@ -377,6 +385,9 @@ static void check_structure(struct program *prog)
 			/* A query answers on stdout and exits: a sandbox's steps around it would be half
 			 * done, and stdout is the command's. */
 			if (prog->n != 1) die(STEP, "xattr-dirs is a query: it must be the only operation");
+			break;
+		case OP_SET_XATTR:
+			if (prog->n != 1) die(STEP, "set-xattr is a query: it must be the only operation");
 			break;
 		case OP_PIVOT:
 			if (prog->pivot_root) die(STEP, "pivot given twice");
@@ -435,7 +446,7 @@ void read_program(int fd, struct program *prog)
 		if (op->kind == OP_EXEC && c.i < c.n) die(STEP, "%zu token(s) after exec (it must be last)", c.n - c.i);
 	}
 	check_structure(prog);
-	bool query = prog->n == 1 && prog->ops[0].kind == OP_XATTR_DIRS;
+	bool query = prog->n == 1 && (prog->ops[0].kind == OP_XATTR_DIRS || prog->ops[0].kind == OP_SET_XATTR);
 	if (!query && prog->ops[prog->n - 1].kind != OP_EXEC) die(STEP, "does not end with exec");
 	free(c.tok);
 }

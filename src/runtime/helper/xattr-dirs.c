@@ -1,5 +1,7 @@
 /*
- * strata-helper: `xattr-dirs`, the one query. It lists the directories of a tree whose extended
+ * strata-helper: the queries on extended attributes, which Node.js cannot read or write.
+ *
+ * `xattr-dirs` lists the directories of a tree whose extended
  * attribute NAME holds exactly VALUE — strata asks for the opaque markers of a container's overlay
  * upper directory (trusted.overlay.opaque="y", user.overlay.opaque="y" rootless), which `diff`,
  * `commit` and `cp` need and Node.js cannot read (it has no xattr call).
@@ -130,4 +132,15 @@ void op_xattr_dirs(const struct op *op)
 	if (fd < 0) die_errno(op->name, "open %s", op->u.xattr_dirs.root);
 	visit(w, fd);
 	flush(w);
+}
+
+/* `set-xattr FD NAME VALUE`: fsetxattr on a descriptor the caller opened and handed over (a
+ * directory of a container's upper layer, opened beneath it: `cp` marks it opaque). The caller's
+ * open did the resolving; the helper only acts on the object, so no path can be swapped. */
+void op_set_xattr(const struct op *op)
+{
+	const char *value = op->u.set_xattr.value;
+	if (fsetxattr(op->u.set_xattr.fd, op->u.set_xattr.name, value, strlen(value), 0) < 0) {
+		die_errno(op->name, "%s on descriptor %d", op->u.set_xattr.name, op->u.set_xattr.fd);
+	}
 }
