@@ -38,6 +38,22 @@ export interface CopyIo extends CopyOutIo {
   readonly stdin: () => AsyncIterable<Uint8Array>;
 }
 
+/** `cp` for a rootless store with subordinate ids, whose containers hold files only their mapped
+ * owners may read or write: the same command, as root of the container's user namespace while it
+ * runs (its /proc/PID/root is reachable from there), else of a new one with the same mapping
+ * (mapped-root.ts). Its exit status. */
+export async function copyFilesAsMappedRoot(store: Store, source: string, destination: string): Promise<number> {
+  const from = parseCpArgument(source);
+  const to = parseCpArgument(destination);
+  const named = 'container' in from ? from.container : 'container' in to ? to.container : undefined;
+  const rec = named === undefined ? undefined : effectiveRecord(findContainer(store, named));
+  const { rerunMapped } = await import('./mapped-root.js');
+  return rerunMapped(store, ['cp', source, destination], {
+    stdin: source === '-',
+    ...(rec?.state === 'running' ? { join: sandboxProcess(rec) } : {}),
+  });
+}
+
 export async function copyFiles(store: Store, source: string, destination: string, io: CopyIo): Promise<void> {
   const from = parseCpArgument(source);
   const to = parseCpArgument(destination);

@@ -11,6 +11,7 @@ import type { MappedOwners } from '../store/mapped-owners.js';
 import type { Store } from '../store/store.js';
 import type { Op } from './helper-ops.js';
 import { runHelper } from './helper-process.js';
+import type { SandboxProcess } from './sandbox-process.js';
 import { selfCommand } from './self-command.js';
 import { mapSubordinateIds, subordinateIds, type SubordinateIds } from './subordinate-ids.js';
 
@@ -92,13 +93,19 @@ export async function runSelfMapped(store: Store, args: readonly string[]): Prom
   return Buffer.concat(chunks);
 }
 
-/** strata itself, with ARGS after `--root STORE`, as root of the mapped user namespace, on the
- * caller's own stdio (stdin when asked for): a whole command done there. Its exit status. */
-export async function rerunMapped(store: Store, args: readonly string[], o: { stdin: boolean }): Promise<number> {
+/** strata itself, with ARGS after `--root STORE`, as root of the mapped user namespace — a new
+ * one, or that of the running sandbox process `join` names — on the caller's own stdio (stdin
+ * when asked for): a whole command done there. Its exit status. */
+export async function rerunMapped(store: Store, args: readonly string[], o: { stdin: boolean; join?: SandboxProcess }): Promise<number> {
+  const argv = [...selfCommand(), '--root', store.root, ...args].map(bytesOfUserString);
+  const exec: Op = { op: 'exec', env: [], argv };
+  if (o.join) {
+    const { pid, startTime } = o.join;
+    return runHelper(store, [{ op: 'spawn', namespaces: [] }, { op: 'join', pid, startTime, namespaces: ['user'] }, exec], { stdin: o.stdin, tty: false });
+  }
   const ids = subordinateIds();
   if (!ids) throw new StrataError('no subordinate ids to map');
-  const argv = [...selfCommand(), '--root', store.root, ...args].map(bytesOfUserString);
-  return runHelper(store, [{ op: 'spawn', namespaces: ['user'] }, { op: 'sync' }, { op: 'exec', env: [], argv }], {
+  return runHelper(store, [{ op: 'spawn', namespaces: ['user'] }, { op: 'sync' }, exec], {
     stdin: o.stdin,
     tty: false,
     onSync: (pid) => mapSubordinateIds(ids, pid),

@@ -9,6 +9,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { StrataError } from '../base/errors.js';
 import { processIdentity } from '../store/process-identity.js';
 import { effectiveRecord, type ContainerRecord } from './containers.js';
+import { inUserNamespace } from './subordinate-ids.js';
 
 /** Namespaces a sandbox may have, in the order they are entered (helper-ops.ts `join`). */
 const NAMESPACES = ['user', 'mnt', 'pid', 'uts', 'ipc', 'net', 'cgroup'] as const;
@@ -21,11 +22,12 @@ export interface SandboxProcess {
 
 /** The process whose namespaces and root `exec` and `cp` enter: the sandbox's init; rootless, its
  * command (PID 2 inside) — the init was cloned into the user namespace without an exec, so its
- * memory still belongs to the host's user namespace, and /proc lets only host root look into it.
+ * memory still belongs to the host's user namespace, and /proc lets only host root look into it
+ * (not root of a user namespace: mapped-root.ts runs `cp` as that).
  * "Is not running" (Docker's words) when there is none. */
 export function sandboxProcess(rec: ContainerRecord): SandboxProcess {
   const init = initOf(rec);
-  if (process.getuid?.() === 0) return init;
+  if (process.getuid?.() === 0 && !inUserNamespace()) return init;
   const command = childrenOf(init.pid).find((pid) => innerPid(pid) === 2);
   const identity = command === undefined ? undefined : processIdentity(command);
   if (identity === undefined) throw new StrataError(`container ${rec.name} is not running`);

@@ -142,6 +142,17 @@ test('subordinate ids: image owners are real inside (import maps them); cat, sav
     assert.is(asUser('rm', name).status, 0);
     assert.is(asUser('rmi', `owners:${driver}`).status, 0);
   }
+  // A running container: cp joins its user namespace, both ways, through the same directory.
+  const running = asUser('run', '-d', '--name', 'rl-owners-running', 'owners:1', 'busybox', 'sleep', '60');
+  assert.is(running.status, 0, running.stderr);
+  const runningOut = join(t.scratch, 'key-running');
+  const out1 = asUser('cp', 'rl-owners-running:/home/app/.cfg/key', runningOut);
+  assert.is(out1.status, 0, out1.stderr);
+  assert.is(readFileSync(runningOut, 'utf8'), 's3cret\n');
+  const in1 = asUser('cp', runningOut, 'rl-owners-running:/home/app/.cfg/copied');
+  assert.is(in1.status, 0, in1.stderr);
+  assert.is(asUser('exec', 'rl-owners-running', 'cat', '/home/app/.cfg/copied').stdout, 's3cret\n');
+  assert.is(asUser('rm', '-f', 'rl-owners-running').status, 0);
   // Reading what the user cannot open outside: through the user namespace.
   assert.is(asUser('cat', 'owners:1:/home/app/.cfg/key').stdout, 's3cret\n');
   const saved = join(t.scratch, 'owners-saved.tar');

@@ -10,14 +10,11 @@ export const cp = defineCommand({
     .positional('destination', { type: 'string', demandOption: true, describe: 'A host path (- for a tar on stdout) or CONTAINER:PATH' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
+    const { copyFiles, copyFilesAsMappedRoot } = await import('../../runtime/copy-files.js');
     if (store.mapped) {
-      // Rootless with subordinate ids, a container holds files only their mapped owners may read
-      // or write: the copy is made as root of that user namespace (runtime/mapped-root.ts).
-      const { rerunMapped } = await import('../../runtime/mapped-root.js');
-      process.exitCode = await rerunMapped(store, ['cp', argv.source, argv.destination], { stdin: argv.source === '-' });
+      process.exitCode = await copyFilesAsMappedRoot(store, argv.source, argv.destination);
       return;
     }
-    const { copyFiles } = await import('../../runtime/copy-files.js');
     await copyFiles(store, argv.source, argv.destination, {
       warn: (line) => process.stderr.write(`${line}\n`),
       stdout: (chunk) => ctx.out(chunk),
