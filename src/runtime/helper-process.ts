@@ -117,7 +117,7 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
   });
 }
 
-/** Run a query program (helper-ops.ts: one `xattr-dirs`); resolves to what it wrote on stdout.
+/** Run the `xattr-dirs` query (helper-ops.ts); resolves to what it wrote on stdout.
  * A failure carries the helper's own line ("strata-helper: STEP: REASON"). */
 export function queryHelper(store: Store, query: Extract<Op, { op: 'xattr-dirs' }>): Promise<Buffer> {
   const program = encodeProgram([query]);
