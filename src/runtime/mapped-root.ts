@@ -25,6 +25,7 @@ export function mappedOwners(): MappedOwners | undefined {
   const hostOf = (self: number, range: SubordinateIds['uids'], id: number) =>
     id === 0 ? self : id <= range.count ? range.start + id - 1 : undefined;
   return {
+    ranges: `uid ${ids.uids.start} ${ids.uids.count}\ngid ${ids.gids.start} ${ids.gids.count}\n`,
     hostUid: (id) => hostOf(ids.uid, ids.uids, id),
     hostGid: (id) => hostOf(ids.gid, ids.gids, id),
     own: (store, root, entries) => ownEntries(store, ids, root, entries),

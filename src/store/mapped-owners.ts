@@ -6,12 +6,16 @@
 // steps, which the runtime does as root of a user namespace with the same mapping
 // (runtime/mapped-root.ts). The store itself starts no process.
 
-import { errnoOf } from '../base/errors.js';
+import { readFileSync } from 'node:fs';
+import { StrataError, errnoOf } from '../base/errors.js';
 import type { IndexEntry, LayerIndex } from '../base/layer-index.js';
+import { writeFileAtomic } from './atomic.js';
 import { removeTree } from './staging.js';
 import type { Store } from './store.js';
 
 export interface MappedOwners {
+  /** The ranges, as ROOT/idmap records them: "uid START COUNT\ngid START COUNT\n". */
+  readonly ranges: string;
   /** The host uid and gid of image ids (undefined: outside the mapped range). */
   hostUid(id: number): number | undefined;
   hostGid(id: number): number | undefined;
@@ -22,6 +26,28 @@ export interface MappedOwners {
   remove(store: Store, path: string): Promise<void>;
   /** The whole content of a file the caller cannot open itself (path: host bytes). */
   read(store: Store, path: Buffer): Promise<Buffer>;
+}
+
+/** A store whose layers were given owners in one pair of ranges shows every file with a wrong
+ * owner under other ranges (a changed /etc/subuid): the first rootless open records them, and
+ * an open under other ranges, or none, is refused. As root the check does not apply. */
+export function checkIdMap(store: Store): void {
+  if (process.getuid?.() === 0) return;
+  let recorded: string | undefined;
+  try {
+    recorded = readFileSync(store.paths.idMap, 'utf8');
+  } catch (err) {
+    if (errnoOf(err) !== 'ENOENT') throw new StrataError(`cannot read ${store.paths.idMap}`, { cause: err });
+  }
+  const now = store.mapped?.ranges;
+  if (recorded === undefined) {
+    if (now !== undefined) writeFileAtomic(store.paths.idMap, now);
+    return;
+  }
+  if (recorded === now) return;
+  const said = (text: string) => text.trim().split('\n').join(', ');
+  throw new StrataError(`the store at ${store.root} holds layers whose owners are shifted into subordinate ids ${said(recorded)}; ` +
+    `this user now has ${now === undefined ? 'none (no newuidmap, or no range in /etc/subuid and /etc/subgid)' : said(now)}: restore those ranges, or use another store`);
 }
 
 /** Whether an error is the refusal that `store.mapped` can get past. */

@@ -20,6 +20,8 @@
 //   ROOT/containers/<id>/           one container (runtime/containers.ts): container.json, its
 //                                   writable layer (upper/ + work/ or rootfs/), files it mounts
 //   ROOT/names/<name>               a container name, taken with O_EXCL: "<id> <owner>"
+//   ROOT/idmap                      rootless: the subordinate ids the layers' owners are shifted
+//                                   into ("uid START COUNT\ngid START COUNT\n", mapped-owners.ts)
 //   ROOT/overlay/<hex>/             what the overlay driver adds to a layer (its whiteouts, opaque
 //                                   dirs and device nodes, which the layer dir does not hold);
 //                                   derived from the layer's index once, removed with the layer
@@ -51,6 +53,7 @@ export const storePaths = (root: string) => ({
   container: (id: string) => join(root, 'containers', id),
   names: join(root, 'names'),
   name: (name: string) => join(root, 'names', name),
+  idMap: join(root, 'idmap'),
   overlay: join(root, 'overlay'),
   overlayMarks: (diffId: string) => join(root, 'overlay', hexOf(diffId)),
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { STORE_FORMAT, storePaths, type StorePaths } from './paths.js';
 import { isAlive } from './process-identity.js';
-import { removeStoredTree, type MappedOwners } from './mapped-owners.js';
+import { checkIdMap, removeStoredTree, type MappedOwners } from './mapped-owners.js';
 
 export interface Store {
   readonly root: string;
@@ -47,6 +47,7 @@ export async function openStore(root: string, options: OpenOptions = {}): Promis
   } else {
     await sweepDeadWork(store);
   }
+  checkIdMap(store);
   return store;
 }
 

@@ -172,6 +172,24 @@ test('subordinate ids: image owners are real inside (import maps them); cat, sav
   assert.is(asUser('check').stdout, '');
 });
 
+test('subordinate ids: the store remembers the ranges its owners are shifted into, and refuses others', () => {
+  if (!asRoot || !mapsAll) return;
+  const [start, count] = ranges!;
+  const [gstart, gcount] = subRange('/etc/subgid', USER)!;
+  assert.is(asUser('images').status, 0);
+  assert.is(readFileSync(join(t.root, 'idmap'), 'utf8'), `uid ${start} ${count}\ngid ${gstart} ${gcount}\n`);
+  const saved = readFileSync('/etc/subuid', 'utf8');
+  try {
+    writeFileSync('/etc/subuid', saved.replace(`${USER}:${start}:`, `${USER}:${Number(start) + 1000000}:`));
+    const r = asUser('images');
+    assert.is(r.status, 1);
+    assert.match(r.stderr, new RegExp(`^strata: the store at \\S+ holds layers whose owners are shifted into subordinate ids uid ${start} ${count}, gid ${gstart} ${gcount}; this user now has uid ${Number(start) + 1000000} ${count}, gid ${gstart} ${gcount}: restore those ranges, or use another store\n$`));
+  } finally {
+    writeFileSync('/etc/subuid', saved);
+  }
+  assert.is(asUser('images').status, 0);
+});
+
 test('without a subordinate range: one id mapped, and info says so', () => {
   if (!asRoot) return;
   const other = 'strata-rootless-1id';
