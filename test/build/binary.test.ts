@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
@@ -14,6 +14,7 @@ import { REPO, requireBinary, strataOk, tempStore } from '../helpers/cli.js';
 
 interface BuildChecks {
   bundleProblems(js: string): string[];
+  bundleEntry(entry: string, outfile: string, version: string, applied?: Set<unknown>, helperDigest?: string): Promise<unknown>;
 }
 const build = (await import(pathToFileURL(join(REPO, 'build.mjs')).href)) as BuildChecks;
 const binary = requireBinary();
@@ -75,6 +76,36 @@ test('a new store holds busybox:latest from the embedded tar', () => {
     const busybox = images.find((i) => i.repository === 'busybox' && i.tag === 'latest');
     assert.ok(busybox, `busybox:latest not in ${lines.join(' | ')}`);
     assert.is(busybox.layers, 1);
+  } finally {
+    store.cleanup();
+  }
+});
+
+test('run uses the helper digest built into the binary: ROOT/helper/strata-helper-<sha256 of the asset>', () => {
+  const store = tempStore();
+  try {
+    strataOk(['run', '--rm', 'busybox', 'true'], { root: store.root });
+    const digest = sha256(readFileSync(join(REPO, 'dist', 'assets', 'strata-helper')));
+    assert.equal(readdirSync(join(store.root, 'helper')), [`strata-helper-${digest}`]);
+  } finally {
+    store.cleanup();
+  }
+});
+
+test('a built-in helper digest that the embedded helper does not match: nothing is extracted, run fails', async () => {
+  const store = tempStore();
+  try {
+    // A bundle made like the binary's but with a wrong digest; as a plain bundle it reads the
+    // assets beside it (src/base/assets.ts).
+    const dir = join(store.scratch, 'dist');
+    mkdirSync(join(dir, 'assets'), { recursive: true });
+    for (const name of ['busybox.tar', 'strata-helper']) copyFileSync(join(REPO, 'dist', 'assets', name), join(dir, 'assets', name));
+    const wrong = '0'.repeat(64);
+    await build.bundleEntry(join(REPO, 'src', 'main.ts'), join(dir, 'strata.cjs'), version, new Set(), wrong);
+    const r = spawnSync(process.execPath, [join(dir, 'strata.cjs'), '--root', store.root, 'run', '--rm', 'busybox', 'true'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    assert.is(r.status, 125, r.stderr);
+    assert.match(r.stderr, /^strata: .*the embedded helper does not match the digest built into strata/);
+    assert.not.ok(existsSync(join(store.root, 'helper', `strata-helper-${wrong}`)));
   } finally {
     store.cleanup();
   }

@@ -29,7 +29,7 @@ function project(argv: Record<string, unknown>): Record<string, unknown> {
 async function viaYargs(args: string[]): Promise<{ argv?: Record<string, unknown>; error?: string }> {
   let argv: Record<string, unknown> | undefined;
   const recorder = defineCommand({
-    command: run.command!,
+    command: run.command as string,
     describe: run.describe as string,
     builder: run.builder as never,
     run: async (_ctx, a) => {
