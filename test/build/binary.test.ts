@@ -12,8 +12,13 @@ import * as assert from 'uvu/assert';
 import { readAsset } from '../../src/base/assets.js';
 import { REPO, requireBinary, strataOk, tempStore } from '../helpers/cli.js';
 
+interface Metafile {
+  inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+}
 interface BuildChecks {
   bundleProblems(js: string): string[];
+  eagerInputs(metafile: Metafile, entry: string): Set<string>;
+  packageOf(input: string): string | undefined;
   bundleEntry(entry: string, outfile: string, version: string, applied?: Set<unknown>, helperDigest?: string): Promise<unknown>;
 }
 const build = (await import(pathToFileURL(join(REPO, 'build.mjs')).href)) as BuildChecks;
@@ -109,6 +114,14 @@ test('a built-in helper digest that the embedded helper does not match: nothing 
   } finally {
     store.cleanup();
   }
+});
+
+test('a plain run line evaluates neither yargs nor the other commands (the fast path stays lean)', () => {
+  const metafile = JSON.parse(readFileSync(join(REPO, 'dist', 'strata.meta.json'), 'utf8')) as Metafile;
+  const eager = new Set(['src/main.ts', 'src/cli/run-fast-path.ts', 'src/runtime/run-container.ts'].flatMap((e) => [...build.eagerInputs(metafile, e)]));
+  assert.equal([...eager].filter((p) => ['yargs', 'yargs-parser', 'cliui'].includes(build.packageOf(p) ?? '')), []);
+  assert.not.ok(eager.has('src/cli/cli.ts') || eager.has('src/cli/commands/index.ts'), 'cli.ts and the command list load only for other lines');
+  assert.ok(build.eagerInputs(metafile, 'src/cli/cli.ts').has('src/cli/commands/index.ts'));
 });
 
 test('the bundle has no dynamic import of a builtin and keeps its size budget', () => {
