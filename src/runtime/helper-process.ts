@@ -6,10 +6,11 @@
 // The terminal's window-size signal goes to strata's process group too, so it is forwarded with
 // -t. If strata dies, the helper dies with it (PR_SET_PDEATHSIG), and the sandbox with the helper.
 
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
 import { constants as os } from 'node:os';
 import { StrataError } from '../base/errors.js';
+import { createStagingFile } from '../store/staging.js';
 import { helperPath } from './helper-binary.js';
 import { encodeProgram, type Op } from './helper-ops.js';
 import type { NodeSpec } from './overlay-marks.js';
@@ -43,15 +44,21 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2
 
 /** Run a program; resolves to the helper's exit status (128+N if it died of signal N). */
 export function runHelper(store: Store, ops: readonly Op[], options: HelperOptions): Promise<number> {
-  const program = encodeProgram(ops);
   const helper = helperPath(store);
+  const program = programFile(store, encodeProgram(ops));
   return new Promise((resolve, reject) => {
     const out = options.quiet ? 'pipe' : 'inherit';
-    const child = spawn(helper, [], {
-      stdio: [options.stdin ? 'inherit' : 'ignore', options.output?.stdout ?? out, options.output?.stderr ?? out, 'pipe', ...(options.onSync ? ['pipe', 'pipe'] as const : [])],
-      env: {},
-      detached: true,
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(helper, [], {
+        stdio: [options.stdin ? 'inherit' : 'ignore', options.output?.stdout ?? out, options.output?.stderr ?? out, program, ...(options.onSync ? ['pipe', 'pipe'] as const : [])],
+        env: {},
+        detached: true,
+      });
+    } finally {
+      // The helper has its own descriptor now (spawn returns once it runs, or has failed).
+      closeSync(program);
+    }
     let errors = '';
     if (options.quiet) {
       child.stdout?.resume();
@@ -104,12 +111,23 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
       if (options.quiet && code !== 0 && errors) process.stderr.write(errors);
       resolve(code ?? 128 + (signal ? os.signals[signal] : 0));
     });
-    const fd3 = child.stdio[3] as NodeJS.WritableStream;
-    fd3.on('error', () => {
-      // The helper exited before reading its whole program; its status says why.
-    });
-    fd3.end(program);
   });
+}
+
+/** The program in a file no other process can reach, for the helper's fd 3: made in the store's
+ * staging (0700) and unlinked at once; the helper reads it to the end, as it would a pipe. (A
+ * pipe would need a socket object of Node.js around it, which costs more to start than this.) */
+function programFile(store: Store, program: Buffer): number {
+  const { path, fd } = createStagingFile(store);
+  try {
+    unlinkSync(path);
+    // Written at explicit offsets, so the file offset the helper reads from stays at 0.
+    for (let off = 0; off < program.length;) off += writeSync(fd, program, off, program.length - off, off);
+    return fd;
+  } catch (err) {
+    closeSync(fd);
+    throw new StrataError(`write the helper's program to ${path}`, { cause: err });
+  }
 }
 
 /** Device nodes and fifos made by the helper (Node.js cannot mknod): a program of mknod steps
