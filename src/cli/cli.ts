@@ -21,7 +21,7 @@ export async function runCli(args: string[], version: string): Promise<number> {
 }
 
 /** Parses `args` with yargs and runs the command's handler, one of `commandModules`. Exported
- * for test/cli/lean-parse.test.ts, which gives it handlers that only record their argv. */
+ * for test/cli/run-fast-path.test.ts, which gives it handlers that only record their argv. */
 export async function parseCommandLine(args: readonly string[], version: string, commandModules: readonly CommandModule[]): Promise<void> {
   // The words after `run IMAGE` are the command's: yargs never sees them (command-tail.ts).
   const split = splitCommandTail(args, commandTails);

@@ -4,7 +4,7 @@
 // understand: help, a misspelt, negated or repeated option, a short group holding a value option
 // (-eK=V), a value that starts with "-", a number not written in plain decimals, a choice not
 // offered. Those lines go to yargs, whose results, errors and help stay the reference;
-// test/cli/lean-parse.test.ts holds the two to the same answers.
+// test/cli/run-fast-path.test.ts holds the two to the same answers.
 
 import type { Options } from 'yargs';
 
