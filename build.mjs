@@ -246,7 +246,7 @@ function checkRewritesApplied(metafile, applied) {
 /** Bundles `entry` into the CommonJS file `outfile` the way the binary's bundle is made (same
  * defines, rewrites and plugins). Exported for bench/rows/tui.mjs, whose minimal Ink app must be
  * bundled exactly like strata to be a fair peer. */
-export async function bundleEntry(entry, outfile, version, applied = new Set()) {
+export async function bundleEntry(entry, outfile, version, applied = new Set(), helperDigest = undefined) {
   checkRewrites();
   return esbuild.build({
     entryPoints: [entry],
@@ -269,6 +269,8 @@ export async function bundleEntry(entry, outfile, version, applied = new Set()) 
       'process.env.NODE_ENV': '"production"',
       'import.meta.url': META_URL,
       STRATA_VERSION: JSON.stringify(version),
+      // The embedded helper's sha256 (src/runtime/helper-binary.ts): no run need hash the asset.
+      ...(helperDigest === undefined ? {} : { STRATA_HELPER_SHA256: JSON.stringify(helperDigest) }),
     },
     plugins: [builtinDynamicImports, sourceRewrites(applied)],
   }).catch((err) => {
@@ -279,7 +281,8 @@ export async function bundleEntry(entry, outfile, version, applied = new Set()) 
 async function bundle(version) {
   const applied = new Set();
   const outfile = join(dist, 'strata.cjs');
-  const result = await bundleEntry(join(root, 'src/main.ts'), outfile, version, applied);
+  const helperDigest = sha256(readFileSync(join(assetDir, 'strata-helper')));
+  const result = await bundleEntry(join(root, 'src/main.ts'), outfile, version, applied, helperDigest);
   checkRewritesApplied(result.metafile, applied);
   checkLazyPackages(result.metafile);
   const js = readFileSync(outfile);

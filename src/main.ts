@@ -1,5 +1,6 @@
-// strata's entry point. `--version` is answered before anything else loads; every other command
-// goes through the CLI, whose modules esbuild evaluates only when first imported.
+// strata's entry point. `--version` is answered before anything else loads; a plain `run` line
+// goes to run's handler without yargs (cli/run-fast-path.ts); every other line goes through the
+// CLI. esbuild evaluates their modules only when first imported.
 
 declare const STRATA_VERSION: string | undefined;
 const version = typeof STRATA_VERSION === 'string' ? STRATA_VERSION : 'dev';
@@ -8,9 +9,12 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === 'version')) {
   process.stdout.write(`strata ${version}\n`);
 } else {
-  import('./cli/cli.js')
-    .then(({ runCli }) => runCli(args, version))
-    .then((code) => {
-      process.exitCode = code;
+  // When the event loop has nothing left (the command is done, its output written, its children's
+  // handles closed), Node.js would exit next, after tearing its heap down: exit without that.
+  process.once('beforeExit', () => process.exit());
+  import('./cli/run-fast-path.js')
+    .then(({ runFastPath }) => runFastPath(args))
+    .then(async (code) => {
+      process.exitCode = code ?? await (await import('./cli/cli.js')).runCli(args, version);
     });
 }

@@ -3,6 +3,9 @@
 // conversion, no option of ours recognized there). Before yargs sees the line, the command's
 // words are cut off here; a "--" right after IMAGE is accepted and dropped.
 
+import type { Options } from 'yargs';
+import { GLOBAL_OPTIONS } from './global-options.js';
+
 export interface TailSpec {
   /** Options of the command (and global ones) that take a value: the next word is theirs unless
    * written as --opt=value. Long names without dashes, short names as one letter. */
@@ -18,8 +21,13 @@ export interface Split {
   readonly tail: string[] | undefined;
 }
 
-/** Global options that take a value (cli.ts). */
-export const GLOBAL_VALUE_OPTIONS = ['root', 'driver'];
+/** Every name (and alias) of the options in a yargs table that take a value: all but booleans. */
+export function valueOptionNames(table: Readonly<Record<string, Options>>): string[] {
+  return Object.entries(table).flatMap(([name, o]) => (o.type === 'boolean' ? [] : [name, ...(o.alias === undefined ? [] : [o.alias].flat())]));
+}
+
+/** Global options that take a value (global-options.ts). */
+export const GLOBAL_VALUE_OPTIONS = valueOptionNames(GLOBAL_OPTIONS);
 
 export function splitCommandTail(args: readonly string[], commands: Readonly<Record<string, TailSpec>>): Split {
   const globals = new Set(GLOBAL_VALUE_OPTIONS);

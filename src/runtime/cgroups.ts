@@ -41,10 +41,13 @@ export function cgroupName(owner: string, containerId: string): string {
 /** Remove the cgroups whose strata process is dead (it was killed before it could clean up). */
 export function sweepStaleCgroups(cgroups: Cgroups, fs: CgroupFs = hostCgroupFs): number {
   const stale = new Map<string, string[]>();
+  // v1 has a hierarchy per controller: each owner is looked up in /proc once, not once in each.
+  const alive = new Map<string, boolean>();
+  const ownerAlive = (owner: string) => alive.get(owner) ?? alive.set(owner, isAlive(owner)).get(owner)!;
   for (const parent of cgroups.parents()) {
     for (const name of fs.list(parent)) {
       const owner = name.split('.').slice(0, 2).join('.');
-      if (!/^\d+\.\d+\.[0-9a-z]+$/.test(name) || isAlive(owner)) continue;
+      if (!/^\d+\.\d+\.[0-9a-z]+$/.test(name) || ownerAlive(owner)) continue;
       stale.set(name, [...(stale.get(name) ?? []), join(parent, name)]);
     }
   }

@@ -8,6 +8,7 @@ import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, readdirSync, r
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
+import { isoTime } from '../base/time.js';
 import { withLock } from '../store/lock.js';
 import { isAlive, ownIdentity } from '../store/process-identity.js';
 import { createStagingDir, removeTree } from '../store/staging.js';
@@ -77,7 +78,7 @@ export async function createContainer(store: Store, spec: NewContainer, populate
   const id = spec.id ?? newContainerId();
   const name = reserveName(store, id, spec.name);
   const rec: ContainerRecord = {
-    id, name, image: spec.image, imageRef: spec.imageRef, command: [...spec.command], created: new Date().toISOString(),
+    id, name, image: spec.image, imageRef: spec.imageRef, command: [...spec.command], created: isoTime(),
     driver: spec.driver, state: 'created', exitCode: null, owner: ownIdentity(),
     ...(spec.hostname !== undefined ? { hostname: spec.hostname } : {}),
   };

@@ -17,15 +17,20 @@ import type { Store } from '../store/store.js';
 
 const NAME = 'strata-helper';
 
-/** The embedded helper's sha256, computed once per process. */
+/** Written into the bundle by build.mjs: the sha256 of the helper it embeds beside the bundle. */
+declare const STRATA_HELPER_SHA256: string | undefined;
+
 let embeddedDigest: string | undefined;
 
 function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** The embedded helper's sha256: the one built in, so that no run hashes the asset (run from
+ * source, it is computed from dist/assets once per process). extract() checks the embedded bytes
+ * against it before writing them out, and every use checks the extracted file against it. */
 function digestOfEmbedded(): string {
-  embeddedDigest ??= sha256(readAsset(NAME));
+  embeddedDigest ??= typeof STRATA_HELPER_SHA256 === 'string' ? STRATA_HELPER_SHA256 : sha256(readAsset(NAME));
   return embeddedDigest;
 }
 
@@ -66,14 +71,18 @@ function isTrusted(dir: string, path: string, digest: string): boolean {
     // Checked through the descriptor: what is hashed is what was checked.
     const st = fstatSync(fd);
     if (!st.isFile() || !ownedAndPrivate(st) || (st.mode & 0o100) === 0) return false;
-    const bytes = Buffer.allocUnsafe(st.size);
+    // Hashed in chunks through one small buffer: a fresh buffer of the helper's size would cost
+    // a page fault per 4 KiB at every run.
+    const hash = createHash('sha256');
+    const chunk = Buffer.allocUnsafe(64 * 1024);
     let off = 0;
-    while (off < bytes.length) {
-      const n = readSync(fd, bytes, off, bytes.length - off, off);
+    while (off < st.size) {
+      const n = readSync(fd, chunk, 0, Math.min(chunk.length, st.size - off), off);
       if (n === 0) return false;
+      hash.update(chunk.subarray(0, n));
       off += n;
     }
-    return sha256(bytes) === digest;
+    return hash.digest('hex') === digest;
   } finally {
     closeSync(fd);
   }
@@ -92,7 +101,7 @@ function statOrUndefined(path: string, stat: typeof statSync | typeof lstatSync)
  * a concurrent strata sees the old file or the new one, never half of one). */
 function extract(dir: string, path: string, digest: string): void {
   const bytes = readAsset(NAME);
-  if (sha256(bytes) !== digest) throw new StrataError('the embedded helper changed while strata ran');
+  if (sha256(bytes) !== digest) throw new StrataError('the embedded helper does not match the digest built into strata (a broken build?)');
   try {
     const st = statOrUndefined(dir, lstatSync);
     // A helper directory that is not ours alone goes, with whatever was put in it.

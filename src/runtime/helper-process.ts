@@ -6,15 +6,14 @@
 // The terminal's window-size signal goes to strata's process group too, so it is forwarded with
 // -t. If strata dies, the helper dies with it (PR_SET_PDEATHSIG), and the sandbox with the helper.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
 import { constants as os } from 'node:os';
 import { StrataError } from '../base/errors.js';
+import { createStagingFile } from '../store/staging.js';
 import { helperPath } from './helper-binary.js';
 import { encodeProgram, type Op } from './helper-ops.js';
 import type { NodeSpec } from './overlay-marks.js';
-import { createStagingDir, removeTree } from '../store/staging.js';
 import type { Store } from '../store/store.js';
 
 /** Files (descriptors) a detached container's output goes to. */
@@ -47,15 +46,21 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2
 
 /** Run a program; resolves to the helper's exit status (128+N if it died of signal N). */
 export function runHelper(store: Store, ops: readonly Op[], options: HelperOptions): Promise<number> {
-  const program = encodeProgram(ops);
   const helper = helperPath(store);
+  const program = programFile(store, encodeProgram(ops));
   return new Promise((resolve, reject) => {
     const out = options.quiet ? 'pipe' : 'inherit';
-    const child = spawn(helper, [], {
-      stdio: [options.stdin ? 'inherit' : 'ignore', options.output?.stdout ?? out, options.output?.stderr ?? out, 'pipe', ...(options.onSync ? ['pipe', 'pipe'] as const : [])],
-      env: {},
-      detached: true,
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(helper, [], {
+        stdio: [options.stdin ? 'inherit' : 'ignore', options.output?.stdout ?? out, options.output?.stderr ?? out, program, ...(options.onSync ? ['pipe', 'pipe'] as const : [])],
+        env: {},
+        detached: true,
+      });
+    } finally {
+      // The helper has its own descriptor now (spawn returns once it runs, or has failed).
+      closeSync(program);
+    }
     let errors = '';
     if (options.quiet) {
       if (options.onStdout) child.stdout?.on('data', options.onStdout);
@@ -109,21 +114,21 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
       if (options.quiet && code !== 0 && errors) process.stderr.write(errors);
       resolve(code ?? 128 + (signal ? os.signals[signal] : 0));
     });
-    const fd3 = child.stdio[3] as NodeJS.WritableStream;
-    fd3.on('error', () => {
-      // The helper exited before reading its whole program; its status says why.
-    });
-    fd3.end(program);
   });
 }
 
 /** Run the `xattr-dirs` query (helper-ops.ts); resolves to what it wrote on stdout.
  * A failure carries the helper's own line ("strata-helper: STEP: REASON"). */
 export function queryHelper(store: Store, query: Extract<Op, { op: 'xattr-dirs' }>): Promise<Buffer> {
-  const program = encodeProgram([query]);
   const helper = helperPath(store);
+  const program = programFile(store, encodeProgram([query]));
   return new Promise((resolve, reject) => {
-    const child = spawn(helper, [], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {} });
+    let child: ChildProcess;
+    try {
+      child = spawn(helper, [], { stdio: ['ignore', 'pipe', 'pipe', program], env: {} });
+    } finally {
+      closeSync(program);
+    }
     const out: Buffer[] = [];
     let errors = '';
     child.stdout!.on('data', (d: Buffer) => out.push(d));
@@ -133,29 +138,35 @@ export function queryHelper(store: Store, query: Extract<Op, { op: 'xattr-dirs' 
       if (code === 0) return resolve(Buffer.concat(out));
       reject(new StrataError(errors.trim() || `the helper's ${query.op} ended with ${signal ?? `status ${code}`}`));
     });
-    const fd3 = child.stdio[3] as NodeJS.WritableStream;
-    fd3.on('error', () => {
-      // The helper exited before reading its whole program; its status says why.
-    });
-    fd3.end(program);
   });
 }
 
 /** fsetxattr on an open descriptor, through the helper's `set-xattr` query; synchronous, for
- * code that holds the descriptor in a synchronous walk (copy-in.ts). The program reaches fd 3
- * from a file in staging, since a synchronous spawn can feed only stdin. */
+ * code that holds the descriptor in a synchronous walk (copy-in.ts). */
 export function setXattrSync(store: Store, fd: number, name: string, value: string): void {
-  const staging = createStagingDir(store);
-  const file = join(staging, 'program');
-  writeFileSync(file, encodeProgram([{ op: 'set-xattr', fd: 4, name, value }]), { mode: 0o600 });
-  const program = openSync(file, 'r');
+  const program = programFile(store, encodeProgram([{ op: 'set-xattr', fd: 4, name, value }]));
   try {
     const r = spawnSync(helperPath(store), [], { stdio: ['ignore', 'ignore', 'pipe', program, fd], env: {} });
-    if (r.error) throw new StrataError(`cannot start the helper`, { cause: r.error });
+    if (r.error) throw new StrataError('cannot start the helper', { cause: r.error });
     if (r.status !== 0) throw new StrataError(r.stderr.toString().trim() || `the helper's set-xattr ended with status ${r.status}`);
   } finally {
     closeSync(program);
-    removeTree(staging);
+  }
+}
+
+/** The program in a file no other process can reach, for the helper's fd 3: made in the store's
+ * staging (0700) and unlinked at once; the helper reads it to the end, as it would a pipe. (A
+ * pipe would need a socket object of Node.js around it, which costs more to start than this.) */
+function programFile(store: Store, program: Buffer): number {
+  const { path, fd } = createStagingFile(store);
+  try {
+    unlinkSync(path);
+    // Written at explicit offsets, so the file offset the helper reads from stays at 0.
+    for (let off = 0; off < program.length;) off += writeSync(fd, program, off, program.length - off, off);
+    return fd;
+  } catch (err) {
+    closeSync(fd);
+    throw new StrataError(`write the helper's program to ${path}`, { cause: err });
   }
 }
 

@@ -3,6 +3,7 @@
 // memory, the cgroup removed, the exit status recorded, the container removed with --rm.
 
 import { join } from 'node:path';
+import { isoTime } from '../base/time.js';
 import { openImageView, type ImageView } from '../content/image-view.js';
 import { readImage } from '../store/images.js';
 import { ownIdentity } from '../store/process-identity.js';
@@ -65,7 +66,7 @@ export async function startContainer(store: Store, id: string, options: StartOpt
       ...(spec.timeout !== undefined ? { timeoutSeconds: spec.timeout } : {}),
       process: spec.process,
     });
-    const started = new Date().toISOString();
+    const started = isoTime();
     status = await runHelper(store, ops, {
       stdin: options.stdin,
       tty: spec.tty,
@@ -84,7 +85,7 @@ export async function startContainer(store: Store, id: string, options: StartOpt
     if (options.output) options.output.writeError(line);
     else process.stderr.write(line);
   }
-  const finished = updateContainer(store, id, { state: 'exited', exitCode: status, finished: new Date().toISOString(), oomKilled: oom });
+  const finished = updateContainer(store, id, { state: 'exited', exitCode: status, finished: isoTime(), oomKilled: oom });
   if (spec.rm && finished) await deleteContainer(store, finished);
   return status;
 }

@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
@@ -12,8 +12,14 @@ import * as assert from 'uvu/assert';
 import { readAsset } from '../../src/base/assets.js';
 import { REPO, requireBinary, strataOk, tempStore } from '../helpers/cli.js';
 
+interface Metafile {
+  inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+}
 interface BuildChecks {
   bundleProblems(js: string): string[];
+  eagerInputs(metafile: Metafile, entry: string): Set<string>;
+  packageOf(input: string): string | undefined;
+  bundleEntry(entry: string, outfile: string, version: string, applied?: Set<unknown>, helperDigest?: string): Promise<unknown>;
 }
 const build = (await import(pathToFileURL(join(REPO, 'build.mjs')).href)) as BuildChecks;
 const binary = requireBinary();
@@ -78,6 +84,44 @@ test('a new store holds busybox:latest from the embedded tar', () => {
   } finally {
     store.cleanup();
   }
+});
+
+test('run uses the helper digest built into the binary: ROOT/helper/strata-helper-<sha256 of the asset>', () => {
+  const store = tempStore();
+  try {
+    strataOk(['run', '--rm', 'busybox', 'true'], { root: store.root });
+    const digest = sha256(readFileSync(join(REPO, 'dist', 'assets', 'strata-helper')));
+    assert.equal(readdirSync(join(store.root, 'helper')), [`strata-helper-${digest}`]);
+  } finally {
+    store.cleanup();
+  }
+});
+
+test('a built-in helper digest that the embedded helper does not match: nothing is extracted, run fails', async () => {
+  const store = tempStore();
+  try {
+    // A bundle made like the binary's but with a wrong digest; as a plain bundle it reads the
+    // assets beside it (src/base/assets.ts).
+    const dir = join(store.scratch, 'dist');
+    mkdirSync(join(dir, 'assets'), { recursive: true });
+    for (const name of ['busybox.tar', 'strata-helper']) copyFileSync(join(REPO, 'dist', 'assets', name), join(dir, 'assets', name));
+    const wrong = '0'.repeat(64);
+    await build.bundleEntry(join(REPO, 'src', 'main.ts'), join(dir, 'strata.cjs'), version, new Set(), wrong);
+    const r = spawnSync(process.execPath, [join(dir, 'strata.cjs'), '--root', store.root, 'run', '--rm', 'busybox', 'true'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    assert.is(r.status, 125, r.stderr);
+    assert.match(r.stderr, /^strata: .*the embedded helper does not match the digest built into strata/);
+    assert.not.ok(existsSync(join(store.root, 'helper', `strata-helper-${wrong}`)));
+  } finally {
+    store.cleanup();
+  }
+});
+
+test('a plain run line evaluates neither yargs nor the other commands (the fast path stays lean)', () => {
+  const metafile = JSON.parse(readFileSync(join(REPO, 'dist', 'strata.meta.json'), 'utf8')) as Metafile;
+  const eager = new Set(['src/main.ts', 'src/cli/run-fast-path.ts', 'src/runtime/run-container.ts'].flatMap((e) => [...build.eagerInputs(metafile, e)]));
+  assert.equal([...eager].filter((p) => ['yargs', 'yargs-parser', 'cliui'].includes(build.packageOf(p) ?? '')), []);
+  assert.not.ok(eager.has('src/cli/cli.ts') || eager.has('src/cli/commands/index.ts'), 'cli.ts and the command list load only for other lines');
+  assert.ok(build.eagerInputs(metafile, 'src/cli/cli.ts').has('src/cli/commands/index.ts'));
 });
 
 test('the bundle has no dynamic import of a builtin and keeps its size budget', () => {

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { runStrata, strataOk, tempStore } from '../helpers/cli.js';
@@ -137,6 +137,11 @@ test('host processes are invisible and cannot be signalled', () => {
   const pids = out.split('\n').slice(1).filter((l) => /^\s*\d+ /.test(l)).map((l) => Number(l.trim().split(/\s+/)[0]));
   assert.ok(pids.every((p) => p <= 10), out);
   assert.match(out, /cannot-kill/);
+});
+
+test('the helper\'s program (an unlinked file in staging, its fd 3) reaches neither the command nor the store', () => {
+  assert.is(ok('run', '--rm', 'busybox', 'sh', '-c', 'ls /proc/$$/fd; true'), '0\n1\n2\n');
+  assert.equal(readdirSync(join(t.root, 'staging')), []);
 });
 
 test.run();

@@ -16,7 +16,7 @@ import { inspect } from './inspect.js';
 import { prune } from './prune.js';
 import { cat, ls, tree } from './reading.js';
 import { rmi } from './rmi.js';
-import { RUN_VALUE_OPTIONS, run } from './run.js';
+import { RUN_TAIL, run } from './run.js';
 import { tag } from './tag.js';
 import type { TailSpec } from '../command-tail.js';
 import { tui } from './tui.js';
@@ -28,6 +28,6 @@ export const commands = [
 
 /** Commands whose words after their positionals belong to a command they run (command-tail.ts). */
 export const commandTails: Record<string, TailSpec> = {
-  run: { valueOptions: new Set(RUN_VALUE_OPTIONS), positionals: 1 },
+  run: RUN_TAIL,
   exec: { valueOptions: new Set(EXEC_VALUE_OPTIONS), positionals: 1 },
 };

@@ -2,16 +2,38 @@
 // (command-tail.ts cuts them off; they arrive as `commandTail`). The exit status is the
 // command's; strata's own failures exit 125 (DESIGN §5), as `docker run` does.
 
+import type { Options } from 'yargs';
 import { StrataError, UsageError, oneLine } from '../../base/errors.js';
+import { valueOptionNames, type TailSpec } from '../command-tail.js';
 import { defineCommand } from '../define.js';
 
-/** run's options that take a value (command-tail.ts needs them to find IMAGE). */
-export const RUN_VALUE_OPTIONS = [
-  'name', 'e', 'env', 'env-file', 'w', 'workdir', 'u', 'user', 'v', 'volume', 'net', 'network',
-  'm', 'memory', 'pids', 'cpus', 'timeout', 'hostname', 'entrypoint',
-];
-
 const list = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
+
+/** run's options, in the order --help lists them: yargs is given this table, and so is the lean
+ * parser of run's fast path (run-fast-path.ts). */
+export const RUN_OPTIONS = {
+  detach: { alias: 'd', type: 'boolean', describe: 'Run in the background and print the container id' },
+  rm: { type: 'boolean', describe: 'Remove the container when it exits' },
+  name: { type: 'string', requiresArg: true, describe: 'Name the container' },
+  interactive: { alias: 'i', type: 'boolean', describe: 'Pass stdin to the command' },
+  tty: { alias: 't', type: 'boolean', describe: 'Give the command a pseudo-terminal' },
+  env: { alias: 'e', ...list, describe: 'Set an environment variable (K=V, or K to copy it)' },
+  'env-file': { ...list, describe: 'Read environment variables from a file' },
+  workdir: { alias: 'w', type: 'string', requiresArg: true, describe: 'Working directory inside the container' },
+  user: { alias: 'u', type: 'string', requiresArg: true, describe: 'USER[:GROUP], names from the image\'s /etc/passwd and /etc/group' },
+  volume: { alias: 'v', ...list, describe: 'Bind mount HOST:CONTAINER[:ro]' },
+  net: { alias: 'network', type: 'string', choices: ['none', 'host'], describe: 'Network: none (loopback only, the default) or host' },
+  memory: { alias: 'm', type: 'string', requiresArg: true, describe: 'Memory limit (e.g. 256m, 1g)' },
+  pids: { type: 'number', requiresArg: true, describe: 'Process limit (default 4096)' },
+  cpus: { type: 'number', requiresArg: true, describe: 'CPU limit (e.g. 0.5)' },
+  timeout: { type: 'number', requiresArg: true, describe: 'Kill the container after this many seconds (exit 124)' },
+  hostname: { type: 'string', requiresArg: true, describe: 'Hostname (default: the short container id)' },
+  'read-only': { type: 'boolean', describe: 'Mount the container\'s root read-only' },
+  entrypoint: { type: 'string', requiresArg: true, describe: 'Replace the image\'s Entrypoint (and drop its Cmd)' },
+} as const satisfies Record<string, Options>;
+
+/** Where run's own words end (command-tail.ts): after IMAGE. */
+export const RUN_TAIL: TailSpec = { valueOptions: new Set(valueOptionNames(RUN_OPTIONS)), positionals: 1 };
 
 export const run = defineCommand({
   command: 'run <image> [command..]',
@@ -19,24 +41,7 @@ export const run = defineCommand({
   builder: (y) => y
     .positional('image', { type: 'string', demandOption: true, describe: 'NAME[:TAG] or image id' })
     .positional('command', { type: 'string', array: true, describe: 'The command and its arguments (everything after IMAGE; default: the image\'s Entrypoint and Cmd)' })
-    .option('detach', { alias: 'd', type: 'boolean', describe: 'Run in the background and print the container id' })
-    .option('rm', { type: 'boolean', describe: 'Remove the container when it exits' })
-    .option('name', { type: 'string', requiresArg: true, describe: 'Name the container' })
-    .option('interactive', { alias: 'i', type: 'boolean', describe: 'Pass stdin to the command' })
-    .option('tty', { alias: 't', type: 'boolean', describe: 'Give the command a pseudo-terminal' })
-    .option('env', { alias: 'e', ...list, describe: 'Set an environment variable (K=V, or K to copy it)' })
-    .option('env-file', { ...list, describe: 'Read environment variables from a file' })
-    .option('workdir', { alias: 'w', type: 'string', requiresArg: true, describe: 'Working directory inside the container' })
-    .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'USER[:GROUP], names from the image\'s /etc/passwd and /etc/group' })
-    .option('volume', { alias: 'v', ...list, describe: 'Bind mount HOST:CONTAINER[:ro]' })
-    .option('net', { alias: 'network', type: 'string', choices: ['none', 'host'], describe: 'Network: none (loopback only, the default) or host' })
-    .option('memory', { alias: 'm', type: 'string', requiresArg: true, describe: 'Memory limit (e.g. 256m, 1g)' })
-    .option('pids', { type: 'number', requiresArg: true, describe: 'Process limit (default 4096)' })
-    .option('cpus', { type: 'number', requiresArg: true, describe: 'CPU limit (e.g. 0.5)' })
-    .option('timeout', { type: 'number', requiresArg: true, describe: 'Kill the container after this many seconds (exit 124)' })
-    .option('hostname', { type: 'string', requiresArg: true, describe: 'Hostname (default: the short container id)' })
-    .option('read-only', { type: 'boolean', describe: 'Mount the container\'s root read-only' })
-    .option('entrypoint', { type: 'string', requiresArg: true, describe: 'Replace the image\'s Entrypoint (and drop its Cmd)' }),
+    .options(RUN_OPTIONS),
   run: async (ctx, argv) => {
     const tail = (argv as { commandTail?: string[] }).commandTail ?? [];
     try {
