@@ -56,6 +56,17 @@ const REWRITES = [
     replace: 'let rgiEmojiOnce; const rgiEmojiRegex = { test: (s) => (rgiEmojiOnce ??= /^\\p{RGI_Emoji}$/v).test(s) };',
     why: 'the RGI_Emoji regular expression compiled on first use, not at load (startup time)',
   },
+  // Its fast path (width = length, no segmenter) covers printable ASCII only, so one "·" in the
+  // TUI's first frame made the Intl.Segmenter and the RGI_Emoji expression (≈ 30 ms together).
+  // Printable Latin-1 is as simple when ambiguous characters are narrow (the default): each
+  // character is its own grapheme, none is an emoji, wide or a mark; only the soft hyphen (U+00AD,
+  // a format character) has no width, so it stays on the slow path.
+  {
+    file: 'node_modules/string-width/index.js',
+    find: 'if (/^[\\u0020-\\u007E]*$/.test(string)) {',
+    replace: 'if (/^[\\u0020-\\u007E]*$/.test(string) || (ambiguousIsNarrow && /^[\\u0020-\\u007E\\u00A0-\\u00AC\\u00AE-\\u00FF]*$/.test(string))) {',
+    why: 'printable Latin-1 measured without the segmenter (TUI first frame)',
+  },
   // After running a command's handler, yargs renders the whole help text in case a later failure
   // wants to print it (≈ 25 ms of every command here). strata never prints usage after a
   // command has run (cli.ts prints one line), and `--help` renders on demand regardless.
@@ -103,6 +114,23 @@ const REWRITES = [
     find: '? await loadPackageJson()',
     replace: "? { name: 'ink', version: undefined }",
     why: "no top-level await of Ink's package.json (development only)",
+  },
+  // Ink turns every frame's cells back into a string with styledCharsToString, which diffs each
+  // cell's styles against the previous cell's (three Sets and four arrays a cell). A full-screen
+  // frame is thousands of cells, almost all styled like their neighbour: ≈ 40 ms and much garbage
+  // for the TUI's first frame. The same codes in the same order diff to nothing, so that case (and
+  // closing a cell without styles) skips the diff; the string is unchanged.
+  {
+    file: 'node_modules/@alcalzone/ansi-tokenize/build/styledChars.js',
+    find: 'ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+    replace: 'const from = chars[i - 1].styles, to = char.styles; if (from.length !== to.length || from.some((code, k) => code.code !== to[k].code)) ret += ansiCodesToString(diffAnsiCodes(from, to));',
+    why: 'cells styled like the previous one are not diffed (TUI frame time)',
+  },
+  {
+    file: 'node_modules/@alcalzone/ansi-tokenize/build/styledChars.js',
+    find: 'ret += ansiCodesToString(diffAnsiCodes(char.styles, []));',
+    replace: 'if (char.styles.length > 0) ret += ansiCodesToString(diffAnsiCodes(char.styles, []));',
+    why: 'a line ending without styles needs no closing codes (TUI frame time)',
   },
 ];
 
