@@ -11,11 +11,15 @@ import type { Options } from 'yargs';
 export type OptionTable = Readonly<Record<string, Options>>;
 
 export interface LeanCommand {
+  /** The command's word; DEFAULT_COMMAND for the line without one (yargs' `$0`). */
   readonly name: string;
   readonly options: OptionTable;
   /** Its positionals, in order; each takes exactly one word. */
   readonly positionals: readonly string[];
 }
+
+/** yargs' name of the default command: the line that names no command. */
+export const DEFAULT_COMMAND = '$0';
 
 /** The keys of an option's definition this parser follows; a table using any other (default,
  * coerce, count, conflicts…) is never parsed here. */
@@ -110,9 +114,10 @@ export function leanParse(words: readonly string[], globals: OptionTable, comman
     if (value === undefined || !set(spec, value)) return undefined;
   }
 
-  if (positionals[0] !== command.name || positionals.length !== command.positionals.length + 1) return undefined;
+  const named = command.name === DEFAULT_COMMAND ? [DEFAULT_COMMAND, ...positionals] : positionals;
+  if (named[0] !== command.name || named.length !== command.positionals.length + 1) return undefined;
   command.positionals.forEach((name, k) => {
-    argv[name] = positionals[k + 1];
+    argv[name] = named[k + 1];
   });
   return argv;
 }

@@ -30,6 +30,13 @@ test('the bundle holds React, Ink and yoga, and every command but the TUI leaves
   assert.ok(build.eagerInputs(metafile, 'src/cli/cli.ts').has('src/cli/commands/tui.ts'));
 });
 
+test('a plain TUI line evaluates neither yargs nor the other commands before the TUI (its fast path)', () => {
+  const eager = [...build.eagerInputs(metafile, 'src/cli/tui-fast-path.ts')];
+  assert.equal(eager.filter((p) => ['yargs', 'yargs-parser', 'cliui'].includes(build.packageOf(p) ?? '')), []);
+  assert.not.ok(eager.includes('src/cli/cli.ts') || eager.includes('src/cli/commands/index.ts') || eager.includes('src/cli/commands/run.ts'));
+  assert.ok(eager.includes('src/cli/commands/tui.ts'));
+});
+
 test('eagerInputs: a dynamic import is where evaluation stops', () => {
   const fake: Metafile = { inputs: {
     a: { imports: [{ path: 'b', kind: 'import-statement' }, { path: 'c', kind: 'dynamic-import' }] },

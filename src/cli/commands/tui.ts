@@ -5,7 +5,8 @@ import { StrataError } from '../../base/errors.js';
 import type { Context } from '../context.js';
 import { defineCommand } from '../define.js';
 
-async function openTui(ctx: Context): Promise<number> {
+/** Exported for the TUI's fast path (../tui-fast-path.ts), which comes here without yargs. */
+export async function openTui(ctx: Context): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new StrataError('the terminal UI needs a terminal (stdin and stdout); see strata --help');
   const { runTui } = await import('../../../tui/run-tui.js');
   return runTui({ store: await ctx.store(), ...(ctx.driver !== undefined ? { driver: ctx.driver } : {}) });
