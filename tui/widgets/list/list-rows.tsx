@@ -1,6 +1,7 @@
-// Render-only: the rows of a list that are on screen, the selected one highlighted, padded with
-// blank lines to the height it owns. Callers pass only the visible rows, so a list of any length
-// costs what the screen shows.
+// Render-only: the rows of a list that are on screen, the selected one highlighted, in a box of
+// the height it owns. Callers pass only the visible rows, so a list of any length costs what the
+// screen shows; the box's height keeps the blank lines below them, which cost no nodes (a blank
+// row is drawn only when it is the selection: a highlighted one spans the width).
 
 import { Box } from 'ink';
 import type { Line } from '../line/line.js';
@@ -19,7 +20,7 @@ export interface ListRowsProps {
 
 export function ListRows({ rows, selected, focused, width, height }: ListRowsProps) {
   const lines = [];
-  for (let i = 0; i < height; i++) {
+  for (let i = 0; i < Math.min(height, Math.max(rows.length, selected + 1)); i++) {
     lines.push(<LineText key={i} line={rows[i] ?? []} width={width} inverse={i === selected && focused} bold={i === selected && !focused} />);
   }
   return <Box flexDirection="column" width={width} height={height}>{lines}</Box>;
