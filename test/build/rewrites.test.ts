@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
+import Output from '../../node_modules/ink/build/output.js';
 import stringWidth from 'string-width';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,6 +18,7 @@ interface Rewritten {
   styledCharsFromTokens: typeof styledCharsFromTokens;
   styledCharsToString: typeof styledCharsToString;
   tokenize: typeof tokenize;
+  Output: typeof Output;
 }
 
 const build = (await import(pathToFileURL(join(REPO, 'build.mjs')).href)) as {
@@ -38,6 +40,7 @@ test('the rewrites of string-width and ansi-tokenize were applied', () => {
   const files = new Set([...applied].map((r) => r.file));
   assert.ok(files.has('node_modules/string-width/index.js'));
   assert.ok(files.has('node_modules/@alcalzone/ansi-tokenize/build/styledChars.js'));
+  assert.ok(files.has('node_modules/ink/build/output.js'));
 });
 
 test('stringWidth: every character up to U+02FF, alone and among others, as the original measures it', () => {
@@ -59,6 +62,34 @@ test('styledCharsToString: styled lines come back as the original writes them', 
     for (let n = random(40); n > 0; n--) line += random(3) === 0 ? codes[random(codes.length)] : 'ab ·'[random(4)];
     const chars = styledCharsFromTokens(tokenize(line));
     assert.is(rewritten.styledCharsToString(rewritten.styledCharsFromTokens(rewritten.tokenize(line))), styledCharsToString(chars), JSON.stringify(line));
+  }
+});
+
+test('Output: frames of styled, wide and clipped writes come out as the original draws them', () => {
+  const pieces = ['abc', ' ', '\x1b[1mbold\x1b[22m', '\x1b[36m[Images]\x1b[39m', '\x1b[7mrow \x1b[27m', '·', '界', '…', 'x\ny'];
+  for (let k = 0; k < 200; k++) {
+    const width = 1 + random(30);
+    const height = 1 + random(8);
+    const ours = new rewritten.Output({ width, height });
+    const theirs = new Output({ width, height });
+    for (let n = random(12); n > 0; n--) {
+      const op = random(8);
+      if (op === 0) {
+        const clip = { x1: random(width), x2: random(width + 4), y1: random(height), y2: random(height + 2) };
+        ours.clip(clip);
+        theirs.clip(clip);
+      } else if (op === 1) {
+        ours.unclip();
+        theirs.unclip();
+      } else {
+        const text = Array.from({ length: 1 + random(4) }, () => pieces[random(pieces.length)]).join('');
+        const x = random(width);
+        const y = random(height);
+        ours.write(x, y, text, { transformers: [] });
+        theirs.write(x, y, text, { transformers: [] });
+      }
+    }
+    assert.equal(ours.get(), theirs.get());
   }
 });
 
