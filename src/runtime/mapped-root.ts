@@ -34,15 +34,40 @@ export function mappedOwners(): MappedOwners | undefined {
   };
 }
 
+/** How a step in the namespace meets the caller's stdio: its stdout captured, or stdio passed
+ * through (stdin when asked for); without either, output is dropped and errors shown on failure. */
+type MappedIo = { readonly capture: (chunk: Buffer) => void } | { readonly stdin: boolean };
+
 /** Run `steps` then `argv` as root of the mapped user namespace; resolves to the exit status. */
-function runMapped(store: Store, ids: SubordinateIds, steps: readonly Op[], argv: readonly string[], onStdout?: (chunk: Buffer) => void): Promise<number> {
+function runMapped(store: Store, ids: SubordinateIds, steps: readonly Op[], argv: readonly string[], io?: MappedIo): Promise<number> {
+  const passthrough = io !== undefined && 'stdin' in io;
   return runHelper(store, [{ op: 'spawn', namespaces: ['user'] }, { op: 'sync' }, ...steps, { op: 'exec', env: [], argv }], {
-    stdin: false,
+    stdin: passthrough && io.stdin,
     tty: false,
-    quiet: true,
+    quiet: !passthrough,
     onSync: (pid) => mapSubordinateIds(ids, pid),
-    ...(onStdout ? { onStdout } : {}),
+    ...(io !== undefined && 'capture' in io ? { onStdout: io.capture } : {}),
   });
+}
+
+/** What `argv` writes to stdout in the mapped namespace; `failed` words the error otherwise. */
+async function outputMapped(store: Store, ids: SubordinateIds, argv: readonly string[], failed: (status: number) => string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const code = await runMapped(store, ids, [], argv, { capture: (c) => chunks.push(c) });
+  if (code !== 0) throw new StrataError(failed(code));
+  return Buffer.concat(chunks);
+}
+
+/** strata itself with ARGS after `--root STORE`, as helper tokens. */
+function selfArgv(store: Store, args: readonly string[]): string[] {
+  return [...selfCommand(), '--root', store.root, ...args].map(bytesOfUserString);
+}
+
+/** The caller's subordinate ids, which a store with `mapped` was opened with. */
+function callerIds(): SubordinateIds {
+  const ids = subordinateIds();
+  if (!ids) throw new StrataError('no subordinate ids to map');
+  return ids;
 }
 
 /** A program on the host for the last step (coreutils are everywhere strata runs). */
@@ -84,39 +109,22 @@ async function removeMapped(store: Store, ids: SubordinateIds, path: string): Pr
 
 /** strata itself, with ARGS after `--root STORE`, as root of the mapped user namespace: for work
  * that walks trees only mapped owners may enter. Its stdout; its errors go to stderr. */
-export async function runSelfMapped(store: Store, args: readonly string[]): Promise<Buffer> {
-  const ids = subordinateIds();
-  if (!ids) throw new StrataError('no subordinate ids to map');
-  const chunks: Buffer[] = [];
-  const argv = [...selfCommand(), '--root', store.root, ...args].map(bytesOfUserString);
-  const code = await runMapped(store, ids, [], argv, (c) => chunks.push(c));
-  if (code !== 0) throw new StrataError(`strata ${args[0]} in a user namespace failed (status ${code})`);
-  return Buffer.concat(chunks);
+export function runSelfMapped(store: Store, args: readonly string[]): Promise<Buffer> {
+  return outputMapped(store, callerIds(), selfArgv(store, args), (code) => `strata ${args[0]} in a user namespace failed (status ${code})`);
 }
 
 /** strata itself, with ARGS after `--root STORE`, as root of the mapped user namespace — a new
  * one, or that of the running sandbox process `join` names — on the caller's own stdio (stdin
  * when asked for): a whole command done there. Its exit status. */
-export async function rerunMapped(store: Store, args: readonly string[], o: { stdin: boolean; join?: SandboxProcess }): Promise<number> {
-  const argv = [...selfCommand(), '--root', store.root, ...args].map(bytesOfUserString);
-  const exec: Op = { op: 'exec', env: [], argv };
-  if (o.join) {
-    const { pid, startTime } = o.join;
-    return runHelper(store, [{ op: 'spawn', namespaces: [] }, { op: 'join', pid, startTime, namespaces: ['user'] }, exec], { stdin: o.stdin, tty: false });
-  }
-  const ids = subordinateIds();
-  if (!ids) throw new StrataError('no subordinate ids to map');
-  return runHelper(store, [{ op: 'spawn', namespaces: ['user'] }, { op: 'sync' }, exec], {
-    stdin: o.stdin,
-    tty: false,
-    onSync: (pid) => mapSubordinateIds(ids, pid),
-  });
+export function rerunMapped(store: Store, args: readonly string[], o: { stdin: boolean; join?: SandboxProcess }): Promise<number> {
+  const exec: Op = { op: 'exec', env: [], argv: selfArgv(store, args) };
+  if (!o.join) return runMapped(store, callerIds(), [], exec.argv, { stdin: o.stdin });
+  const { pid, startTime } = o.join;
+  return runHelper(store, [{ op: 'spawn', namespaces: [] }, { op: 'join', pid, startTime, namespaces: ['user'] }, exec], { stdin: o.stdin, tty: false });
 }
 
 /** cat PATH inside the mapped user namespace; its bytes. */
-async function readMapped(store: Store, ids: SubordinateIds, path: Buffer): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const code = await runMapped(store, ids, [], [hostProgram('cat'), '--', path.toString('latin1')], (c) => chunks.push(c));
-  if (code !== 0) throw new StrataError(`cannot read ${displayPath(path.toString('latin1'))} (cat in a user namespace: status ${code})`);
-  return Buffer.concat(chunks);
+function readMapped(store: Store, ids: SubordinateIds, path: Buffer): Promise<Buffer> {
+  const text = path.toString('latin1');
+  return outputMapped(store, ids, [hostProgram('cat'), '--', text], (code) => `cannot read ${displayPath(text)} (cat in a user namespace: status ${code})`);
 }
