@@ -18,6 +18,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { compileGuard, GUARD_SOURCE, installGuard } from './build/entry-guard.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
@@ -412,6 +413,7 @@ function sea(js) {
     // The code cache is tied to the node that made it: the blob, the copy and the node are one.
     process.execPath, process.version, String(statSync(process.execPath).mtimeMs),
     file(fileURLToPath(import.meta.url)),
+    file(GUARD_SOURCE), file('build/entry-guard.mjs'),
   ];
   const binary = join(dist, 'strata');
   return unlessUnchanged('sea', inputs, [binary], () => {
@@ -421,6 +423,7 @@ function sea(js) {
     const tmp = `${binary}.tmp`;
     copyFileSync(strippedNode(), tmp);
     run(process.execPath, [join(root, 'node_modules/postject/dist/cli.js'), tmp, 'NODE_SEA_BLOB', config.output, '--sentinel-fuse', SEA_FUSE]);
+    installGuard(tmp, compileGuard(root));
     chmodSync(tmp, 0o755);
     renameSync(tmp, binary);
   });

@@ -6,7 +6,11 @@
 declare const STRATA_VERSION: string | undefined;
 const version = typeof STRATA_VERSION === 'string' ? STRATA_VERSION : 'dev';
 
-const args = process.argv.slice(2);
+// In the binary, the entry guard (build/entry-guard.c) has made argv[0] "--" before Node.js
+// started, so Node.js takes no option or env file from the command line; Node.js then drops that
+// "--" as the end of its own options, and the first argument of the command line is argv[1].
+// From source (`node … src/main.ts`), argv[1] is the script.
+const args = process.argv.slice(process.argv0 === '--' ? 1 : 2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === 'version')) {
   process.stdout.write(`strata ${version}\n`);
 } else {

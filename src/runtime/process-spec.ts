@@ -3,11 +3,12 @@
 //   - argv = Entrypoint + Cmd. `--entrypoint X` replaces the Entrypoint with [X] ("" clears it)
 //     and drops the image's Cmd; arguments after IMAGE replace Cmd.
 //   - env: PATH (Docker's default), HOSTNAME and, with -t, TERM=xterm; then the image's Env;
-//     then --env-file and -e in order (later wins; "K" alone copies K from strata's environment,
-//     or drops it when unset); HOME from the passwd entry when still unset.
+//     then --env-file and -e in order (later wins; "K" alone copies K from the environment strata
+//     was started with, or drops it when unset); HOME from the passwd entry when still unset.
 //   - cwd: -w, else the image's WorkingDir, else "/"; it must be absolute.
 
 import { readFileSync } from 'node:fs';
+import { callerEnvironment } from '../base/caller-environment.js';
 import { StrataError, UsageError } from '../base/errors.js';
 import type { ContainerConfig } from '../store/image-config.js';
 import { DEFAULT_PATH } from './hardening.js';
@@ -32,7 +33,7 @@ export function commandArgv(config: ContainerConfig, cli: CommandLine): string[]
   return argv;
 }
 
-/** Read --env-file lines: "K=V", "K" (taken from `hostEnv`), blank lines and "#" comments skipped. */
+/** Read --env-file lines: "K=V", "K" (taken from the caller's environment), blank lines and "#" comments skipped. */
 export function readEnvFile(path: string): string[] {
   let text: string;
   try {
@@ -43,7 +44,7 @@ export function readEnvFile(path: string): string[] {
   return text.split(/\r?\n/).map((l) => l.replace(/^\s+/, '')).filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-export function commandEnv(config: ContainerConfig, cli: CommandLine, facts: { hostname: string; home: string }, hostEnv: NodeJS.ProcessEnv = process.env): string[] {
+export function commandEnv(config: ContainerConfig, cli: CommandLine, facts: { hostname: string; home: string }, hostEnv: Readonly<Record<string, string | undefined>> = callerEnvironment()): string[] {
   const env = new Map<string, string>();
   const set = (kv: string, origin: string) => {
     const eq = kv.indexOf('=');

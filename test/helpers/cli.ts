@@ -39,8 +39,8 @@ export interface RunOptions {
 
 /**
  * The environment every run starts from: PATH and HOME, C.UTF-8, no colour. Left out on purpose:
- * NODE_OPTIONS (the binary honours it), NODE_EXTRA_CA_CERTS (≈ 60 ms at every start here), and
- * STRATA_ROOT / STRATA_DEBUG (a test sets what it means to test).
+ * the caller's NODE_* variables (the binary withholds them from its Node.js, but a test that means
+ * to pass one says so), and STRATA_ROOT / STRATA_DEBUG (a test sets what it means to test).
  */
 export function cleanEnv(extra: Readonly<Record<string, string | undefined>> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
