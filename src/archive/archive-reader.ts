@@ -1,9 +1,10 @@
 // Random access to the members of an image archive, which is either a directory (an OCI layout
 // as `skopeo copy … oci:DIR` writes it) or a tar file (oci-archive, docker-archive), possibly
-// compressed. A tar is indexed by one pass over its headers alone (data is skipped by seeking),
-// then members are read by position: docker-archive's manifest.json may come after the layers,
-// and nothing is extracted to disk. A compressed tar cannot be seeked, so it is first
-// decompressed into the caller's scratch directory.
+// compressed. A tar is indexed by one pass over its headers alone (tar/positional-reader.ts: data
+// is skipped by seeking, headers are read by the same rules as a layer's), then members are read
+// by position: docker-archive's manifest.json may come after the layers, and nothing is extracted
+// to disk. A compressed tar cannot be seeked, so it is first decompressed into the caller's
+// scratch directory.
 
 import { constants, createReadStream, createWriteStream, lstatSync } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
@@ -14,8 +15,8 @@ import { ROOT } from '../base/byte-path.js';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { safeEntryPath } from '../import/safe-name.js';
 import { decompressChunks } from '../import/decompress.js';
-import { BLOCK_SIZE, isZeroBlock, looksLikeHeader, memberType, parseHeaderBlock, type TarHeader } from '../tar/header.js';
-import { applyPax, parsePaxRecords, type PaxRecords } from '../tar/pax.js';
+import { BLOCK_SIZE, isZeroBlock, looksLikeHeader } from '../tar/header.js';
+import { readTarMembers } from '../tar/positional-reader.js';
 
 export interface Archive {
   /** Size of a member that is a regular file (following links between members), else undefined. */
@@ -33,8 +34,6 @@ export interface OpenArchiveOptions {
 const CHUNK = 1 << 20;
 /** Links between members are followed this many times at most (so a cycle ends). */
 const MAX_HOPS = 16;
-/** PAX and GNU long-name records are small; a huge one is hostile and is not buffered. */
-const EXTENSION_LIMIT = 1 << 20;
 
 /** An untrusted member name made relative and normalized ("./a//b" -> "a/b") by the one
  * path-safety rule (import/safe-name.ts), or undefined when it is refused or names the root. */
@@ -116,62 +115,13 @@ type Member = { readonly kind: 'file'; readonly offset: number; readonly size: n
 /** One pass over the headers: member name -> where its data is, or which member it links to. */
 async function indexTar(handle: FileHandle): Promise<Map<string, Member>> {
   const members = new Map<string, Member>();
-  const fileSize = (await handle.stat()).size;
-  const block = Buffer.alloc(BLOCK_SIZE);
-  let globalPax: PaxRecords | undefined;
-  let localPax: PaxRecords | undefined;
-  let longName: string | undefined;
-  let longLink: string | undefined;
-  let pos = 0;
-  const bad = (why: string) => new StrataError(`the tar is damaged at byte ${pos}: ${why}`);
-  while (pos + BLOCK_SIZE <= fileSize) {
-    await readFully(handle, block, pos);
-    if (isZeroBlock(block, 0)) break;
-    let raw;
-    try {
-      raw = parseHeaderBlock(block, 0);
-    } catch (err) {
-      throw bad(err instanceof Error ? err.message : String(err));
-    }
-    const dataAt = pos + BLOCK_SIZE;
-    const next = dataAt + Math.ceil(raw.size / BLOCK_SIZE) * BLOCK_SIZE;
-    const extension = async () => {
-      if (raw.size > EXTENSION_LIMIT) throw bad(`a ${raw.size}-byte extension header`);
-      if (dataAt + raw.size > fileSize) throw bad('truncated');
-      const data = Buffer.alloc(raw.size);
-      await readFully(handle, data, dataAt);
-      return data;
-    };
-    switch (raw.typeflag) {
-      case 'x': localPax = parsePax(await extension(), bad); break;
-      case 'g': globalPax = parsePax(await extension(), bad); break;
-      case 'L': longName = cString(await extension()); break;
-      case 'K': longLink = cString(await extension()); break;
-      default: {
-        const type = memberType(raw.typeflag, raw.name);
-        const h: TarHeader = { ...raw, type: type ?? 'file', xattrs: undefined };
-        if (longName !== undefined) h.name = longName;
-        if (longLink !== undefined) h.linkName = longLink;
-        try {
-          applyPax(h, globalPax, localPax);
-        } catch (err) {
-          throw bad(err instanceof Error ? err.message : String(err));
-        }
-        localPax = longName = longLink = undefined;
-        const dataEnd = h.type === 'file' ? dataAt + h.size : dataAt;
-        if (dataEnd > fileSize) throw bad('truncated');
-        const name = memberName(h.name);
-        if (type !== undefined && name !== undefined) {
-          if (h.type === 'file') members.set(name, { kind: 'file', offset: dataAt, size: h.size });
-          else if (h.type === 'hardlink') setLink(members, name, memberName(h.linkName));
-          else if (h.type === 'symlink' && !h.linkName.startsWith('/')) setLink(members, name, memberName(posix.join(posix.dirname(name), h.linkName)));
-          else members.delete(name);
-        }
-        pos = h.type === 'file' ? dataAt + Math.ceil(h.size / BLOCK_SIZE) * BLOCK_SIZE : dataAt;
-        continue;
-      }
-    }
-    pos = next;
+  for await (const { header: h, dataAt } of readTarMembers(handle)) {
+    const name = memberName(h.name);
+    if (name === undefined) continue;
+    if (h.type === 'file') members.set(name, { kind: 'file', offset: dataAt, size: h.size });
+    else if (h.type === 'hardlink') setLink(members, name, memberName(h.linkName));
+    else if (h.type === 'symlink' && !h.linkName.startsWith('/')) setLink(members, name, memberName(posix.join(posix.dirname(name), h.linkName)));
+    else members.delete(name);
   }
   return members;
 }
@@ -179,19 +129,6 @@ async function indexTar(handle: FileHandle): Promise<Map<string, Member>> {
 function setLink(members: Map<string, Member>, name: string, target: string | undefined): void {
   if (target === undefined) members.delete(name);
   else members.set(name, { kind: 'link', target });
-}
-
-function parsePax(data: Buffer, bad: (why: string) => Error): PaxRecords {
-  try {
-    return parsePaxRecords(data);
-  } catch (err) {
-    throw bad(err instanceof Error ? err.message : String(err));
-  }
-}
-
-function cString(data: Buffer): string {
-  const nul = data.indexOf(0);
-  return data.toString('latin1', 0, nul === -1 ? data.length : nul);
 }
 
 function tarArchive(handle: FileHandle, members: Map<string, Member>): Archive {
@@ -223,13 +160,5 @@ async function* readRange(handle: FileHandle, from: number, to: number): AsyncGe
     }
     pos += bytesRead;
     yield buf.subarray(0, bytesRead);
-  }
-}
-
-async function readFully(handle: FileHandle, buf: Buffer, position: number): Promise<void> {
-  for (let off = 0; off < buf.length;) {
-    const { bytesRead } = await handle.read(buf, off, buf.length - off, position + off);
-    if (bytesRead === 0) throw new StrataError(`the tar is truncated at byte ${position + off}`);
-    off += bytesRead;
   }
 }

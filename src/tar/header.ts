@@ -1,7 +1,7 @@
 // One 512-byte tar header block: its fields, numbers and checksum. Formats read: v7, POSIX ustar
 // (with the 155-byte name prefix), star (131-byte prefix) and GNU (old-GNU magic, base-256
-// numbers). Extension records (PAX `x`/`g`, GNU `L`/`K`) are applied by reader.ts; their syntax
-// lives in pax.ts. Every string stays a byte string (latin1, one char per byte), never decoded.
+// numbers). Extension records (PAX `x`/`g`, GNU `L`/`K`) are applied by header-sequence.ts; their
+// syntax lives in pax.ts. Every string stays a byte string (latin1, one char per byte), never decoded.
 
 export const BLOCK_SIZE = 512;
 
@@ -46,7 +46,7 @@ export interface RawHeader {
   devMinor: number;
 }
 
-/** A header that cannot be read; reader.ts adds where it is in the stream. */
+/** A header that cannot be read; header-sequence.ts adds where it is in the archive. */
 export class TarHeaderError extends Error {
   override name = 'TarHeaderError';
 }

@@ -98,17 +98,17 @@ test('openArchive: a directory is read without following a symlinked member', as
   await a.close();
 });
 
-test('openArchive: a truncated tar or one with a bad header is a one-line error', async () => {
+test('openArchive: a truncated tar or one with a bad header is a one-line error, as a layer\'s would be', async () => {
   const path = join(work, 'cut.tar');
   writeFileSync(path, tarOf([file('big', 'x'.repeat(5000))]));
   truncateSync(path, 2048);
-  await rejects(openArchive(path, { scratchDir: work }), /the tar is damaged at byte 0: truncated/);
+  await rejects(openArchive(path, { scratchDir: work }), /^StrataError: tar entry "big": truncated \(the archive ends after 1536 of 5000 bytes\)$/);
   const good = tarOf([file('a', 'a')]);
   const damaged = Buffer.from(good.subarray(0, 512));
   damaged[0] = 0x62; // the name changes, the checksum does not
   const bad = Buffer.concat([good.subarray(0, 1024), damaged, Buffer.alloc(1024)]);
   writeFileSync(path, bad);
-  await rejects(openArchive(path, { scratchDir: work }), /the tar is damaged at byte 1024: bad header checksum/);
+  await rejects(openArchive(path, { scratchDir: work }), /^StrataError: tar header at byte 1024 after entry "a": bad header checksum$/);
   writeFileSync(path, 'not an archive at all');
   await rejects(openArchive(path, { scratchDir: work }), /not a directory, a tar or a compressed tar/);
 });

@@ -69,18 +69,18 @@ test('runImport: Esc (the signal) cancels mid-way and nothing is left behind', a
   }
 });
 
-test('importKindOf: a directory or a tar holding oci-layout / manifest.json is an archive; else a rootfs', () => {
+test('importKindOf: a directory or a tar holding oci-layout / manifest.json is an archive; else a rootfs', async () => {
   const t = tempStore();
   try {
     const tar = rootfsTar(t.scratch, 1);
-    assert.is(importKindOf(tar), 'rootfs');
-    assert.is(importKindOf(t.scratch), 'archive');
+    assert.is(await importKindOf(tar), 'rootfs');
+    assert.is(await importKindOf(t.scratch), 'archive');
     const archiveDir = join(t.scratch, 'archive');
     mkdirSync(archiveDir);
     writeFileSync(join(archiveDir, 'manifest.json'), '[]');
     const archive = join(t.scratch, 'image.tar');
     execFileSync('tar', ['-C', archiveDir, '-cf', archive, 'manifest.json']);
-    assert.is(importKindOf(archive), 'archive');
+    assert.is(await importKindOf(archive), 'archive');
   } finally {
     t.cleanup();
   }

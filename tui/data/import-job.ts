@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { StrataError } from '../../src/base/errors.js';
 import { detectCompression } from '../../src/import/decompress.js';
 import type { Store } from '../../src/store/store.js';
-import { BLOCK_SIZE, isZeroBlock, looksLikeHeader, parseHeaderBlock } from '../../src/tar/header.js';
+import { BLOCK_SIZE } from '../../src/tar/header.js';
 
 export type ImportKind = 'rootfs' | 'archive';
 
@@ -31,29 +31,21 @@ export class ImportCancelled extends StrataError {
   }
 }
 
-/** Files an image archive holds at its top and a rootfs does not. */
-const ARCHIVE_MARKERS = new Set(['oci-layout', 'manifest.json', 'index.json', 'repositories']);
-const HEAD_BYTES = 64 * 1024;
-
-/** A directory is an OCI layout; a tar is an archive when its first members say so. */
-export function importKindOf(path: string): ImportKind {
+/** A directory is an OCI layout; a tar is an archive when the library says its first members are
+ * an image archive's. Anything else goes to the rootfs import, which reads it through and says
+ * what is wrong with it, if anything. */
+export async function importKindOf(path: string): Promise<ImportKind> {
   if (statSync(path).isDirectory()) return 'archive';
-  const head = readHead(path);
-  if (head.length < BLOCK_SIZE || detectCompression(head) !== 'none') return 'rootfs';
-  for (let off = 0; off + BLOCK_SIZE <= head.length && looksLikeHeader(head, off) && !isZeroBlock(head, off);) {
-    const h = parseHeaderBlock(head, off);
-    const name = h.name.replace(/^\.\//, '').replace(/\/$/, '');
-    if (ARCHIVE_MARKERS.has(name) || name === 'blobs') return 'archive';
-    off += BLOCK_SIZE + Math.ceil(h.size / BLOCK_SIZE) * BLOCK_SIZE;
-  }
-  return 'rootfs';
+  const { tarKindOf } = await import('../../src/archive/tar-kind.js');
+  return (await tarKindOf(path)) === 'image-archive' ? 'archive' : 'rootfs';
 }
 
+/** The first block, enough to tell the compression by. */
 function readHead(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    return buf.subarray(0, readSync(fd, buf, 0, HEAD_BYTES, 0));
+    const buf = Buffer.alloc(BLOCK_SIZE);
+    return buf.subarray(0, readSync(fd, buf, 0, BLOCK_SIZE, 0));
   } finally {
     closeSync(fd);
   }
@@ -69,7 +61,7 @@ function expectedBytes(path: string, kind: ImportKind): number | undefined {
 /** Runs the import; resolves with what was made (image ids or references), rejects with
  * ImportCancelled when `signal` aborted it. */
 export async function runImport(store: Store, request: ImportRequest, onProgress: (p: ImportProgress) => void, signal: AbortSignal): Promise<string[]> {
-  const kind = importKindOf(request.path);
+  const kind = await importKindOf(request.path);
   const total = expectedBytes(request.path, kind);
   const progress = (bytes: number, entries: number) => {
     if (signal.aborted) throw new ImportCancelled();
