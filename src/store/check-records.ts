@@ -1,4 +1,4 @@
-// `strata check`, the store's records: its directories, every tag file (a name
+// `strata check`, the store's records: its format marker and directories, every tag file (a name
 // strata could have written, holding an image id that is there), every image config (its digest
 // is its id, it parses, its layers are there, its stack cache is its layers' own indexes), the
 // names in images/ and layers/, and the records of imported tarballs. The checks are the ones
@@ -13,6 +13,7 @@ import { isHex64 } from './ids.js';
 import { parseImageConfig } from './image-config.js';
 import { imageIdOf, listImageIds, readImageBytes } from './images.js';
 import { hasLayer, stackCacheAgrees } from './layers.js';
+import { STORE_ENTRIES, STORE_FORMAT } from './paths.js';
 import { sourceProblems } from './sources.js';
 import type { Store } from './store.js';
 import { tagRecords } from './tags.js';
@@ -22,11 +23,18 @@ export function reasonOf(err: unknown): string {
   return err instanceof DamagedRecord ? err.reason : oneLine(err);
 }
 
-/** The directories every store has; without them nothing else can be checked (`complete` is
- * false). */
+/** The marker, the directories every store has (without them nothing else can be checked:
+ * `complete` is false), and nothing else in the root. */
 export function layoutProblems(store: Store): { problems: string[]; complete: boolean } {
   const p = store.paths;
   const problems: string[] = [];
+  if (!existsSync(p.format)) {
+    problems.push(`${p.format}: missing, yet the store holds layers or images (if it is a strata store, write "${STORE_FORMAT}" into it)`);
+  }
+  for (const name of readdirSync(p.root)) {
+    if (!STORE_ENTRIES.has(name)) problems.push(`${join(p.root, name)}: not part of a store`);
+    else if (name === 'creating' && existsSync(p.format)) problems.push(`${join(p.root, name)}: left over from the store's creation`);
+  }
   const missing = [p.layers, p.images, p.tags, p.sources, p.staging, p.leases, p.locks].filter((dir) => !isDirectory(dir));
   for (const dir of missing) problems.push(`${dir}: missing`);
   return { problems, complete: missing.length === 0 };

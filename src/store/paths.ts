@@ -1,6 +1,7 @@
 // The store's layout on disk, in one place.
 //
 //   ROOT/format                     format-version marker ("strata-store 1")
+//   ROOT/creating                   only while the store is being created (store.ts)
 //   ROOT/layers/<hex>/              one published layer (immutable), hex = its diff_id
 //       rootfs/                     the layer's files
 //       index.json                  its LayerIndex
@@ -66,3 +67,9 @@ export const storePaths = (root: string) => ({
 });
 
 export type StorePaths = ReturnType<typeof storePaths>;
+
+/** The names a store's root may hold (above), and nothing else. */
+export const STORE_ENTRIES: ReadonlySet<string> = new Set([
+  'format', 'creating', 'layers', 'images', 'tags', 'stacks', 'sources', 'staging', 'leases', 'locks', 'helper',
+  'containers', 'names', 'idmap', 'overlay',
+]);

@@ -125,4 +125,20 @@ test('tags: a tag file is checked for its name and content; a damaged one is ref
   rmSync(root, { recursive: true });
 });
 
+test('a non-empty directory without a format marker is not made a store; an empty one is', async () => {
+  const root = temp();
+  writeFileSync(join(root, 'notes.txt'), 'mine\n');
+  try {
+    await openStore(root);
+    assert.unreachable();
+  } catch (err) {
+    assert.match(String(err), /is not a strata store/);
+  }
+  assert.equal(readdirSync(root), ['notes.txt']);
+  rmSync(join(root, 'notes.txt'));
+  await openStore(root);
+  assert.ok(readdirSync(root).includes('format'));
+  rmSync(root, { recursive: true });
+});
+
 test.run();

@@ -7,7 +7,8 @@ export const check = defineCommand({
   run: async (ctx) => {
     const { checkStore } = await import('../../store/check.js');
     const { containerProblems } = await import('../../runtime/container-record.js');
-    const store = await ctx.store();
+    // A store that lost its format marker is opened too: reporting it is check's job.
+    const store = await ctx.store({ unmarked: true });
     const problems = [...(await checkStore(store)), ...containerProblems(store)];
     if (ctx.json) problems.forEach((p) => ctx.jsonLine({ problem: p }));
     else ctx.out(problems.map((p) => p + '\n').join(''));
