@@ -63,11 +63,19 @@ export function serializeIndex(index: LayerIndex): string {
   return JSON.stringify({ format: FORMAT, entries: rows, whiteouts: [...index.whiteouts], opaque: [...index.opaque] });
 }
 
+/** Parses an index, checking the shape of every row: an index is read back from the store, and a
+ * path in it names a file under the layer's directory, so a path that climbs ("/../../etc/shadow")
+ * or a type, mode or size that is not one must never get past here. Throws with the reason. */
 export function parseIndex(text: string): LayerIndex {
   const doc = JSON.parse(text) as { format: number; entries: Row[]; whiteouts: string[]; opaque: string[] };
+  if (typeof doc !== 'object' || doc === null) throw new Error('not a JSON object');
   if (doc.format !== FORMAT) throw new Error(`layer index format ${doc.format} is not supported (want ${FORMAT})`);
+  if (!Array.isArray(doc.entries) || !Array.isArray(doc.whiteouts) || !Array.isArray(doc.opaque)) throw new Error('entries, whiteouts or opaque is not a list');
   const entries = new Map<BytePath, IndexEntry>();
-  for (const [path, type, mode, uid, gid, size, mtime, extra] of doc.entries) {
+  for (const row of doc.entries) {
+    const problem = rowProblem(row);
+    if (problem !== undefined) throw new Error(`entry ${JSON.stringify(Array.isArray(row) ? row[0] : row)}: ${problem}`);
+    const [path, type, mode, uid, gid, size, mtime, extra] = row;
     const e: { -readonly [K in keyof IndexEntry]: IndexEntry[K] } = {
       path: path as BytePath, type: TYPES[type]!, mode, uid, gid, size, mtime,
     };
@@ -81,9 +89,43 @@ export function parseIndex(text: string): LayerIndex {
     }
     entries.set(e.path, e);
   }
+  for (const path of [...doc.whiteouts, ...doc.opaque]) {
+    if (!isIndexPath(path)) throw new Error(`whiteout or opaque directory ${JSON.stringify(path)} is not a path inside the layer`);
+  }
   return {
     entries,
     whiteouts: new Set(doc.whiteouts as BytePath[]),
     opaque: new Set(doc.opaque as BytePath[]),
   };
+}
+
+const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+
+function rowProblem(row: Row): string | undefined {
+  if (!Array.isArray(row) || row.length < 7 || row.length > 8) return 'not an index row';
+  const [path, type, mode, uid, gid, size, mtime, extra] = row;
+  if (!isIndexPath(path)) return 'not a path inside the layer';
+  if (!Number.isInteger(type) || TYPES[type] === undefined) return `unknown type ${JSON.stringify(type)}`;
+  if (!isCount(mode) || mode > 0o7777) return `mode ${JSON.stringify(mode)}`;
+  if (!isCount(uid) || !isCount(gid)) return `owner ${JSON.stringify(uid)}:${JSON.stringify(gid)}`;
+  if (!isCount(size)) return `size ${JSON.stringify(size)}`;
+  if (typeof mtime !== 'number' || !Number.isFinite(mtime)) return `mtime ${JSON.stringify(mtime)}`;
+  if (extra === undefined) return undefined;
+  if (typeof extra !== 'object' || extra === null) return 'its extra fields are not an object';
+  if (extra.l !== undefined && typeof extra.l !== 'string') return 'link target is not a string';
+  if (extra.h !== undefined && !isIndexPath(extra.h)) return 'hardlink target is not a path inside the layer';
+  if (extra.d !== undefined && (typeof extra.d !== 'string' || !/^xxh128:[0-9a-f]{32}$/.test(extra.d))) return `digest ${JSON.stringify(extra.d)}`;
+  if ((extra.M !== undefined && !isCount(extra.M)) || (extra.m !== undefined && !isCount(extra.m))) return 'device numbers';
+  if (extra.x !== undefined && (typeof extra.x !== 'object' || extra.x === null || !Object.values(extra.x).every((v) => typeof v === 'string'))) return 'xattrs';
+  return undefined;
+}
+
+/** "/" or "/a/b": absolute, no empty, "." or ".." component, no NUL — the paths the unpacker
+ * makes (import/safe-name.ts), and so the only ones an index may hold. */
+function isIndexPath(p: unknown): p is BytePath {
+  if (typeof p !== 'string' || p.charCodeAt(0) !== 0x2f) return false;
+  if (p === '/') return true;
+  if (p.endsWith('/') || p.includes('//') || p.includes('\0')) return false;
+  // Most paths have no component starting with a dot: one scan settles them.
+  return !p.includes('/.') || !(p.includes('/./') || p.includes('/../') || p.endsWith('/.') || p.endsWith('/..'));
 }

@@ -16,7 +16,8 @@ export interface Context {
   readonly root: string;
   /** --driver: the rootfs driver containers use (undefined: chosen automatically). */
   readonly driver: 'overlay' | 'copy' | undefined;
-  store(): Promise<Store>;
+  /** The store, opened on first use; `unmarked`: also one that lost its format marker (check). */
+  store(options?: { readonly unmarked?: boolean }): Promise<Store>;
   /** Write to stdout (strings as UTF-8, Buffers as bytes). */
   out(data: string | Uint8Array): void;
   /** One JSON value per line. */
@@ -32,7 +33,8 @@ export function makeContext(argv: GlobalOptions): Context {
     quiet: argv.quiet ?? false,
     root,
     driver: argv.driver === 'overlay' || argv.driver === 'copy' ? argv.driver : undefined,
-    store: () => (opened ??= openStore(root, {
+    store: (options = {}) => (opened ??= openStore(root, {
+      ...options,
       // Only a new store is seeded; the seed's code loads then and only then.
       seed: async (store) => (await import('../store/busybox-seed.js')).seedBusybox(store),
       // Rootless: layers get their image owners through the caller's subordinate ids, if any.

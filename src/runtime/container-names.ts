@@ -11,11 +11,24 @@ export const SHORT_ID_LENGTH = 12;
 
 /** Docker's rule for container names. */
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const ID = /^[0-9a-z]{32}$/;
+
+export function isContainerId(text: string): boolean {
+  return ID.test(text);
+}
+
+/** A name strata would have accepted for a container. */
+export function isContainerName(text: string): boolean {
+  return NAME.test(text) && text.length <= 128 && !ID.test(text);
+}
 
 export function checkContainerName(name: string): string {
   if (!NAME.test(name) || name.length > 128) {
     throw new UsageError(`invalid container name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
+  // A name shaped like an id would read as one: ids are resolved before names, so it could never
+  // be used, and lists would show it as if it were one.
+  if (ID.test(name)) throw new UsageError(`invalid container name "${name}": it looks like a container id`);
   return name;
 }
 

@@ -14,7 +14,9 @@ import { isAlive, ownIdentity } from '../store/process-identity.js';
 import { createStagingDir, removeTree } from '../store/staging.js';
 import type { Store } from '../store/store.js';
 import { refusedByOwner } from '../store/mapped-owners.js';
-import { checkContainerName, generatedName, newContainerId } from './container-names.js';
+import { checkContainerName, generatedName, isContainerId, newContainerId } from './container-names.js';
+import { OWNER, containerRecordProblem } from './container-record.js';
+import { damagedRecord } from '../store/damaged.js';
 
 export type ContainerState = 'created' | 'running' | 'exited';
 export type DriverName = 'overlay' | 'copy';
@@ -136,13 +138,18 @@ function tryCreateName(store: Store, name: string, id: string): boolean {
   return true;
 }
 
+/** Who holds a name: undefined when no one does. The id in it becomes a path, so a record that
+ * does not hold one ("../../x") is refused; an empty one is a name being taken right now. */
 function readName(store: Store, name: string): { id: string; owner: string } | undefined {
+  let text: string;
   try {
-    const [id = '', owner = ''] = readFileSync(store.paths.name(name), 'utf8').trim().split(' ');
-    return { id, owner };
+    text = readFileSync(store.paths.name(name), 'utf8');
   } catch {
     return undefined;
   }
+  const [id = '', owner = ''] = text.trim().split(' ');
+  if (text !== '' && !(isContainerId(id) && OWNER.test(owner))) throw damagedRecord(`the record of the container name "${name}"`, `it holds ${JSON.stringify(text.trim().slice(0, 80))}`);
+  return { id, owner };
 }
 
 /** A name whose container does not exist and whose reserving process is dead is removed. */
@@ -165,12 +172,17 @@ function releaseName(store: Store, name: string, id: string): void {
 }
 
 export function readContainer(store: Store, id: string): ContainerRecord {
+  if (!isContainerId(id)) throw new StrataError(`${JSON.stringify(id)} is not a container id`);
+  let doc: unknown;
   try {
-    return JSON.parse(readFileSync(join(containerDir(store, id), RECORD), 'utf8')) as ContainerRecord;
+    doc = JSON.parse(readFileSync(join(containerDir(store, id), RECORD), 'utf8'));
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') throw new StrataError(`container ${id.slice(0, 12)} does not exist`, { cause: err });
     throw new StrataError(`cannot read container ${id.slice(0, 12)}`, { cause: err });
   }
+  const problem = containerRecordProblem(doc, id);
+  if (problem !== undefined) throw damagedRecord(`container ${id.slice(0, 12)}`, problem);
+  return doc as ContainerRecord;
 }
 
 /** Change a container's record (a whole new file by rename). A container removed meanwhile is
@@ -220,7 +232,7 @@ export function listContainers(store: Store): ContainerRecord[] {
   }
   const out: ContainerRecord[] = [];
   for (const id of ids) {
-    if (!/^[0-9a-z]{32}$/.test(id)) continue;
+    if (!isContainerId(id)) continue;
     try {
       out.push(readContainer(store, id));
     } catch {
@@ -230,23 +242,33 @@ export function listContainers(store: Store): ContainerRecord[] {
   return out.sort((a, b) => b.created.localeCompare(a.created) || a.id.localeCompare(b.id));
 }
 
-/** A container by full id, by name, or by a unique id prefix (Docker's order). */
+/** A container by full id, by name, or by a unique id prefix (Docker's order). A name never
+ * shadows another container's id: text that is both a name and the prefix of another container's
+ * id is an error naming both. */
 export function findContainer(store: Store, text: string): ContainerRecord {
-  if (/^[0-9a-z]{32}$/.test(text) && existsSync(containerDir(store, text))) return readContainer(store, text);
+  if (isContainerId(text) && existsSync(containerDir(store, text))) return readContainer(store, text);
+  let named: string | undefined;
   if (/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(text)) {
     const holder = readName(store, text);
-    if (holder && existsSync(containerDir(store, holder.id))) return readContainer(store, holder.id);
+    if (holder && holder.id !== '' && existsSync(containerDir(store, holder.id))) named = holder.id;
   }
+  let ids: string[] = [];
   if (/^[0-9a-z]+$/.test(text)) {
-    let ids: string[] = [];
     try {
-      ids = readdirSync(store.paths.containers).filter((id) => id.startsWith(text));
+      ids = readdirSync(store.paths.containers).filter((id) => isContainerId(id) && id.startsWith(text));
     } catch {
       // No containers yet.
     }
-    if (ids.length > 1) throw new StrataError(`container id prefix "${text}" is ambiguous (${ids.length} containers)`);
-    if (ids.length === 1) return readContainer(store, ids[0]!);
   }
+  if (named !== undefined) {
+    const other = ids.find((id) => id !== named);
+    if (other !== undefined) {
+      throw new StrataError(`"${text}" is ambiguous: it is the name of container ${named.slice(0, 12)} and the start of container ${other.slice(0, 12)}'s id; use a longer id`);
+    }
+    return readContainer(store, named);
+  }
+  if (ids.length > 1) throw new StrataError(`container id prefix "${text}" is ambiguous (${ids.length} containers)`);
+  if (ids.length === 1) return readContainer(store, ids[0]!);
   throw new StrataError(`container "${text}" not found`);
 }
 

@@ -1,64 +1,50 @@
-// `strata check`: is the store sound? Every tag names an image; every image's config has the
-// digest that is its id and names layers that are there; every layer's files agree with its index
-// (type, size, mode, owner, link target, content digest), nothing is in its directory that the
-// index does not list, and its tar replays to exactly its diff_id. Layers no image uses, and
-// leftovers of interrupted work, are problems too: a failed operation must leave none.
+// `strata check`: is the store sound? Its records are (check-records.ts: the format marker, tags,
+// image configs against their ids, stray names); every layer's record and index are well formed,
+// its files agree with its index (type, size, mode, owner, link target, content digest), nothing
+// is in its directory that the index does not list, and its tar replays to exactly its diff_id.
+// Layers no image uses, and leftovers of interrupted work, are problems too: a failed operation
+// must leave none.
 
 import { createHash } from 'node:crypto';
-import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, existsSync, constants } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, constants } from 'node:fs';
 import { createXXHash128 } from 'hash-wasm';
 import { bufferOf, displayPath } from '../base/byte-path.js';
 import { oneLine } from '../base/errors.js';
 import type { IndexEntry } from '../base/layer-index.js';
 import { replayLayerTar } from '../import/tar-split.js';
 import { refusedByOwner, unreadableFiles } from './mapped-owners.js';
-import { imageIdOf, listImageIds, readImage } from './images.js';
+import { imageProblems, layoutProblems, reasonOf, strayProblems, tagProblems } from './check-records.js';
 import { leasedIds } from './lease.js';
-import { hasLayer, layerRootfs, listLayers, readLayerIndex, readLayerInfo } from './layers.js';
+import { layerRootfs, listLayers, readLayerIndex, readLayerInfo } from './layers.js';
 import { hexOf } from './paths.js';
 import type { Store } from './store.js';
-import { listTags } from './tags.js';
 
 export async function checkStore(store: Store): Promise<string[]> {
-  const problems: string[] = [];
+  const layout = layoutProblems(store);
+  if (!layout.complete) return layout.problems;
+  const problems = [...layout.problems, ...tagProblems(store)];
   const leased = leasedIds(store);
-  for (const [ref, id] of listTags(store)) {
-    if (!existsSync(store.paths.image(id))) problems.push(`tag ${ref}: image ${id} is missing`);
-  }
-  const used = new Set<string>();
-  for (const id of listImageIds(store)) {
-    try {
-      const image = readImage(store, id);
-      if (imageIdOf(image.raw) !== id) problems.push(`image ${id}: its config's digest is ${imageIdOf(image.raw)}`);
-      for (const d of image.config.rootfs.diff_ids) {
-        used.add(d);
-        if (!hasLayer(store, d)) problems.push(`image ${id}: layer ${d} is missing`);
-      }
-    } catch (err) {
-      problems.push(`image ${id}: ${oneLine(err)}`);
-    }
-  }
+  const images = imageProblems(store);
+  problems.push(...images.problems);
   for (const diffId of listLayers(store)) {
-    if (!used.has(diffId) && !leased.has(diffId)) problems.push(`layer ${diffId}: no image uses it (strata prune removes it)`);
+    if (!images.used.has(diffId) && !leased.has(diffId)) problems.push(`layer ${diffId}: no image uses it (strata prune removes it)`);
     try {
       problems.push(...(await checkLayer(store, diffId)).map((p) => `layer ${diffId}: ${p}`));
     } catch (err) {
-      problems.push(`layer ${diffId}: ${oneLine(err)}`);
+      problems.push(`layer ${diffId}: ${reasonOf(err)}`);
     }
   }
-  for (const dir of [store.paths.images, store.paths.tags, store.paths.layers]) {
-    for (const name of readdirSync(dir)) {
-      if (name.startsWith('.tmp-')) problems.push(`${join(dir, name)}: left over from an interrupted write`);
-    }
-  }
+  problems.push(...strayProblems(store));
   return problems;
 }
 
 async function checkLayer(store: Store, diffId: string): Promise<string[]> {
   const problems: string[] = [];
-  const info = readLayerInfo(store, diffId);
-  if (info.diffId !== diffId) problems.push(`its record names ${info.diffId}`);
+  try {
+    readLayerInfo(store, diffId);
+  } catch (err) {
+    problems.push(reasonOf(err));
+  }
   const index = readLayerIndex(store, diffId);
   const rootfs = layerRootfs(store, diffId);
   const hasher = await createXXHash128();
@@ -71,7 +57,13 @@ async function checkLayer(store: Store, diffId: string): Promise<string[]> {
     if (!index.entries.has(path as IndexEntry['path'])) problems.push(`${displayPath(path)}: on disk but not in the index`);
   }
   const sha = createHash('sha256');
-  for await (const chunk of replayLayerTar(store.paths.layer(diffId), unreadableFiles(store))) sha.update(chunk);
+  try {
+    for await (const chunk of replayLayerTar(store.paths.layer(diffId), unreadableFiles(store))) sha.update(chunk);
+  } catch (err) {
+    // Reported after what the entries' checks found, which say which files are wrong.
+    problems.push(`its tar cannot be replayed: ${oneLine(err)}`);
+    return problems;
+  }
   const replayed = sha.digest('hex');
   if (replayed !== hexOf(diffId)) problems.push(`its tar replays to sha256:${replayed}`);
   return problems;

@@ -9,7 +9,9 @@
 import { readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { StrataError } from '../base/errors.js';
-import { listImageIds, readImage } from './images.js';
+import { DamagedRecord } from './damaged.js';
+import { parseImageConfig } from './image-config.js';
+import { listImageIds, readImageBytes } from './images.js';
 import { leasedIds } from './lease.js';
 import { listLayers, readLayerInfo } from './layers.js';
 import { withLock } from './lock.js';
@@ -33,6 +35,12 @@ export async function removeImages(store: Store, refs: readonly string[], option
     const untagged: string[] = [];
     const deletedImages: string[] = [];
     for (const text of refs) {
+      // A tag whose file is damaged names no image, but it can still be removed.
+      const damaged = damagedTag(store, text);
+      if (damaged !== undefined) {
+        if (removeTag(store, damaged)) untagged.push(damaged);
+        continue;
+      }
       const id = findImageId(store, text);
       if (!id) throw new StrataError(`image "${text}" not found`);
       const tags = [...listTags(store)].filter(([, v]) => v === id).map(([k]) => k);
@@ -86,6 +94,23 @@ function tagNamed(store: Store, text: string): string | undefined {
   }
 }
 
+/** The tag `text` names, if it is a reference and that tag's file fails its check. */
+function damagedTag(store: Store, text: string): string | undefined {
+  let ref: string;
+  try {
+    ref = formatReference(parseReference(text));
+  } catch {
+    return undefined;
+  }
+  try {
+    readTag(store, ref);
+    return undefined;
+  } catch (err) {
+    if (err instanceof DamagedRecord) return ref;
+    throw err;
+  }
+}
+
 /** Container id -> the image id it uses, read from each ROOT/containers/<id>/container.json (the
  * record runtime/containers.ts writes; only its "image" field matters here). */
 function containerImages(store: Store): Map<string, string> {
@@ -133,9 +158,11 @@ async function collectLayers(store: Store, candidates?: readonly string[]): Prom
   const keep = leasedIds(store);
   for (const id of listImageIds(store)) {
     try {
-      for (const d of readImage(store, id).config.rootfs.diff_ids) keep.add(d);
+      // Not checked against its id: a damaged record still keeps the layers it names, which
+      // `check` reports and `rmi` of its id removes.
+      for (const d of parseImageConfig(readImageBytes(store, id), `image ${id}`).rootfs.diff_ids) keep.add(d);
     } catch {
-      // A removed or broken image record keeps nothing; `check` reports broken ones.
+      // A removed or unreadable image record keeps nothing; `check` reports unreadable ones.
     }
   }
   const deletedLayers: string[] = [];

@@ -1,9 +1,14 @@
 // Image records: the OCI config blob itself, stored under the sha256 of its bytes (the image id).
+// The id is the record's only proof: a config read back is hashed (a few KB: microseconds) and
+// used only when it still has that digest, so a config edited in place is never run, inspected
+// or saved under the id it no longer has.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { StrataError } from '../base/errors.js';
 import { writeFileAtomic } from './atomic.js';
+import { damagedRecord } from './damaged.js';
+import { isDigestId } from './ids.js';
 import { parseImageConfig, type ImageConfig } from './image-config.js';
 import type { Store } from './store.js';
 
@@ -33,14 +38,27 @@ export function encodeConfig(config: ImageConfig): Buffer {
   return Buffer.from(JSON.stringify(config));
 }
 
+/** An image, its config checked against its id. */
 export function readImage(store: Store, id: string): Image {
-  let raw: Buffer;
+  if (!isDigestId(id)) throw new StrataError(`${JSON.stringify(id)} is not an image id`);
+  const raw = readImageBytes(store, id);
+  const actual = imageIdOf(raw);
+  if (actual !== id) throw damagedRecord(`image ${id}`, `its config hashes to ${actual}`);
   try {
-    raw = readFileSync(store.paths.image(id));
+    return { id, config: parseImageConfig(raw, 'its config'), raw };
+  } catch (err) {
+    throw damagedRecord(`image ${id}`, (err as Error).message);
+  }
+}
+
+/** The config's bytes as stored, not checked against the id: for `check`, which reports what
+ * differs, and garbage collection, which keeps every layer even a damaged record names. */
+export function readImageBytes(store: Store, id: string): Buffer {
+  try {
+    return readFileSync(store.paths.image(id));
   } catch (err) {
     throw new StrataError(`image ${id} is missing from the store`, { cause: err });
   }
-  return { id, config: parseImageConfig(raw, `image ${id}`), raw };
 }
 
 export function listImageIds(store: Store): string[] {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { parseIndex, type LayerIndex } from '../base/layer-index.js';
+import { damagedRecord } from './damaged.js';
 import type { Store } from './store.js';
 import type { Lease } from './lease.js';
 import { STACK_INDEXES, readStackCache, writeStackCache } from './stack-cache.js';
@@ -76,12 +77,31 @@ export function hasLayer(store: Store, diffId: string): boolean {
   return existsSync(join(store.paths.layer(diffId), 'layer.json'));
 }
 
+/** A layer's record (layer.json), its fields checked. */
 export function readLayerInfo(store: Store, diffId: string): LayerInfo {
+  let doc: unknown;
   try {
-    return JSON.parse(readFileSync(join(store.paths.layer(diffId), 'layer.json'), 'utf8')) as LayerInfo;
+    doc = JSON.parse(readFileSync(join(store.paths.layer(diffId), 'layer.json'), 'utf8'));
   } catch (err) {
-    throw new StrataError(`layer ${diffId} is missing from the store`, { cause: err });
+    if (errnoOf(err) !== undefined) throw new StrataError(`layer ${diffId} is missing from the store`, { cause: err });
+    throw damagedRecord(`layer ${diffId}`, 'layer.json is not JSON');
   }
+  const problem = layerInfoProblem(doc, diffId);
+  if (problem !== undefined) throw damagedRecord(`layer ${diffId}`, problem);
+  return doc as LayerInfo;
+}
+
+function layerInfoProblem(doc: unknown, diffId: string): string | undefined {
+  if (typeof doc !== 'object' || doc === null) return 'layer.json is not an object';
+  const info = doc as Record<keyof LayerInfo, unknown>;
+  // The diff_id is the layer's name: a record that names another layer belongs to another one.
+  if (info.diffId !== diffId) return `layer.json names ${JSON.stringify(info.diffId)}`;
+  for (const field of ['tarSize', 'size', 'entries'] as const) {
+    const n = info[field];
+    if (!Number.isSafeInteger(n) || (n as number) < 0) return `layer.json has ${field} ${JSON.stringify(n)}`;
+  }
+  if (typeof info.created !== 'string') return `layer.json has created ${JSON.stringify(info.created)}`;
+  return undefined;
 }
 
 const indexCache = new Map<string, LayerIndex>();
@@ -110,7 +130,7 @@ function parseLayerIndex(diffId: string, text: string): LayerIndex {
   try {
     return parseIndex(text);
   } catch (err) {
-    throw new StrataError(`the index of layer ${diffId} is damaged`, { cause: err });
+    throw damagedRecord(`layer ${diffId}`, `index.json: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
@@ -118,17 +138,31 @@ function parseLayerIndex(diffId: string, text: string): LayerIndex {
  * (stack-cache.ts: the layers' index texts, one a line), written the first time the stack is read. */
 export function readStackIndexes(store: Store, diffIds: readonly string[]): LayerIndex[] {
   if (diffIds.length < 2 || diffIds.every((d) => indexCache.has(d))) return diffIds.map((d) => readLayerIndex(store, d));
-  let texts = readStackCache(store, diffIds, STACK_INDEXES)?.toString('utf8').split('\n');
-  if (texts === undefined || texts.length !== diffIds.length) {
-    texts = diffIds.map((d) => readIndexText(store, d));
-    // JSON text holds no raw newline, so one line per index is unambiguous.
-    writeStackCache(store, diffIds, STACK_INDEXES, texts.join('\n'));
+  const cached = readStackCache(store, diffIds, STACK_INDEXES)?.toString('utf8').split('\n');
+  if (cached !== undefined && cached.length === diffIds.length) {
+    try {
+      return parseStack(diffIds, cached);
+    } catch {
+      // A damaged cache is made again from the layers' own indexes, which are checked as read.
+    }
   }
-  return diffIds.map((d, i) => {
-    let index = indexCache.get(d);
-    if (!index) indexCache.set(d, (index = parseLayerIndex(d, texts[i]!)));
-    return index;
-  });
+  const texts = diffIds.map((d) => readIndexText(store, d));
+  // JSON text holds no raw newline, so one line per index is unambiguous.
+  writeStackCache(store, diffIds, STACK_INDEXES, texts.join('\n'));
+  return parseStack(diffIds, texts);
+}
+
+/** Whether a stack's cached index texts, when there are any, are still its layers' own. */
+export function stackCacheAgrees(store: Store, diffIds: readonly string[]): boolean {
+  const cached = readStackCache(store, diffIds, STACK_INDEXES);
+  return cached === undefined || cached.toString('utf8') === diffIds.map((d) => readIndexText(store, d)).join('\n');
+}
+
+/** Parses a stack's index texts; remembers them only once every one has parsed. */
+function parseStack(diffIds: readonly string[], texts: readonly string[]): LayerIndex[] {
+  const indexes = diffIds.map((d, i) => indexCache.get(d) ?? parseLayerIndex(d, texts[i]!));
+  diffIds.forEach((d, i) => indexCache.set(d, indexes[i]!));
+  return indexes;
 }
 
 /** The directory holding a layer's files. */

@@ -1,9 +1,14 @@
-// Turning what a user typed into an image: a tag (NAME[:TAG]), or an image id (full, with or
-// without "sha256:", or a unique prefix of at least 4 hex digits), as Docker resolves them.
+// Turning what a user typed into an image: a full image id (with or without "sha256:"), a tag
+// (NAME[:TAG]), or a unique id prefix of at least 4 hex digits — tried in that order. A name can
+// never take an id over: a full id is never read as a name (and names that look like one are
+// refused, reference.ts), and text that is both a tag and the prefix of another image's id is an
+// error that names both, never silently the tag.
 
+import { existsSync } from 'node:fs';
 import { StrataError } from '../base/errors.js';
+import { fullImageId, looksLikeImageId, shortImageId } from './ids.js';
 import { listImageIds, readImage, type Image } from './images.js';
-import { formatReference, looksLikeImageId, parseReference } from './reference.js';
+import { formatReference, parseReference } from './reference.js';
 import type { Store } from './store.js';
 import { readTag } from './tags.js';
 
@@ -19,20 +24,35 @@ export function resolveImage(store: Store, text: string): Image {
 }
 
 export function findImageId(store: Store, text: string): string | undefined {
-  let tagError: unknown;
+  const full = fullImageId(text);
+  if (full !== undefined) return existsSync(store.paths.image(full)) ? full : undefined;
+  const idLike = looksLikeImageId(text);
+  const tagged = taggedImageId(store, text, idLike);
+  const prefixed = idLike ? idsStartingWith(store, text.replace(/^sha256:/, '')) : [];
+  if (tagged !== undefined) {
+    const other = prefixed.find((id) => id !== tagged);
+    if (other !== undefined) {
+      throw new StrataError(`"${text}" is ambiguous: the tag ${formatReference(parseReference(text))} is image ${shortImageId(tagged)}, and image ${shortImageId(other)}'s id starts with it; use a longer id or NAME:TAG`);
+    }
+    return tagged;
+  }
+  if (prefixed.length > 1) throw new StrataError(`image id prefix "${text}" is ambiguous (${prefixed.length} images)`);
+  return prefixed[0];
+}
+
+/** The image `text` names as a tag, if it does. Text that is no reference is an error unless it
+ * may still be an id prefix ("sha256:6d0a"). */
+function taggedImageId(store: Store, text: string, idLike: boolean): string | undefined {
+  let ref: string;
   try {
-    const id = readTag(store, formatReference(parseReference(text)));
-    if (id) return id;
+    ref = formatReference(parseReference(text));
   } catch (err) {
-    tagError = err;
+    if (idLike) return undefined;
+    throw err;
   }
-  if (looksLikeImageId(text)) {
-    const hex = text.replace(/^sha256:/, '');
-    const matches = listImageIds(store).filter((id) => id.slice(7).startsWith(hex));
-    if (matches.length > 1) throw new StrataError(`image id prefix "${text}" is ambiguous (${matches.length} images)`);
-    if (matches.length === 1) return matches[0];
-  } else if (tagError) {
-    throw tagError;
-  }
-  return undefined;
+  return readTag(store, ref);
+}
+
+function idsStartingWith(store: Store, hex: string): string[] {
+  return listImageIds(store).filter((id) => id.startsWith(hex, 7));
 }

@@ -1,6 +1,7 @@
 // The store's layout on disk, in one place.
 //
 //   ROOT/format                     format-version marker ("strata-store 1")
+//   ROOT/creating                   only while the store is being created (store.ts)
 //   ROOT/layers/<hex>/              one published layer (immutable), hex = its diff_id
 //       rootfs/                     the layer's files
 //       index.json                  its LayerIndex
@@ -27,11 +28,18 @@
 //                                   derived from the layer's index once, removed with the layer
 
 import { join } from 'node:path';
+import { StrataError } from '../base/errors.js';
+import { isHex64 } from './ids.js';
 
 export const STORE_FORMAT = 'strata-store 1';
 
+/** The 64 hex digits of an id ("sha256:" optional) that name its file or directory. Anything else
+ * is refused here, the last step before a path: an id from a damaged record must never climb out
+ * of its directory ("sha256:../../x"). Readers validate their records first, with a better message. */
 export function hexOf(id: string): string {
-  return id.startsWith('sha256:') ? id.slice(7) : id;
+  const hex = id.startsWith('sha256:') ? id.slice(7) : id;
+  if (!isHex64(hex)) throw new StrataError(`${JSON.stringify(id)} is not an id (sha256: and 64 lowercase hex digits); run strata check`);
+  return hex;
 }
 
 export const storePaths = (root: string) => ({
@@ -59,3 +67,9 @@ export const storePaths = (root: string) => ({
 });
 
 export type StorePaths = ReturnType<typeof storePaths>;
+
+/** The names a store's root may hold (above), and nothing else. */
+export const STORE_ENTRIES: ReadonlySet<string> = new Set([
+  'format', 'creating', 'layers', 'images', 'tags', 'stacks', 'sources', 'staging', 'leases', 'locks', 'helper',
+  'containers', 'names', 'idmap', 'overlay',
+]);

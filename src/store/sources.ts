@@ -8,10 +8,11 @@
 // file is hashed up front only when some earlier import had exactly its size — otherwise it is
 // new content and the single unpacking pass computes everything.
 
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { isDigestId, isHex64 } from './ids.js';
 import { hexOf } from './paths.js';
 import type { Store } from './store.js';
 
@@ -19,12 +20,11 @@ export function knownSize(store: Store, size: number): boolean {
   return existsSync(join(store.paths.sources, String(size)));
 }
 
+/** The diff_id a tarball of this size and digest became, if one did. A record that holds no
+ * diff_id is not used (the tarball is unpacked again); `check` reports it. */
 export function knownSource(store: Store, size: number, sha256: string): string | undefined {
-  try {
-    return readFileSync(join(store.paths.sources, String(size), hexOf(sha256)), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
+  const diffId = readRecord(join(store.paths.sources, String(size), hexOf(sha256)));
+  return isDigestId(diffId) ? diffId : undefined;
 }
 
 export function rememberSource(store: Store, size: number, sha256: string, diffId: string): void {
@@ -41,11 +41,38 @@ export function statKey(path: string): string | undefined {
 }
 
 export function digestByStat(store: Store, key: string): string | undefined {
+  const sha256 = readRecord(join(store.paths.sources, 'stat', key));
+  return isHex64(sha256) ? sha256 : undefined;
+}
+
+function readRecord(path: string): string | undefined {
   try {
-    return readFileSync(join(store.paths.sources, 'stat', key), 'utf8').trim();
+    return readFileSync(path, 'utf8').trim();
   } catch {
     return undefined;
   }
+}
+
+/** Every record of ROOT/sources that holds what it should not (for `check`): its path and why. */
+export function sourceProblems(store: Store): string[] {
+  const problems: string[] = [];
+  for (const dir of readdirSync(store.paths.sources)) {
+    const stat = dir === 'stat';
+    let names: string[];
+    try {
+      names = readdirSync(join(store.paths.sources, dir));
+    } catch {
+      problems.push(`${join(store.paths.sources, dir)}: not a directory of records`);
+      continue;
+    }
+    for (const name of names) {
+      if (name.startsWith('.tmp-')) continue;
+      const path = join(store.paths.sources, dir, name);
+      const content = readRecord(path);
+      if (!(stat ? isHex64(content) : isHex64(name) && isDigestId(content))) problems.push(`${path}: not a record of an imported tarball`);
+    }
+  }
+  return problems;
 }
 
 export function rememberStat(store: Store, key: string, sha256: string): void {

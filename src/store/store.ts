@@ -1,11 +1,12 @@
-// Opening a store: where it is, creating it (mode 0700, format marker), refusing a layout this
-// strata does not know, and sweeping staging and leases left by processes that died.
+// Opening a store: where it is, creating it (mode 0700, format marker) in a new or empty directory
+// only, refusing a layout this strata does not know or a directory that is not a store, and
+// sweeping staging and leases left by processes that died.
 
-import { chmodSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
-import { STORE_FORMAT, storePaths, type StorePaths } from './paths.js';
+import { STORE_ENTRIES, STORE_FORMAT, storePaths, type StorePaths } from './paths.js';
 import { isAlive } from './process-identity.js';
 import { checkIdMap, removeStoredTree, type MappedOwners } from './mapped-owners.js';
 
@@ -29,6 +30,9 @@ export interface OpenOptions {
   readonly seed?: (store: Store) => Promise<void>;
   /** Rootless: the subordinate-id mapping layers get their owners through, if there is one. */
   readonly mapped?: () => Promise<MappedOwners | undefined>;
+  /** Open a store that has lost its format marker as it is (nothing created, seeded or swept),
+   * for `check` to report; every other command refuses it. */
+  readonly unmarked?: boolean;
 }
 
 export async function openStore(root: string, options: OpenOptions = {}): Promise<Store> {
@@ -41,7 +45,10 @@ export async function openStore(root: string, options: OpenOptions = {}): Promis
     if (errnoOf(err) !== 'ENOENT') throw new StrataError(`cannot read store at ${root}`, { cause: err });
   }
   if (format === undefined) {
-    await createStore(store, options);
+    const kind = unmarkedRoot(store);
+    if (kind === 'new') await createStore(store, options);
+    else if (kind === 'foreign') throw new StrataError(`${root} is not a strata store (it is not empty and has no format marker); refusing to use it`);
+    else if (!options.unmarked) throw new StrataError(`store at ${root} has no format marker but holds layers or images; refusing to use it (run strata check)`);
   } else if (format !== STORE_FORMAT) {
     throw new StrataError(`store at ${root} has format "${format}"; this strata reads "${STORE_FORMAT}"`);
   } else {
@@ -51,10 +58,40 @@ export async function openStore(root: string, options: OpenOptions = {}): Promis
   return store;
 }
 
+/**
+ * What a root without a format marker is. A store is made only where strata made everything:
+ * in a new or empty directory, or one whose creation was interrupted (its `creating` marker is
+ * still there, beside nothing but a store's own names). A directory with anything else in it is someone else's — a 1777 scratch
+ * directory, a home — and is never adopted: creating a store there would chmod it 0700 and add
+ * files to it. A store that holds layers or images but lost its marker is not created again
+ * over them either.
+ */
+function unmarkedRoot(store: Store): 'new' | 'unmarked store' | 'foreign' {
+  const names = entriesOf(store.root);
+  if (names === undefined || names.length === 0) return 'new';
+  if (names.includes(CREATING) && names.every((n) => STORE_ENTRIES.has(n))) return 'new';
+  const holds = (dir: string) => (entriesOf(dir) ?? []).some((n) => !n.startsWith('.tmp-'));
+  return holds(store.paths.layers) || holds(store.paths.images) ? 'unmarked store' : 'foreign';
+}
+
+function entriesOf(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return undefined;
+    throw new StrataError(`cannot read store at ${dir}`, { cause: err });
+  }
+}
+
+/** Present while a store is being created; the format marker replaces it at the end. */
+const CREATING = 'creating';
+
 async function createStore(store: Store, options: OpenOptions): Promise<void> {
   const p = store.paths;
   try {
     mkdirSync(p.root, { recursive: true, mode: 0o700 });
+    // First, so that a concurrent or later open sees a creation under way, not a foreign dir.
+    writeFileSync(join(p.root, CREATING), '', { mode: 0o600 });
     chmodSync(p.root, 0o700);
     for (const dir of [p.layers, p.images, p.sources, p.staging, p.leases, p.locks, p.tags]) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -65,6 +102,7 @@ async function createStore(store: Store, options: OpenOptions): Promise<void> {
   // The marker is written last: a store whose creation was interrupted is created again.
   await options.seed?.(store);
   writeFileSync(p.format, STORE_FORMAT + '\n', { mode: 0o600 });
+  rmSync(join(p.root, CREATING), { force: true });
 }
 
 /** Staging and leases are named "<pid>.<starttime>.<rand>"; those of dead processes go. */

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatReference, parseReference, splitRefPath, looksLikeImageId } from '../../src/store/reference.js';
+import { formatReference, parseReference, splitRefPath } from '../../src/store/reference.js';
+import { looksLikeImageId } from '../../src/store/ids.js';
 import { UsageError } from '../../src/base/errors.js';
 
 test('parseReference defaults the tag to latest', () => {
@@ -18,6 +19,16 @@ test('parseReference refuses what Docker refuses', () => {
   for (const bad of ['', 'Busybox', 'a//b', 'a:', 'a:-x', 'a b', 'team/App:1', '-x', 'a/b:' + 'x'.repeat(200)]) {
     assert.throws(() => parseReference(bad), (e: unknown) => e instanceof UsageError, bad);
   }
+});
+
+test('parseReference refuses a name that reads as an image id, as Docker does', () => {
+  const hex = 'ab'.repeat(32);
+  for (const bad of [`sha256:${hex}`, hex, `${hex}:v1`, 'sha256:latest', 'sha256', 'sha256:5000/app']) {
+    assert.throws(() => parseReference(bad), (e: unknown) => e instanceof UsageError && /look like an image id/.test(e.message), bad);
+  }
+  // A name that is only hex is still a name (the resolver makes it ambiguous with an id prefix).
+  assert.equal(parseReference('abcdef123456'), { name: 'abcdef123456', tag: 'latest' });
+  assert.equal(parseReference(`team/${hex}`), { name: `team/${hex}`, tag: 'latest' });
 });
 
 test('splitRefPath splits at the first ":/"', () => {

@@ -8,7 +8,7 @@ import { openStore, defaultRoot } from '../../src/store/store.js';
 import { createStagingDir } from '../../src/store/staging.js';
 import { leasedIds, takeLease } from '../../src/store/lease.js';
 import { withLock } from '../../src/store/lock.js';
-import { listTags, readTag, removeTag, setTag } from '../../src/store/tags.js';
+import { listTags, readTag, removeTag, setTag, tagRecords } from '../../src/store/tags.js';
 import { isAlive, ownIdentity } from '../../src/store/process-identity.js';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'strata-store-'));
@@ -95,17 +95,49 @@ test('withLock excludes, and breaks a lock left by a dead process', async () => 
   rmSync(root, { recursive: true });
 });
 
+const anId = (digit: string) => `sha256:${digit.repeat(64)}`;
+
 test('tags: set, read, list sorted, remove; names with / and : survive', async () => {
   const root = temp();
   const store = await openStore(root);
-  setTag(store, 'zz:1', 'sha256:1');
-  setTag(store, '127.0.0.1:5000/team/app:1.2', 'sha256:2');
-  setTag(store, 'zz:1', 'sha256:3');
-  assert.is(readTag(store, 'zz:1'), 'sha256:3');
+  setTag(store, 'zz:1', anId('1'));
+  setTag(store, '127.0.0.1:5000/team/app:1.2', anId('2'));
+  setTag(store, 'zz:1', anId('3'));
+  assert.is(readTag(store, 'zz:1'), anId('3'));
   assert.equal([...listTags(store).keys()], ['127.0.0.1:5000/team/app:1.2', 'zz:1']);
   assert.ok(removeTag(store, 'zz:1'));
   assert.not.ok(removeTag(store, 'zz:1'));
   assert.is(readTag(store, 'zz:1'), undefined);
+  rmSync(root, { recursive: true });
+});
+
+test('tags: a tag file is checked for its name and content; a damaged one is refused, never listed', async () => {
+  const root = temp();
+  const store = await openStore(root);
+  setTag(store, 'ok:1', anId('1'));
+  assert.throws(() => setTag(store, 'ok:2', 'sha256:../../x'), /not an image id/);
+  assert.throws(() => setTag(store, `sha256:${'a'.repeat(64)}`, anId('1')), /look like an image id/);
+  writeFileSync(join(store.paths.tags, encodeURIComponent('bad:1')), 'sha256:../../outside\n');
+  writeFileSync(join(store.paths.tags, encodeURIComponent(`sha256:${'a'.repeat(64)}`)), `${anId('1')}\n`);
+  assert.throws(() => readTag(store, 'bad:1'), /tag bad:1 is damaged \(it holds "sha256:\.\.\/\.\.\/outside", not an image id\); run strata check/);
+  assert.equal([...listTags(store)], [['ok:1', anId('1')]]);
+  assert.equal(tagRecords(store).filter((r) => r.problem !== undefined).map((r) => r.ref), ['bad:1', `sha256:${'a'.repeat(64)}`]);
+  rmSync(root, { recursive: true });
+});
+
+test('a non-empty directory without a format marker is not made a store; an empty one is', async () => {
+  const root = temp();
+  writeFileSync(join(root, 'notes.txt'), 'mine\n');
+  try {
+    await openStore(root);
+    assert.unreachable();
+  } catch (err) {
+    assert.match(String(err), /is not a strata store/);
+  }
+  assert.equal(readdirSync(root), ['notes.txt']);
+  rmSync(join(root, 'notes.txt'));
+  await openStore(root);
+  assert.ok(readdirSync(root).includes('format'));
   rmSync(root, { recursive: true });
 });
 

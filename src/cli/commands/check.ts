@@ -6,7 +6,10 @@ export const check = defineCommand({
   builder: (y) => y,
   run: async (ctx) => {
     const { checkStore } = await import('../../store/check.js');
-    const problems = await checkStore(await ctx.store());
+    const { containerProblems } = await import('../../runtime/container-record.js');
+    // A store that lost its format marker is opened too: reporting it is check's job.
+    const store = await ctx.store({ unmarked: true });
+    const problems = [...(await checkStore(store)), ...containerProblems(store)];
     if (ctx.json) problems.forEach((p) => ctx.jsonLine({ problem: p }));
     else ctx.out(problems.map((p) => p + '\n').join(''));
     return problems.length === 0 ? 0 : 1;

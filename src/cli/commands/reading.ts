@@ -5,7 +5,7 @@ import { bufferOf, bytesOfUserString, displayPath } from '../../base/byte-path.j
 import { StrataError } from '../../base/errors.js';
 import type { IndexEntry } from '../../base/layer-index.js';
 import { openImageView } from '../../content/image-view.js';
-import { readEntryContentAnyOwner } from '../../content/read-file.js';
+import { readVerifiedContent } from '../../content/read-file.js';
 import { resolvePath } from '../../resolver/symlinks.js';
 import type { ResolvedEntry } from '../../resolver/types.js';
 import { resolveImage } from '../../store/lookup.js';
@@ -65,7 +65,7 @@ export const cat = defineCommand({
   run: async (ctx, argv) => {
     const { store, iv, target } = await openRefPath(ctx, argv.target, true);
     if (target.entry.type === 'dir') throw new StrataError(`${splitRefPath(argv.target).path}: is a directory`);
-    await readEntryContentAnyOwner(store, iv, target, (chunk) => ctx.out(chunk));
+    await readVerifiedContent(store, iv, target, (chunk) => ctx.out(chunk));
   },
 });
 
