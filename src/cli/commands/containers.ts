@@ -1,6 +1,6 @@
 // Container lifecycle commands: ps, rm, diff. The runtime modules load inside `run` (startup).
 
-import { displayPath } from '../../base/byte-path.js';
+import { escapePath } from '../../base/byte-path.js';
 import { StrataError } from '../../base/errors.js';
 import type { ContainerRecord } from '../../runtime/containers.js';
 import { defineCommand } from '../define.js';
@@ -72,7 +72,7 @@ export const diff = defineCommand({
     const store = await ctx.store();
     const { containerChanges } = await import('../../runtime/changes.js');
     const changes = await containerChanges(store, argv.container);
-    if (ctx.json) return changes.forEach((c) => ctx.jsonLine({ kind: c.kind, path: displayPath(c.path) }));
+    if (ctx.json) return changes.forEach((c) => ctx.jsonLine({ kind: c.kind, path: escapePath(c.path) }));
     ctx.out(Buffer.concat(changes.map((c) => Buffer.concat([Buffer.from(`${c.kind} `), Buffer.from(c.path, 'latin1'), Buffer.from('\n')]))));
   },
 });

@@ -1,7 +1,8 @@
 // Reading an image without running anything: ls, cat, tree. Everything goes through the resolver;
-// symlinks are followed inside the image only.
+// symlinks are followed inside the image only. Paths are typed in the text form of byte-path.ts
+// (\xNN a byte, \\ a backslash), and JSON gives names in it.
 
-import { bufferOf, bytesOfUserString, displayPath } from '../../base/byte-path.js';
+import { bufferOf, escapePath, unescapePath } from '../../base/byte-path.js';
 import { StrataError } from '../../base/errors.js';
 import type { IndexEntry } from '../../base/layer-index.js';
 import { openImageView } from '../../content/image-view.js';
@@ -19,7 +20,7 @@ async function openRefPath(ctx: Context, text: string, followLast: boolean) {
   const store = await ctx.store();
   const image = resolveImage(store, ref);
   const iv = openImageView(store, image);
-  const resolved = resolvePath(iv.view, bytesOfUserString(path), { followLast });
+  const resolved = resolvePath(iv.view, unescapePath(path), { followLast });
   if (!resolved.entry) throw new StrataError(`${path}: no such file or directory in ${ref}`);
   return { store, iv, target: resolved.entry };
 }
@@ -27,9 +28,9 @@ async function openRefPath(ctx: Context, text: string, followLast: boolean) {
 function entryJson(r: ResolvedEntry, name: string) {
   const e: IndexEntry = r.entry;
   return {
-    name: displayPath(name), path: displayPath(r.path), type: e.type, mode: e.mode, uid: e.uid, gid: e.gid,
+    name: escapePath(name), path: escapePath(r.path), type: e.type, mode: e.mode, uid: e.uid, gid: e.gid,
     size: e.size, mtime: new Date(e.mtime * 1000).toISOString(), layer: r.layer,
-    ...(e.linkTarget !== undefined ? { linkTarget: displayPath(e.linkTarget) } : {}),
+    ...(e.linkTarget !== undefined ? { linkTarget: escapePath(e.linkTarget) } : {}),
   };
 }
 
