@@ -5,6 +5,7 @@
 // user input, file-system calls and display.
 
 import { UsageError } from './errors.js';
+import { terminalText } from './terminal-text.js';
 
 /** A normalized absolute path inside an image, one char per byte: "/", "/etc", "/etc/passwd". */
 export type BytePath = string & { readonly __bytePath: unique symbol };
@@ -30,9 +31,11 @@ export function bufferOf(bytePath: string): Buffer {
 // of valid UTF-8 is written \xNN, and a backslash is written \\ so that the four characters
 // "\xe9" (written "\\xe9") never read as the byte 0xE9 (written "\xe9"). Every byte string has
 // exactly one text form and the text form gives the bytes back: it is how `--json` prints names
-// and how a user writes one in REF:PATH or CONTAINER:PATH.
+// and how a user writes one in REF:PATH or CONTAINER:PATH. On a terminal, control characters are
+// escaped as well (displayPath), in the same \xNN form, so what is shown can be typed back.
 
-/** The text form of a byte string: UTF-8 decoded, "\" as "\\", bytes of invalid UTF-8 as \xNN. */
+/** The text form of a byte string: UTF-8 decoded, "\" as "\\", bytes of invalid UTF-8 as \xNN.
+ * Control characters are kept (JSON escapes them; a terminal needs displayPath). */
 export function escapePath(bytePath: string): string {
   if (/^[\x00-\x5b\x5d-\x7f]*$/.test(bytePath)) return bytePath;
   const buf = bufferOf(bytePath);
@@ -72,9 +75,10 @@ export function unescapePath(text: string): string {
   return out + bytesOfUserString(text.slice(from));
 }
 
-/** A byte string for display: its text form, what REF:PATH accepts. */
+/** A byte string for a terminal: the text form with control characters escaped too, so nothing in
+ * it is acted on by the terminal, and what is shown is what REF:PATH accepts. */
 export function displayPath(bytePath: string): string {
-  return /^[\x20-\x5b\x5d-\x7e]*$/.test(bytePath) ? bytePath : escapePath(bytePath);
+  return /^[\x20-\x5b\x5d-\x7e]*$/.test(bytePath) ? bytePath : terminalText(escapePath(bytePath));
 }
 
 /** How many bytes the UTF-8 sequence at `i` takes, or 0 when it is not valid UTF-8 (RFC 3629: no

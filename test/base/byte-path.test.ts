@@ -55,6 +55,13 @@ test('unescapePath: \\xNN in either case, \\\\ a backslash, any other backslash 
   }
 });
 
+test('displayPath escapes control characters as \\xNN, C1 as its two UTF-8 bytes', () => {
+  assert.is(displayPath('/etc/\x1b]2;PWNED\x07evil'), '/etc/\\x1b]2;PWNED\\x07evil');
+  assert.is(displayPath('/a\nb\tc\x7f'), '/a\\x0ab\\x09c\\x7f');
+  assert.is(displayPath(bytes(0x2f, 0xc2, 0x9b, 0x32, 0x4a)), '/\\xc2\\x9b2J');
+  assert.is(displayPath('/a\\b'), '/a\\\\b');
+});
+
 test('normalizePath clamps at root and drops dots', () => {
   assert.is(normalizePath('//a/./b/../../..//c/'), '/c');
   assert.is(normalizePath(''), '/');
