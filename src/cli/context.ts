@@ -2,6 +2,7 @@
 
 import { resolve } from 'node:path';
 import { defaultRoot, openStore, type Store } from '../store/store.js';
+import { jsonText } from './format.js';
 
 export interface GlobalOptions {
   readonly root?: string;
@@ -13,6 +14,8 @@ export interface GlobalOptions {
 export interface Context {
   readonly json: boolean;
   readonly quiet: boolean;
+  /** stdout is a terminal: lists of names show them escaped (displayPath), not as their bytes. */
+  readonly terminal: boolean;
   readonly root: string;
   /** --driver: the rootfs driver containers use (undefined: chosen automatically). */
   readonly driver: 'overlay' | 'copy' | undefined;
@@ -31,6 +34,7 @@ export function makeContext(argv: GlobalOptions): Context {
   return {
     json: argv.json ?? false,
     quiet: argv.quiet ?? false,
+    terminal: process.stdout.isTTY === true,
     root,
     driver: argv.driver === 'overlay' || argv.driver === 'copy' ? argv.driver : undefined,
     store: (options = {}) => (opened ??= openStore(root, {
@@ -44,7 +48,7 @@ export function makeContext(argv: GlobalOptions): Context {
       process.stdout.write(data);
     },
     jsonLine: (value) => {
-      process.stdout.write(JSON.stringify(value) + '\n');
+      process.stdout.write(jsonText(value) + '\n');
     },
   };
 }

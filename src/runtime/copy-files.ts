@@ -6,7 +6,7 @@
 import { closeSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { StrataError, UsageError } from '../base/errors.js';
-import { bytesOfUserString, type BytePath } from '../base/byte-path.js';
+import { displayPath, unescapePath, type BytePath } from '../base/byte-path.js';
 import { resolvePath } from '../resolver/symlinks.js';
 import { processIdentity } from '../store/process-identity.js';
 import { createStagingDir, removeTree } from '../store/staging.js';
@@ -20,6 +20,7 @@ import { sandboxProcess } from './sandbox-process.js';
 import { setXattrSync } from './helper-process.js';
 import { opaqueXattr } from './upper-index.js';
 
+/** `path` is a byte string: typed in the text form of byte-path.ts (\xNN a byte, \\ a backslash). */
 type CpArgument = { readonly container: string; readonly path: string } | { readonly host: string };
 
 /** Docker's rule: NAME:PATH names a container path unless it starts like a host path ("/",
@@ -27,7 +28,7 @@ type CpArgument = { readonly container: string; readonly path: string } | { read
 function parseCpArgument(text: string): CpArgument {
   const colon = text.indexOf(':');
   if (colon <= 0 || /^[/.-]/.test(text)) return { host: text };
-  return { container: text.slice(0, colon), path: text.slice(colon + 1) || '/' };
+  return { container: text.slice(0, colon), path: unescapePath(text.slice(colon + 1) || '/') };
 }
 
 /** A running container's kernel file systems: never a place to copy into. */
@@ -77,8 +78,8 @@ export async function copyFiles(store: Store, source: string, destination: strin
 /** `cp - CTR:DIR`: the tar unpacked into staging (safely: the unpacker's rules), then its top
  * entries copied into DIR, links as links. */
 async function copyTarIn(store: Store, cv: ContainerView, unsafeDir: string, io: CopyIo): Promise<void> {
-  const dir = resolvePath(cv.tree, bytesOfUserString(unsafeDir)).entry;
-  if (dir?.entry.type !== 'dir') throw new StrataError(`${unsafeDir}: not a directory in container ${cv.rec.name} (a tar is extracted into a directory)`);
+  const dir = resolvePath(cv.tree, unsafeDir).entry;
+  if (dir?.entry.type !== 'dir') throw new StrataError(`${displayPath(unsafeDir)}: not a directory in container ${cv.rec.name} (a tar is extracted into a directory)`);
   const staging = createStagingDir(store);
   try {
     const { unpackLayer } = await import('../import/unpack.js');

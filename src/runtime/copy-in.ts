@@ -37,20 +37,21 @@ export interface CopyInPlace {
   readonly markOpaque: (fd: number) => void;
 }
 
-/** `follow`: a link at `hostSrc` itself is followed (the user named it); false for what came out
- * of a tar (a link there is data, and may point anywhere on the host). */
+/** `unsafeDest` is a byte string, the container's side as given. `follow`: a link at `hostSrc`
+ * itself is followed (the user named it); false for what came out of a tar (a link there is data,
+ * and may point anywhere on the host). */
 export function copyIn(cv: ContainerView, hostSrc: string, unsafeDest: string, place: CopyInPlace, warn: (line: string) => void, follow = true): void {
   const st = statSource(hostSrc, follow);
   const name = bytesOfUserString(basename(hostSrc));
-  const dest = resolvePath(cv.tree, bytesOfUserString(unsafeDest));
+  const dest = resolvePath(cv.tree, unsafeDest);
   let target: BytePath;
   if (dest.entry?.entry.type === 'dir') {
     target = joinPath(dest.path, name);
   } else if (dest.entry !== undefined) {
-    if (st.isDirectory()) throw new StrataError(`cannot copy directory ${hostSrc} onto file ${unsafeDest} in container ${cv.rec.name}`);
+    if (st.isDirectory()) throw new StrataError(`cannot copy directory ${hostSrc} onto file ${displayPath(unsafeDest)} in container ${cv.rec.name}`);
     target = dest.path;
   } else {
-    if (unsafeDest.endsWith('/')) throw new StrataError(`${unsafeDest}: no such directory in container ${cv.rec.name}`);
+    if (unsafeDest.endsWith('/')) throw new StrataError(`${displayPath(unsafeDest)}: no such directory in container ${cv.rec.name}`);
     target = dest.path;
   }
   if (target === ROOT) throw new StrataError('cannot replace the root directory of a container');

@@ -37,6 +37,7 @@ export interface CopyOutIo {
   readonly stdout: (chunk: Buffer) => void;
 }
 
+/** `unsafePath` is a byte string, the container's side as given. */
 export function copyOut(store: Store, cv: ContainerView, unsafePath: string, dest: string, io: CopyOutIo): void {
   const src = resolveSource(cv, unsafePath);
   const name = sourceName(unsafePath, src);
@@ -47,35 +48,36 @@ export function copyOut(store: Store, cv: ContainerView, unsafePath: string, des
     return;
   }
   const st = statOrUndefined(dest);
+  // `target` is a byte string: the source's own name, or the host name given, encoded once.
   let parent: string;
   let target: string;
   if (st?.isDirectory() && name !== '.') {
     [parent, target] = [dest, name];
   } else if (st?.isDirectory()) {
     // The root (or a path ending in "..") into a directory: its contents, merged.
-    [parent, target] = [dirname(resolve(dest)), basename(resolve(dest))];
+    [parent, target] = [dirname(resolve(dest)), bytesOfUserString(basename(resolve(dest)))];
   } else {
     if (st !== undefined && src.entry.type === 'dir') throw new StrataError(`cannot copy directory ${displayPath(src.path)} onto file ${dest}`);
     if (st === undefined && dest.endsWith('/')) throw new StrataError(`${dest}: no such directory`);
-    [parent, target] = [dirname(resolve(dest)), basename(resolve(dest))];
+    [parent, target] = [dirname(resolve(dest)), bytesOfUserString(basename(resolve(dest)))];
   }
   const fd = openHostDir(parent);
   try {
-    walk(store, cv, src, bytesOfUserString(target), hostSink(fd), io.warn);
+    walk(store, cv, src, target, hostSink(fd), io.warn);
   } finally {
     closeSync(fd);
   }
 }
 
 function resolveSource(cv: ContainerView, unsafePath: string): ResolvedEntry {
-  const r = resolvePath(cv.tree, bytesOfUserString(unsafePath));
-  if (r.entry === undefined) throw new StrataError(`${unsafePath}: no such file or directory in container ${cv.rec.name}`);
+  const r = resolvePath(cv.tree, unsafePath);
+  if (r.entry === undefined) throw new StrataError(`${displayPath(unsafePath)}: no such file or directory in container ${cv.rec.name}`);
   return r.entry;
 }
 
 /** The name the copy gets: the last name of the path as given (not of a link's target). */
 function sourceName(unsafePath: string, src: ResolvedEntry): string {
-  const given = bytesOfUserString(unsafePath).split('/').filter((n) => n !== '' && n !== '.' && n !== '..').pop();
+  const given = unsafePath.split('/').filter((n) => n !== '' && n !== '.' && n !== '..').pop();
   return given ?? (src.path.slice(src.path.lastIndexOf('/') + 1) || '.');
 }
 

@@ -92,6 +92,7 @@ test('import --change and -m shape the config and history', () => {
   assert.is(hist.length, 1);
   assert.is(hist[0].comment, 'first');
   assert.match(ok('history', 'two'), /^IMAGE\s+CREATED\s+CREATED BY\s+SIZE\s+COMMENT\n[0-9a-f]{12}\s+.*strata import two.tar.*first\n$/);
+  assert.match(ok('history', '--no-trunc', 'two'), /^IMAGE\s+CREATED\s+CREATED BY\s+SIZE\s+COMMENT\n[0-9a-f]{12}\s+.*strata import two.tar.*first\n$/);
 });
 
 test('tag, rmi and prune', () => {

@@ -56,7 +56,8 @@ test('absolute names', async () => {
 
 test('empty names and NUL bytes', async () => {
   assert.is(await refused(() => [{ name: '', content: 'x' }]), 'layer entry "": empty name');
-  assert.is(await refused(() => [{ name: 'etc/pass\0wd/../../../outside/pwned', content: 'x' }]), 'layer entry "etc/pass\0wd/../../../outside/pwned": name contains a NUL byte');
+  // The name is shown escaped (displayPath): the NUL as \x00.
+  assert.is(await refused(() => [{ name: 'etc/pass\0wd/../../../outside/pwned', content: 'x' }]), 'layer entry "etc/pass\\x00wd/../../../outside/pwned": name contains a NUL byte');
 });
 
 test('an entry under a symlink of this layer, absolute target', async () => {
@@ -206,7 +207,7 @@ test('oversized PAX records and unsupported member types are refused', async () 
   const sparse = Buffer.concat([encodeHeaderBlock({ typeflag: 'S', name: 'sparse' }), Buffer.alloc(1024)]);
   assert.is(await refused(() => sparse), "tar entry \"sparse\": unsupported entry type 'S'");
   const nul = Buffer.concat([encodeEntryHeader({ name: 'x\0y', type: 'file', mode: 0o644 }), Buffer.alloc(1024)]);
-  assert.is(await refused(() => nul), 'layer entry "x\0y": name contains a NUL byte');
+  assert.is(await refused(() => nul), 'layer entry "x\\x00y": name contains a NUL byte');
 });
 
 for (const [kind, cmd] of [['gzip', 'gzip'], ['xz', 'xz'], ['zstd', 'zstd']] as const) {

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { BytePath } from '../../src/base/byte-path.js';
 import { changesAt } from '../../tui/data/changes.js';
-import { buildFileTree } from '../../tui/data/file-tree-model.js';
+import { buildFileTree, buildPathTree } from '../../tui/data/file-tree-model.js';
 import { fileTreeReducer, initialFileTree, selectedNode, treeWindow, type FileTreeAction, type FileTreeState } from '../../tui/widgets/file-tree/use-file-tree-state.js';
 import { demoModel } from './helpers/demo-image.js';
 
@@ -62,6 +63,15 @@ test('setFilter: narrows to matching paths with their parents, folds ignored, ca
   assert.equal(shown(s), ['/etc', '/etc/passwd']);
   assert.equal(shown(run(s, { type: 'setFilter', filter: 'zzz' })), []);
   assert.equal(shown(run(s, { type: 'setFilter', filter: '' })), ['/bin', '/etc', '/opt', '/var']);
+});
+
+test('setFilter: typed as shown, \\xNN is a byte, \\\\ a backslash; a half-typed escape matches as text', () => {
+  const names = buildPathTree(['/etc/caf\xe9', '/etc/caf\\xe9', '/etc/a\\b'].map((path) => ({ path: path as BytePath, mark: 'A' as const })));
+  const s = initialFileTree(names);
+  assert.equal(shown(run(s, { type: 'setFilter', filter: 'caf\\xe9' })), ['/etc', '/etc/caf\xe9']);
+  assert.equal(shown(run(s, { type: 'setFilter', filter: 'caf\\\\xe9' })), ['/etc', '/etc/caf\\xe9']);
+  assert.equal(shown(run(s, { type: 'setFilter', filter: 'caf\\x' })), ['/etc', '/etc/caf\\xe9']);
+  assert.equal(shown(run(s, { type: 'setFilter', filter: 'a\\\\b' })), ['/etc', '/etc/a\\b']);
 });
 
 test('setModel: another layer keeps folds, filter and the cursor on the same path', () => {

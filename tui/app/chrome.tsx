@@ -2,6 +2,7 @@
 // status line (message, store path, driver), the message for a terminal that is too small.
 
 import { Box, Text } from 'ink';
+import { terminalText } from '../../src/base/terminal-text.js';
 import { fit, type Line, type Segment } from '../widgets/line/line.js';
 import { LineText } from '../widgets/line/line-text.js';
 import type { Message, Pane } from './use-app-state.js';
@@ -27,7 +28,7 @@ export interface StatusLineProps {
 export function StatusLine({ message, root, driver, width }: StatusLineProps) {
   const right = `store ${root} · driver ${driver} · ? help`;
   const room = Math.max(0, width - right.length - 2);
-  const left: Segment = message ? { text: fit(message.text, room), tone: message.error ? 'error' : 'accent' } : { text: ' '.repeat(room) };
+  const left: Segment = message ? { text: fit(terminalText(message.text), room), tone: message.error ? 'error' : 'accent' } : { text: ' '.repeat(room) };
   return <LineText line={[left, { text: '  ' }, { text: right, tone: 'muted' }]} width={width} />;
 }
 

@@ -2,7 +2,7 @@
 // and the lifecycle verbs. Rows are plain data; a failure is one line for the status bar.
 
 import type { BytePath } from '../../src/base/byte-path.js';
-import { bytesOfUserString } from '../../src/base/byte-path.js';
+import { unescapePath } from '../../src/base/byte-path.js';
 import type { Mark } from './changes.js';
 import { failureOf, type StrataCli } from './strata-cli.js';
 
@@ -43,7 +43,7 @@ export async function containerDiff(cli: StrataCli, id: string): Promise<Outcome
   if (r.status !== 0) return { ok: false, error: failureOf(r, 'strata diff') };
   const changes = jsonLines(r.stdout)
     .filter((o) => typeof o.path === 'string' && typeof o.kind === 'string' && MARKS[o.kind])
-    .map((o) => ({ path: bytesOfUserString(o.path as string) as BytePath, mark: MARKS[o.kind as string]! }));
+    .map((o) => ({ path: unescapePath(o.path as string) as BytePath, mark: MARKS[o.kind as string]! }));
   return { ok: true, value: changes };
 }
 

@@ -9,7 +9,7 @@ import type { Changes, Mark } from './changes.js';
 
 export interface TreeNode {
   readonly path: BytePath;
-  /** The last component, for display (invalid UTF-8 shown as \xNN). */
+  /** The last component, for display (displayPath). */
   readonly name: string;
   /** 0 for the entries of "/". */
   readonly depth: number;
@@ -34,11 +34,6 @@ export interface FileTreeModel {
 
 type Building = { -readonly [K in keyof TreeNode]: TreeNode[K] };
 
-/** displayPath, with printable ASCII (nearly every name) passed through untouched. */
-export function displayName(bytes: string): string {
-  return /^[\x20-\x7e]*$/.test(bytes) ? bytes : displayPath(bytes);
-}
-
 /** The merged tree of `view` with `changes` marked, removed paths merged in where they were. */
 export function buildFileTree(view: TreeReader, changes: Changes): FileTreeModel {
   const nodes: Building[] = [];
@@ -54,7 +49,7 @@ export function buildFileTree(view: TreeReader, changes: Changes): FileTreeModel
       if (mark) marked++;
       const index = nodes.length;
       const node: Building = {
-        path: r.path, name: displayName(baseName(r.path)), depth, parent, end: 0,
+        path: r.path, name: displayPath(baseName(r.path)), depth, parent, end: 0,
         isDir: r.entry.type === 'dir', entry: r, mark, changed: mark !== undefined,
       };
       nodes.push(node);
@@ -92,7 +87,7 @@ export function buildPathTree(changes: readonly { readonly path: BytePath; reado
       const index = nodes.length;
       const mark = markOf.get(path);
       const node: Building = {
-        path, name: displayName(baseName(path)), depth, parent, end: 0,
+        path, name: displayPath(baseName(path)), depth, parent, end: 0,
         isDir: childrenOf.has(path), entry: undefined, mark, changed: true,
       };
       nodes.push(node);

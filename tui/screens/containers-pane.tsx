@@ -99,7 +99,7 @@ export function ContainersPane(props: ContainersPaneProps) {
       if (!selected) return;
       void containerCommand(cli, ['logs', selected.id]).then((r) => {
         if (!r.ok) return props.onNotify(r.error, true);
-        const lines = r.value.split('\n');
+        const lines = r.value.split('\n').map(expandTabs);
         setLogs({ lines, view: clampList({ cursor: lines.length - 1, top: 0 }, lines.length, lowerHeight) });
         setMode('logs');
       });
@@ -137,6 +137,12 @@ export function ContainersPane(props: ContainersPaneProps) {
       ) : null}
     </Box>
   );
+}
+
+/** Tabs to spaces, to the next multiple of 8 as a terminal sets them: drawn in a pane, every
+ * other control character of a container's output is shown escaped. */
+function expandTabs(line: string): string {
+  return line.includes('\t') ? line.split('\t').reduce((out, part, i) => (i === 0 ? part : out + ' '.repeat(8 - ([...out].length % 8)) + part), '') : line;
 }
 
 function lowerTitle(mode: ContainersMode, row: ContainerRow | undefined): Line {

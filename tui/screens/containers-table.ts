@@ -1,5 +1,6 @@
 // How the Containers pane lays out its columns: NAME, ID, IMAGE, COMMAND, STATE, AGE.
 
+import { terminalText } from '../../src/base/terminal-text.js';
 import { timeAgo } from '../../src/cli/format.js';
 import type { ContainerRow } from '../data/containers.js';
 import { fit, type Line, type Tone } from '../widgets/line/line.js';
@@ -31,7 +32,7 @@ export function containerLine(row: ContainerRow, width: number, now: number): Li
   const [name, image, command] = flexible(width);
   const tone: Tone | undefined = row.state === 'running' ? 'added' : row.state === 'exited' && row.exitCode ? 'error' : undefined;
   return [
-    { text: [fit(row.name, name), fit(row.id.slice(0, ID), ID), fit(row.image, image), fit(row.command, command)].join(GAP) + GAP },
+    { text: [fit(terminalText(row.name), name), fit(row.id.slice(0, ID), ID), fit(terminalText(row.image), image), fit(terminalText(row.command), command)].join(GAP) + GAP },
     tone ? { text: fit(stateText(row), STATE), tone } : { text: fit(stateText(row), STATE) },
     { text: GAP + fit(timeAgo(row.created, now), AGE), tone: 'muted' },
   ];

@@ -3,6 +3,7 @@
 
 import { Box } from 'ink';
 import { displayPath } from '../../src/base/byte-path.js';
+import { terminalText } from '../../src/base/terminal-text.js';
 import { humanSize } from '../../src/cli/format.js';
 import type { EfficiencyReport } from '../../src/resolver/efficiency.js';
 import type { ChangeScope } from '../data/changes.js';
@@ -22,7 +23,7 @@ function title(text: string, focused: boolean, width: number) {
 }
 
 export function layerLine(layer: LayerRow): Line {
-  const what = layer.createdBy || '(no history)';
+  const what = terminalText(layer.createdBy) || '(no history)';
   return [
     { text: `${fitRight(String(layer.index), 3)} ${fitRight(humanSize(layer.size), 7)}  ` },
     ...(layer.empty ? [{ text: '∅ empty ', tone: 'muted' as const }] : []),

@@ -1,5 +1,6 @@
 // How the Images pane lays out its columns: NAME:TAG, IMAGE ID, SIZE, LAYERS, CREATED.
 
+import { terminalText } from '../../src/base/terminal-text.js';
 import { humanSize, shortId, timeAgo } from '../../src/cli/format.js';
 import type { ImageRow } from '../data/image-rows.js';
 import { fit, fitRight, type Line } from '../widgets/line/line.js';
@@ -21,7 +22,7 @@ export function imagesHeader(width: number): Line {
 
 export function imageLine(row: ImageRow, width: number, now: number): Line {
   return [
-    { text: fit(row.ref, refWidth(width)) + GAP },
+    { text: fit(terminalText(row.ref), refWidth(width)) + GAP },
     { text: fit(shortId(row.id), ID) + GAP, tone: 'muted' },
     { text: [fitRight(humanSize(row.size), SIZE), fitRight(String(row.layers), LAYERS), fit(timeAgo(row.created, now), CREATED)].join(GAP) },
   ];

@@ -1,10 +1,11 @@
 // Container lifecycle commands: ps, rm, diff. The runtime modules load inside `run` (startup).
 
-import { displayPath } from '../../base/byte-path.js';
+import { escapePath } from '../../base/byte-path.js';
+import { terminalText } from '../../base/terminal-text.js';
 import { StrataError } from '../../base/errors.js';
 import type { ContainerRecord } from '../../runtime/containers.js';
 import { defineCommand } from '../define.js';
-import { table, timeAgo } from '../format.js';
+import { nameBytes, table, timeAgo } from '../format.js';
 
 /** Docker's STATUS column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created". */
 export function statusText(rec: ContainerRecord, now = Date.now()): string {
@@ -13,9 +14,10 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
   return 'Created';
 }
 
-/** Docker's COMMAND column: the command line quoted, cut to 20 characters with "…". */
+/** Docker's COMMAND column: the command line quoted, cut to 20 characters with "…" (after its
+ * control characters are escaped: the cut counts what is shown). */
 export function commandText(command: readonly string[]): string {
-  const line = command.join(' ');
+  const line = terminalText(command.join(' '));
   return `"${line.length > 20 ? `${line.slice(0, 19)}…` : line}"`;
 }
 
@@ -72,7 +74,7 @@ export const diff = defineCommand({
     const store = await ctx.store();
     const { containerChanges } = await import('../../runtime/changes.js');
     const changes = await containerChanges(store, argv.container);
-    if (ctx.json) return changes.forEach((c) => ctx.jsonLine({ kind: c.kind, path: displayPath(c.path) }));
-    ctx.out(Buffer.concat(changes.map((c) => Buffer.concat([Buffer.from(`${c.kind} `), Buffer.from(c.path, 'latin1'), Buffer.from('\n')]))));
+    if (ctx.json) return changes.forEach((c) => ctx.jsonLine({ kind: c.kind, path: escapePath(c.path) }));
+    ctx.out(Buffer.concat(changes.map((c) => Buffer.concat([Buffer.from(`${c.kind} `), nameBytes(ctx.terminal, c.path), Buffer.from('\n')]))));
   },
 });

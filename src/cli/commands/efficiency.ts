@@ -1,4 +1,4 @@
-import { displayPath } from '../../base/byte-path.js';
+import { displayPath, escapePath } from '../../base/byte-path.js';
 import { UsageError } from '../../base/errors.js';
 import { efficiency as measure } from '../../resolver/efficiency.js';
 import { readLayerIndex } from '../../store/layers.js';
@@ -25,7 +25,7 @@ export const efficiency = defineCommand({
       ctx.jsonLine({
         score: report.score, wastedBytes: report.wastedBytes, totalBytes: report.totalBytes, minimumBytes: report.minimumBytes,
         ...(floor !== undefined ? { lowestEfficiency: floor, pass } : {}),
-        wastedPaths: top.map((w) => ({ path: displayPath(w.path), copies: w.copies, totalBytes: w.totalBytes })),
+        wastedPaths: top.map((w) => ({ path: escapePath(w.path), copies: w.copies, totalBytes: w.totalBytes })),
       });
     } else {
       ctx.out(`Efficiency: ${(report.score * 100).toFixed(4)} %\nWasted space: ${humanSize(report.wastedBytes)} (${report.wastedBytes} bytes)\n`);

@@ -1,3 +1,4 @@
+import { terminalText } from '../../base/terminal-text.js';
 import { defineCommand } from '../define.js';
 import { humanSize, shortId, table, timeAgo } from '../format.js';
 import { layerHistory } from '../../store/image-config.js';
@@ -9,7 +10,8 @@ export const history = defineCommand({
   describe: 'Show the layers of an image, newest first',
   builder: (y) => y
     .positional('image', { type: 'string', demandOption: true, describe: 'NAME[:TAG] or image id' })
-    .option('no-trunc', { type: 'boolean', describe: 'Do not truncate output' }),
+    // yargs reads --no-X as X=false: the option is `trunc`, so that --no-trunc means what it says.
+    .option('trunc', { type: 'boolean', default: true, describe: 'Cut CREATED BY to 45 characters (--no-trunc: do not)' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
     const image = resolveImage(store, argv.image);
@@ -20,7 +22,11 @@ export const history = defineCommand({
     }).reverse();
     if (ctx.json) return rows.forEach((r) => ctx.jsonLine(r));
     if (ctx.quiet) return ctx.out(rows.map((r) => shortId(r.diffId) + '\n').join(''));
-    const trunc = (s: string, n: number) => (argv.noTrunc || s.length <= n ? s : s.slice(0, n - 1) + '…');
+    // Escaped before the cut, so the cut counts what is shown.
+    const trunc = (text: string, n: number) => {
+      const s = terminalText(text);
+      return !argv.trunc || s.length <= n ? s : s.slice(0, n - 1) + '…';
+    };
     ctx.out(table(['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT'], rows.map((r, i) => [
       i === 0 ? shortId(image.id) : '<missing>', timeAgo(r.created), trunc(r.createdBy, 45), humanSize(r.size), r.comment,
     ])));

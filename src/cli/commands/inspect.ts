@@ -1,4 +1,5 @@
 import { defineCommand } from '../define.js';
+import { jsonText } from '../format.js';
 import { imageSize } from '../../store/image-size.js';
 import { resolveImage } from '../../store/lookup.js';
 import { listTags } from '../../store/tags.js';
@@ -27,6 +28,6 @@ export const inspect = defineCommand({
       };
     });
     if (ctx.json) return records.forEach((r) => ctx.jsonLine(r));
-    ctx.out(JSON.stringify(records, null, 4) + '\n');
+    ctx.out(jsonText(records, 4) + '\n');
   },
 });

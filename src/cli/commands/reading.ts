@@ -1,7 +1,9 @@
 // Reading an image without running anything: ls, cat, tree. Everything goes through the resolver;
-// symlinks are followed inside the image only.
+// symlinks are followed inside the image only. Paths are typed in the text form of byte-path.ts
+// (\xNN a byte, \\ a backslash). Names are listed as their exact bytes to a pipe or a file (as
+// GNU ls does), escaped on a terminal (a name must not drive it), in the text form in JSON.
 
-import { bufferOf, bytesOfUserString, displayPath } from '../../base/byte-path.js';
+import { escapePath, unescapePath } from '../../base/byte-path.js';
 import { StrataError } from '../../base/errors.js';
 import type { IndexEntry } from '../../base/layer-index.js';
 import { openImageView } from '../../content/image-view.js';
@@ -12,14 +14,14 @@ import { resolveImage } from '../../store/lookup.js';
 import { splitRefPath } from '../../store/reference.js';
 import type { Context } from '../context.js';
 import { defineCommand } from '../define.js';
-import { modeString } from '../format.js';
+import { modeString, nameBytes } from '../format.js';
 
 async function openRefPath(ctx: Context, text: string, followLast: boolean) {
   const { ref, path } = splitRefPath(text);
   const store = await ctx.store();
   const image = resolveImage(store, ref);
   const iv = openImageView(store, image);
-  const resolved = resolvePath(iv.view, bytesOfUserString(path), { followLast });
+  const resolved = resolvePath(iv.view, unescapePath(path), { followLast });
   if (!resolved.entry) throw new StrataError(`${path}: no such file or directory in ${ref}`);
   return { store, iv, target: resolved.entry };
 }
@@ -27,19 +29,19 @@ async function openRefPath(ctx: Context, text: string, followLast: boolean) {
 function entryJson(r: ResolvedEntry, name: string) {
   const e: IndexEntry = r.entry;
   return {
-    name: displayPath(name), path: displayPath(r.path), type: e.type, mode: e.mode, uid: e.uid, gid: e.gid,
+    name: escapePath(name), path: escapePath(r.path), type: e.type, mode: e.mode, uid: e.uid, gid: e.gid,
     size: e.size, mtime: new Date(e.mtime * 1000).toISOString(), layer: r.layer,
-    ...(e.linkTarget !== undefined ? { linkTarget: displayPath(e.linkTarget) } : {}),
+    ...(e.linkTarget !== undefined ? { linkTarget: escapePath(e.linkTarget) } : {}),
   };
 }
 
-function longLine(r: ResolvedEntry, name: string): Buffer {
+function longLine(ctx: Context, r: ResolvedEntry, name: string): Buffer {
   const e = r.entry;
   const size = e.type === 'char' || e.type === 'block' ? `${e.devMajor ?? 0}, ${e.devMinor ?? 0}` : String(e.size);
   const time = new Date(e.mtime * 1000).toISOString().slice(0, 16).replace('T', ' ');
   const head = `${modeString(e.type, e.mode)} ${String(e.uid).padStart(5)} ${String(e.gid).padStart(5)} ${size.padStart(10)} ${time} `;
-  const link = e.linkTarget !== undefined ? Buffer.concat([Buffer.from(' -> '), bufferOf(e.linkTarget)]) : Buffer.alloc(0);
-  return Buffer.concat([Buffer.from(head), bufferOf(name), link, Buffer.from('\n')]);
+  const link = e.linkTarget !== undefined ? Buffer.concat([Buffer.from(' -> '), nameBytes(ctx.terminal, e.linkTarget)]) : Buffer.alloc(0);
+  return Buffer.concat([Buffer.from(head), nameBytes(ctx.terminal, name), link, Buffer.from('\n')]);
 }
 
 export const ls = defineCommand({
@@ -54,7 +56,7 @@ export const ls = defineCommand({
       ? iv.view.readdir(target.path).map((r) => [r, r.path.slice(r.path.lastIndexOf('/') + 1)])
       : [[target, target.path]];
     if (ctx.json) return listing.forEach(([r, name]) => ctx.jsonLine(entryJson(r, name)));
-    ctx.out(Buffer.concat(listing.map(([r, name]) => (argv.long ? longLine(r, name) : Buffer.concat([bufferOf(name), Buffer.from('\n')])))));
+    ctx.out(Buffer.concat(listing.map(([r, name]) => (argv.long ? longLine(ctx, r, name) : Buffer.concat([nameBytes(ctx.terminal, name), Buffer.from('\n')])))));
   },
 });
 
@@ -81,6 +83,6 @@ export const tree = defineCommand({
     const { view } = openImageView(store, image, argv.layer);
     const entries = view.walk().filter((r) => r.path !== '/');
     if (ctx.json) return entries.forEach((r) => ctx.jsonLine(entryJson(r, r.path.slice(r.path.lastIndexOf('/') + 1))));
-    ctx.out(Buffer.concat(entries.map((r) => Buffer.concat([bufferOf(r.path), Buffer.from('\n')]))));
+    ctx.out(Buffer.concat(entries.map((r) => Buffer.concat([nameBytes(ctx.terminal, r.path), Buffer.from('\n')]))));
   },
 });

@@ -4,7 +4,7 @@
 // while cursor moves cost nothing that grows with the tree.
 
 import { useReducer } from 'react';
-import { bytesOfUserString, type BytePath } from '../../../src/base/byte-path.js';
+import { bytesOfUserString, unescapePath, type BytePath } from '../../../src/base/byte-path.js';
 import type { FileTreeModel, TreeNode } from '../../data/file-tree-model.js';
 import { clampList, listReducer, type ListMove } from '../list/use-list-state.js';
 
@@ -143,7 +143,8 @@ function binarySearch(sorted: readonly number[], value: number): number {
 const searchPaths = new WeakMap<FileTreeModel, string[]>();
 
 /** Lower-cased paths of a model's nodes, made once per model (the filter's haystack). They stay
- * byte strings: the filter is turned into bytes too, so any name matches as typed. */
+ * byte strings: the filter is turned into bytes too, so any name matches as typed, or as shown
+ * (\xNN a byte, as in REF:PATH). */
 function pathsOf(model: FileTreeModel): string[] {
   let paths = searchPaths.get(model);
   if (!paths) searchPaths.set(model, (paths = model.nodes.map((n) => n.path.toLowerCase())));
@@ -154,7 +155,7 @@ export function visibleNodes(state: Pick<FileTreeState, 'model' | 'collapsed' | 
   const { nodes } = state.model;
   const out: number[] = [];
   if (state.filter) {
-    const needle = bytesOfUserString(state.filter).toLowerCase();
+    const needle = filterBytes(state.filter).toLowerCase();
     const paths = pathsOf(state.model);
     const keep = new Uint8Array(nodes.length);
     for (let i = 0; i < nodes.length; i++) {
@@ -174,6 +175,16 @@ export function visibleNodes(state: Pick<FileTreeState, 'model' | 'collapsed' | 
     i = node.isDir && state.collapsed.has(node.path) ? node.end : i + 1;
   }
   return out;
+}
+
+/** The filter's bytes: its escapes read as in REF:PATH, or the text as it is while they are not
+ * (a half-typed "\x", a lone backslash). */
+function filterBytes(text: string): string {
+  try {
+    return unescapePath(text);
+  } catch {
+    return bytesOfUserString(text);
+  }
 }
 
 export function useFileTreeState(model: FileTreeModel) {

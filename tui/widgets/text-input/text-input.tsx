@@ -1,7 +1,9 @@
 // Render-only: "label value" with the cursor shown as an inverse cell, and the candidates of an
-// ambiguous completion on the line below when there are any.
+// ambiguous completion on the line below when there are any. Control characters (a pasted one, a
+// host file name completed) are shown escaped, as everywhere in the TUI.
 
 import { Box, Text } from 'ink';
+import { terminalText } from '../../../src/base/terminal-text.js';
 import { fit } from '../line/line.js';
 import type { TextInputState } from './use-text-input-state.js';
 
@@ -19,9 +21,9 @@ export function TextInput({ label, state, width, focused }: TextInputProps) {
   const start = Math.max(0, state.cursor - room + 1);
   const shown = state.value.slice(start, start + room);
   const at = state.cursor - start;
-  const before = shown.slice(0, at);
-  const under = shown[at] ?? ' ';
-  const after = fit(shown.slice(at + 1), Math.max(0, room - before.length - 1));
+  const before = terminalText(shown.slice(0, at));
+  const under = terminalText(shown[at] ?? ' ');
+  const after = fit(terminalText(shown.slice(at + 1)), Math.max(0, room - before.length - under.length));
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate">
@@ -29,7 +31,7 @@ export function TextInput({ label, state, width, focused }: TextInputProps) {
         {focused ? <Text inverse>{under}</Text> : under}
         {after}
       </Text>
-      {state.candidates.length > 0 ? <Text wrap="truncate">{fit(state.candidates.map(lastPart).join('  '), width)}</Text> : null}
+      {state.candidates.length > 0 ? <Text wrap="truncate">{fit(terminalText(state.candidates.map(lastPart).join('  ')), width)}</Text> : null}
     </Box>
   );
 }
