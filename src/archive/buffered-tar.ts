@@ -67,10 +67,35 @@ export class BufferedTar {
     this.pad(bytes.length);
   }
 
-  /** Reads `size` bytes of content from `fd` (at its current position) straight into the
-   * buffer, and pads them. False when the file ends first (the archive is then unusable and the
-   * caller fails). */
-  async contentFrom(fd: number, size: number): Promise<boolean> {
+  /** A regular file: its header, `size` bytes read from `fd` (at its current position) straight
+   * into the buffer, and their padding. Synchronous, with no promise, when all of it fits in what
+   * is left of the buffer, as most files do. False when the file ends before `size` bytes (the
+   * archive is then unusable and the caller fails). */
+  file(entry: TarWriteEntry, fd: number, size: number): boolean | Promise<boolean> {
+    const room = this.size - this.pos;
+    const rest = size + paddingSize(size);
+    if (BLOCK_SIZE + rest > room) return this.fileAcrossBuffers(entry, fd, size);
+    const n = writeEntryHeader(this.buf, this.pos, entry, CANONICAL);
+    if (n < 0 || n + rest > room) return this.fileAcrossBuffers(entry, fd, size);
+    this.pos += n;
+    for (let left = size; left > 0;) {
+      const read = readSync(fd, this.buf, this.pos, left, null);
+      if (read === 0) return false;
+      this.pos += read;
+      left -= read;
+    }
+    this.pad(size);
+    if (this.pos >= this.writeAt) this.writeDirect();
+    return true;
+  }
+
+  private async fileAcrossBuffers(entry: TarWriteEntry, fd: number, size: number): Promise<boolean> {
+    await this.header(entry);
+    return this.contentFrom(fd, size);
+  }
+
+  /** `size` bytes of content from `fd` into as many buffers as they take, and their padding. */
+  private async contentFrom(fd: number, size: number): Promise<boolean> {
     for (let left = size; left > 0;) {
       if (this.pos === this.size) await this.flush();
       const n = readSync(fd, this.buf, this.pos, Math.min(left, this.size - this.pos), null);

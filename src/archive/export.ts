@@ -104,23 +104,34 @@ class LayerFiles {
   }
 
   /** The file's header, its bytes and their padding. A promise only when that needs one: a file
-   * with content, or a buffer to flush. */
+   * that does not fit in what is left of the output buffer. */
   write(r: ResolvedEntry, header: TarWriteEntry, tar: BufferedTar): Promise<void> | undefined {
     // An empty file takes nothing from the layer directory: its entry is the index's alone.
     if (r.entry.size === 0) return tar.header(header);
     const path = this.pathOf(r);
+    let fd: number;
     try {
-      return this.writeContent(openIndexedFile(path, r), r, header, tar);
+      fd = openIndexedFile(path, r);
     } catch (err) {
       if (!refusedByOwner(this.store, err)) throw readError(r, err);
       return this.writeMapped(path, r, header, tar);
     }
+    let written: boolean | Promise<boolean>;
+    try {
+      written = tar.file(header, fd, r.entry.size);
+    } catch (err) {
+      closeSync(fd);
+      throw readError(r, err);
+    }
+    if (typeof written !== 'boolean') return this.closeAfter(written, fd, r);
+    closeSync(fd);
+    if (!written) throw shrankError(r);
+    return undefined;
   }
 
-  private async writeContent(fd: number, r: ResolvedEntry, header: TarWriteEntry, tar: BufferedTar): Promise<void> {
+  private async closeAfter(written: Promise<boolean>, fd: number, r: ResolvedEntry): Promise<void> {
     try {
-      await tar.header(header);
-      if (!(await tar.contentFrom(fd, r.entry.size))) throw shrankError(r);
+      if (!(await written)) throw shrankError(r);
     } catch (err) {
       throw readError(r, err);
     } finally {
