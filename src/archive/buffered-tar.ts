@@ -42,6 +42,8 @@ export class BufferedTar {
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   private readonly onError = (err: Error) => this.fail(err);
+  /** Where the byte past a large file's size is read, that must not be there. */
+  private readonly probe = Buffer.alloc(1);
 
   constructor(private readonly out: Writable, private readonly size = BUFFER_SIZE) {
     if (size <= 0 || size % BLOCK_SIZE !== 0) throw new RangeError(`buffer size ${size} is not a positive multiple of ${BLOCK_SIZE}`);
@@ -69,43 +71,48 @@ export class BufferedTar {
 
   /** A regular file: its header, `size` bytes read from `fd` (at its current position) straight
    * into the buffer, and their padding. Synchronous, with no promise, when all of it fits in what
-   * is left of the buffer, as most files do. False when the file ends before `size` bytes (the
-   * archive is then unusable and the caller fails). */
-  file(entry: TarWriteEntry, fd: number, size: number): boolean | Promise<boolean> {
+   * is left of the buffer, as most files do. Returns the length the file turned out to have, up
+   * to `size` + 1: `size` when it ends exactly there, and anything else means the archive is
+   * unusable (the caller fails). No fstat: a read of one byte more than `size` that comes back
+   * short ends at the end of the file, as a regular file's reads do. */
+  file(entry: TarWriteEntry, fd: number, size: number): number | Promise<number> {
     const room = this.size - this.pos;
-    const rest = size + paddingSize(size);
+    // One byte more than the content and its padding: room for the byte that must not come.
+    const rest = size + paddingSize(size) + 1;
     if (BLOCK_SIZE + rest > room) return this.fileAcrossBuffers(entry, fd, size);
     const n = writeEntryHeader(this.buf, this.pos, entry, CANONICAL);
     if (n < 0 || n + rest > room) return this.fileAcrossBuffers(entry, fd, size);
     this.pos += n;
-    for (let left = size; left > 0;) {
-      const read = readSync(fd, this.buf, this.pos, left, null);
-      if (read === 0) return false;
-      this.pos += read;
-      left -= read;
+    let got = 0;
+    for (;;) {
+      const want = size + 1 - got;
+      const read = readSync(fd, this.buf, this.pos + got, want, null);
+      got += read;
+      // The end, more than `size`, or a short read at `size`: the end of a regular file. A short
+      // read before `size` reads on, so only a read of nothing says the file is shorter.
+      if (read === 0 || got > size || (read < want && got === size)) break;
     }
+    if (got !== size) return got;
+    this.pos += size;
     this.pad(size);
     if (this.pos >= this.writeAt) this.writeDirect();
-    return true;
+    return size;
   }
 
-  private async fileAcrossBuffers(entry: TarWriteEntry, fd: number, size: number): Promise<boolean> {
+  private async fileAcrossBuffers(entry: TarWriteEntry, fd: number, size: number): Promise<number> {
     await this.header(entry);
-    return this.contentFrom(fd, size);
-  }
-
-  /** `size` bytes of content from `fd` into as many buffers as they take, and their padding. */
-  private async contentFrom(fd: number, size: number): Promise<boolean> {
-    for (let left = size; left > 0;) {
+    let got = 0;
+    while (got < size) {
       if (this.pos === this.size) await this.flush();
-      const n = readSync(fd, this.buf, this.pos, Math.min(left, this.size - this.pos), null);
-      if (n === 0) return false;
-      this.pos += n;
-      left -= n;
+      const read = readSync(fd, this.buf, this.pos, Math.min(size - got, this.size - this.pos), null);
+      if (read === 0) return got;
+      this.pos += read;
+      got += read;
       if (this.pos >= this.writeAt) this.writeDirect();
     }
+    if (readSync(fd, this.probe, 0, 1, null) > 0) return size + 1;
     this.pad(size);
-    return true;
+    return size;
   }
 
   /** The end-of-archive blocks, then every byte written. */

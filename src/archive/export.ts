@@ -13,6 +13,7 @@
 import { closeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { ROOT, type BytePath } from '../base/byte-path.js';
+import { StrataError } from '../base/errors.js';
 import type { IndexEntry, LayerIndex } from '../base/layer-index.js';
 import { contentPaths } from '../content/image-view.js';
 import type { ResolvedEntry } from '../resolver/types.js';
@@ -23,7 +24,7 @@ import { refusedByOwner } from '../store/mapped-owners.js';
 import type { Store } from '../store/store.js';
 import type { TarWriteEntry } from '../tar/writer.js';
 import { BufferedTar } from './buffered-tar.js';
-import { openIndexedFile, readError, shrankError, sizeError } from './layer-file.js';
+import { lengthError, openLayerFile, readError, sizeError } from './layer-file.js';
 
 /** Writes the flattened tar of `layers` (diff_ids, base first) to `out`, which it does not end.
  * The layers are leased meanwhile, so a concurrent `rmi` or `prune` does not take them away. */
@@ -111,32 +112,30 @@ class LayerFiles {
     const path = this.pathOf(r);
     let fd: number;
     try {
-      fd = openIndexedFile(path, r);
+      fd = openLayerFile(path);
     } catch (err) {
       if (!refusedByOwner(this.store, err)) throw readError(r, err);
       return this.writeMapped(path, r, header, tar);
     }
-    let written: boolean | Promise<boolean>;
+    let found: number | Promise<number>;
     try {
-      written = tar.file(header, fd, r.entry.size);
+      found = tar.file(header, fd, r.entry.size);
     } catch (err) {
-      closeSync(fd);
-      throw readError(r, err);
+      throw failed(fd, r, err);
     }
-    if (typeof written !== 'boolean') return this.closeAfter(written, fd, r);
-    closeSync(fd);
-    if (!written) throw shrankError(r);
+    if (typeof found !== 'number') return this.closeAfter(found, fd, r);
+    closeRead(fd, r, found);
     return undefined;
   }
 
-  private async closeAfter(written: Promise<boolean>, fd: number, r: ResolvedEntry): Promise<void> {
+  private async closeAfter(reading: Promise<number>, fd: number, r: ResolvedEntry): Promise<void> {
+    let found: number;
     try {
-      if (!(await written)) throw shrankError(r);
+      found = await reading;
     } catch (err) {
-      throw readError(r, err);
-    } finally {
-      closeSync(fd);
+      throw failed(fd, r, err);
     }
+    closeRead(fd, r, found);
   }
 
   /** A rootless layer's file that only its mapped owner may read (store/mapped-owners.ts). */
@@ -146,6 +145,24 @@ class LayerFiles {
     await tar.header(header);
     if (bytes.length > 0) await tar.content(bytes);
   }
+}
+
+/** Closes a file read in full; throws when the reading found another length than its index's. */
+function closeRead(fd: number, r: ResolvedEntry, found: number): void {
+  if (found !== r.entry.size) {
+    const err = lengthError(fd, r, found);
+    closeSync(fd);
+    throw err;
+  }
+  closeSync(fd);
+}
+
+/** Closes a file whose reading failed; the error to throw. A failure to write the archive is
+ * passed on as it is. */
+function failed(fd: number, r: ResolvedEntry, err: unknown): StrataError {
+  const error = err instanceof StrataError ? err : lengthError(fd, r, -1, err);
+  closeSync(fd);
+  return error;
 }
 
 /** The first paths of the layer's inodes that have more than one name. */

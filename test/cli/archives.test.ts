@@ -130,7 +130,13 @@ test('export of a layer file that no longer has its indexed size fails with one 
     execFileSync('mkfifo', [join(rootfs, 'etc/a')]);
     expectFailure(/^strata: \/etc\/a \(layer 0\): the layer holds no regular file, its index says 6 bytes$/m);
     rmSync(join(rootfs, 'etc/a'));
+    mkdirSync(join(rootfs, 'etc/a'));
+    expectFailure(/^strata: \/etc\/a \(layer 0\): the layer holds no regular file, its index says 6 bytes: is a directory$/m);
+    rmSync(join(rootfs, 'etc/a'), { recursive: true });
+    truncateSync(join(rootfs, 'etc/b'), 100_000);
     writeFileSync(join(rootfs, 'etc/a'), 'hello\n');
+    expectFailure(/^strata: \/etc\/b \(layer 0\): the layer holds 100000 bytes, its index says 200000 bytes$/m);
+    writeFileSync(join(rootfs, 'etc/b'), Buffer.alloc(200_000, 7));
     ok(c.root, 'export', 'damaged', '-o', out);
     assert.equal(execFileSync('tar', ['-tf', out]).toString().trim().split('\n'), ['etc/', 'etc/a', 'etc/b', 'etc/empty']);
   } finally {
