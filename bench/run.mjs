@@ -57,6 +57,18 @@ function makeFixtures() {
       }
       return out;
     }),
+    /** A tar of one directory holding 100,000 empty files (made once, then cached). */
+    manyEmptyTar: once('manyEmptyTar', () => {
+      const out = join(work, 'many-empty-files.tar');
+      if (!existsSync(out)) {
+        say('making the tar of 100,000 empty files (once)');
+        const dir = join(work, 'many-empty-files.tmp');
+        sh(`rm -rf ${q(dir)} && mkdir -p ${q(dir)}/files && cd ${q(dir)}/files && seq -f 'f%06g' 0 99999 | xargs touch && ` +
+          `tar --sort=name --mtime=@1704067200 --owner=0 --group=0 --numeric-owner -cf ${q(out + '.tmp')} -C ${q(dir)} . && ` +
+          `mv ${q(out + '.tmp')} ${q(out)} && rm -rf ${q(dir)}`);
+      }
+      return out;
+    }),
     /** The busybox rootfs tar the binary embeds. */
     busyboxTar: once('busyboxTar', () => join(repo, 'dist', 'assets', 'busybox.tar')),
     /** OCI layouts of one image of 256 tiny layers and of 1 layer, the same /etc/os-release. */
@@ -69,7 +81,9 @@ function makeFixtures() {
       sh(`mountpoint -q ${q(dir)} && umount ${q(dir)} || true`); // left by a killed run
       rmSync(img, { force: true });
       mkdirSync(dir, { recursive: true });
-      sh(`truncate -s 2G ${q(img)} && mkfs.ext4 -q ${q(img)} && mount -o loop ${q(img)} ${q(dir)}`);
+      // 4 GB: room (and inodes: 262,144) for the Debian trees of several rows and a layer of
+      // 100,000 files.
+      sh(`truncate -s 4G ${q(img)} && mkfs.ext4 -q ${q(img)} && mount -o loop ${q(img)} ${q(dir)}`);
       mounts.push({ img, dir });
       return dir;
     }),

@@ -63,3 +63,13 @@ export function contentPath(store: Store, iv: ImageView, r: ResolvedEntry): Buff
   const base = layerRootfs(store, iv.diffIds[r.layer]!);
   return Buffer.concat([Buffer.from(join(base, '/')), bufferOf(r.entry.path.slice(1))]);
 }
+
+/** contentPath for every file of a view read in one go (export): each layer's directory is
+ * joined once, not once a file. */
+export function contentPaths(store: Store, diffIds: readonly string[]): (r: ResolvedEntry) => Buffer {
+  const bases: Buffer[] = [];
+  return (r) => {
+    const base = (bases[r.layer] ??= Buffer.from(join(layerRootfs(store, diffIds[r.layer]!), '/')));
+    return Buffer.concat([base, bufferOf(r.entry.path.slice(1))]);
+  };
+}

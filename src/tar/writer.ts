@@ -10,7 +10,7 @@
 // caller's job.
 
 import type { TarType } from './header.js';
-import { BLOCK_SIZE, headerChecksum } from './header.js';
+import { BLOCK_SIZE } from './header.js';
 import { encodePaxRecords } from './pax.js';
 
 export interface TarWriteEntry {
@@ -62,49 +62,130 @@ const TYPEFLAG: Record<TarType, string> = { file: '0', hardlink: '1', symlink: '
 
 /** One 512-byte header block with its checksum. */
 export function encodeHeaderBlock(f: HeaderBlockFields): Buffer {
-  const b = Buffer.alloc(BLOCK_SIZE);
-  b.write(f.name, 0, 100, 'latin1');
-  writeNumber(b, 100, 8, f.mode ?? 0);
-  writeNumber(b, 108, 8, f.uid ?? 0);
-  writeNumber(b, 116, 8, f.gid ?? 0);
-  writeNumber(b, 124, 12, f.size ?? 0);
-  writeNumber(b, 136, 12, f.mtime ?? 0);
-  b.write(f.typeflag, 156, 1, 'latin1');
-  b.write(f.linkName ?? '', 157, 100, 'latin1');
-  const magic = f.magic ?? 'ustar';
-  if (magic !== 'v7') {
-    b.write(magic === 'ustar' ? 'ustar\x0000' : 'ustar  \x00', 257, 8, 'latin1');
-    b.write(f.uname ?? '', 265, 32, 'latin1');
-    b.write(f.gname ?? '', 297, 32, 'latin1');
-    writeNumber(b, 329, 8, f.devMajor ?? 0);
-    writeNumber(b, 337, 8, f.devMinor ?? 0);
-    if (f.prefix) b.write(f.prefix, 345, 155, 'latin1');
-  }
-  const { unsigned } = headerChecksum(b, 0);
-  b.write(`${unsigned.toString(8).padStart(6, '0')}\x00 `, 148, 8, 'latin1');
+  const b = Buffer.allocUnsafe(BLOCK_SIZE);
+  writeHeaderBlock(b, 0, f);
   return b;
 }
 
-/** Octal with a NUL terminator when it fits, else base-256 (0x80 or 0xff first byte). */
-function writeNumber(b: Buffer, off: number, len: number, value: number): void {
+/** One header block with its checksum, written over the 512 bytes of `b` at `off`. Byte by byte
+ * in JavaScript, summing the checksum on the way: a Buffer.write per field crosses into C++ each
+ * time, and that was most of the cost of a header when export writes one per file. */
+export function writeHeaderBlock(b: Buffer, off: number, f: HeaderBlockFields): void {
+  b.fill(0, off, off + BLOCK_SIZE);
+  // The checksum counts its own field as eight spaces.
+  let sum = 8 * 0x20;
+  sum += writeString(b, off, 100, f.name);
+  sum += writeNumber(b, off + 100, 8, f.mode ?? 0);
+  sum += writeNumber(b, off + 108, 8, f.uid ?? 0);
+  sum += writeNumber(b, off + 116, 8, f.gid ?? 0);
+  sum += writeNumber(b, off + 124, 12, f.size ?? 0);
+  sum += writeNumber(b, off + 136, 12, f.mtime ?? 0);
+  sum += writeString(b, off + 156, 1, f.typeflag);
+  sum += writeString(b, off + 157, 100, f.linkName ?? '');
+  const magic = f.magic ?? 'ustar';
+  if (magic !== 'v7') {
+    sum += writeString(b, off + 257, 8, magic === 'ustar' ? 'ustar\x0000' : 'ustar  \x00');
+    sum += writeString(b, off + 265, 32, f.uname ?? '');
+    sum += writeString(b, off + 297, 32, f.gname ?? '');
+    sum += writeNumber(b, off + 329, 8, f.devMajor ?? 0);
+    sum += writeNumber(b, off + 337, 8, f.devMinor ?? 0);
+    if (f.prefix) sum += writeString(b, off + 345, 155, f.prefix);
+  }
+  // Six octal digits, a NUL and a space, as GNU tar writes it.
+  for (let i = off + 153; i >= off + 148; i--) {
+    b[i] = 0x30 + (sum & 7);
+    sum >>>= 3;
+  }
+  b[off + 155] = 0x20;
+}
+
+/** A byte string into a (zeroed) field, cut to its length; returns the sum of the bytes. */
+function writeString(b: Buffer, off: number, len: number, s: string): number {
+  const n = Math.min(len, s.length);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i) & 0xff;
+    b[off + i] = c;
+    sum += c;
+  }
+  return sum;
+}
+
+/** The largest value + 1 that `len - 1` octal digits hold, for the field lengths tar has. */
+const OCTAL_LIMIT: Readonly<Record<number, number>> = { 8: 8 ** 7, 12: 8 ** 11 };
+
+/** Octal with a NUL terminator when it fits, else base-256 (0x80 or 0xff first byte), into a
+ * zeroed field; returns the sum of the bytes. */
+function writeNumber(b: Buffer, off: number, len: number, value: number): number {
   if (!Number.isInteger(value)) throw new RangeError(`tar header number ${value} is not an integer`);
-  if (value >= 0 && value < 8 ** (len - 1)) {
-    b.write(value.toString(8).padStart(len - 1, '0'), off, len - 1, 'latin1');
-    return;
+  let sum = 0;
+  if (value >= 0 && value < OCTAL_LIMIT[len]!) {
+    // Integer arithmetic while the value fits 31 bits (nearly always), then float.
+    let v = value;
+    let i = off + len - 2;
+    for (; v > 0x7fffffff; i--) {
+      const digit = v % 8;
+      b[i] = 0x30 + digit;
+      sum += 0x30 + digit;
+      v = (v - digit) / 8;
+    }
+    for (; i >= off; i--) {
+      b[i] = 0x30 + (v & 7);
+      sum += 0x30 + (v & 7);
+      v >>>= 3;
+    }
+    return sum;
   }
   let v = value < 0 ? -(value + 1) : value;
   for (let i = off + len - 1; i > off; i--) {
     const byte = v % 256;
     b[i] = value < 0 ? 0xff - byte : byte;
+    sum += b[i]!;
     v = Math.floor(v / 256);
   }
   b[off] = value < 0 ? 0xff : 0x80;
+  return sum + b[off]!;
 }
 
-const fitsOctal = (value: number, len: number): boolean => Number.isInteger(value) && value >= 0 && value < 8 ** (len - 1);
+const fitsOctal = (value: number, len: number): boolean => Number.isInteger(value) && value >= 0 && value < OCTAL_LIMIT[len]!;
 
 /** The header blocks for one entry: a PAX `x` header and its records when needed, then ustar. */
 export function encodeEntryHeader(e: TarWriteEntry, options: TarWriterOptions = {}): Buffer {
+  const records = paxRecords(e, options);
+  const ustar = encodeHeaderBlock(ustarFields(e, options));
+  if (records.length === 0) return ustar;
+  const data = encodePaxRecords(records);
+  const pax = encodeHeaderBlock({ typeflag: 'x', name: paxHeaderName(e.name), mode: 0o644, size: data.length });
+  return Buffer.concat([pax, data, zeros(paddingSize(data.length)), ustar]);
+}
+
+/** encodeEntryHeader written into `target` at `offset`: the length of the header blocks, or -1
+ * (nothing written) when they do not fit there. An entry that needs no PAX record, nearly every
+ * one, is written in place without a buffer of its own. */
+export function writeEntryHeader(target: Buffer, offset: number, e: TarWriteEntry, options: TarWriterOptions = {}): number {
+  if (needsPax(e, options)) {
+    const bytes = encodeEntryHeader(e, options);
+    if (bytes.length > target.length - offset) return -1;
+    target.set(bytes, offset);
+    return bytes.length;
+  }
+  if (BLOCK_SIZE > target.length - offset) return -1;
+  writeHeaderBlock(target, offset, ustarFields(e, options));
+  return BLOCK_SIZE;
+}
+
+/** Whether paxRecords has any record for the entry, without making them. */
+function needsPax(e: TarWriteEntry, options: TarWriterOptions): boolean {
+  return e.name.length > 100 || e.name.includes('\0') ||
+    (e.linkName !== undefined && (e.linkName.length > 100 || e.linkName.includes('\0'))) ||
+    (e.type === 'file' && !fitsOctal(e.size ?? 0, 12)) ||
+    !fitsOctal(e.uid ?? 0, 8) || !fitsOctal(e.gid ?? 0, 8) || !fitsOctal(e.mtime ?? 0, 12) ||
+    (!options.canonical && ((e.uname ?? '').length > 32 || (e.gname ?? '').length > 32)) ||
+    e.xattrs !== undefined && Object.keys(e.xattrs).length > 0;
+}
+
+/** The PAX records an entry needs: every value its ustar fields cannot hold, and its xattrs. */
+function paxRecords(e: TarWriteEntry, options: TarWriterOptions): Array<[string, string | Uint8Array]> {
   const size = e.type === 'file' ? e.size ?? 0 : 0;
   const uid = e.uid ?? 0;
   const gid = e.gid ?? 0;
@@ -117,17 +198,31 @@ export function encodeEntryHeader(e: TarWriteEntry, options: TarWriterOptions = 
   if (!fitsOctal(uid, 8)) records.push(['uid', String(uid)]);
   if (!fitsOctal(gid, 8)) records.push(['gid', String(gid)]);
   if (!fitsOctal(mtime, 12)) records.push(['mtime', formatTime(mtime)]);
-  const uname = options.canonical ? '' : e.uname ?? '';
-  const gname = options.canonical ? '' : e.gname ?? '';
-  if (uname.length > 32) records.push(['uname', uname]);
-  if (gname.length > 32) records.push(['gname', gname]);
-  for (const name of Object.keys(e.xattrs ?? {}).sort()) {
-    const value = e.xattrs![name]!;
-    records.push([`SCHILY.xattr.${Buffer.from(name, 'utf8').toString('latin1')}`, typeof value === 'string' ? Buffer.from(value, 'utf8') : value]);
+  if (!options.canonical) {
+    if ((e.uname ?? '').length > 32) records.push(['uname', e.uname!]);
+    if ((e.gname ?? '').length > 32) records.push(['gname', e.gname!]);
+  }
+  if (e.xattrs !== undefined) {
+    for (const name of Object.keys(e.xattrs).sort()) {
+      const value = e.xattrs[name]!;
+      records.push([`SCHILY.xattr.${Buffer.from(name, 'utf8').toString('latin1')}`, typeof value === 'string' ? Buffer.from(value, 'utf8') : value]);
+    }
   }
   // POSIX wants UTF-8 in PAX strings; raw bytes are allowed when hdrcharset says so.
   if (records.some(([k, v]) => (k === 'path' || k === 'linkpath') && !isUtf8(v as string))) records.unshift(['hdrcharset', 'BINARY']);
-  const ustar = encodeHeaderBlock({
+  return records;
+}
+
+/** The ustar block's fields: values that need a PAX record are cut or zeroed there. */
+function ustarFields(e: TarWriteEntry, options: TarWriterOptions): HeaderBlockFields {
+  const size = e.type === 'file' ? e.size ?? 0 : 0;
+  const uid = e.uid ?? 0;
+  const gid = e.gid ?? 0;
+  const mtime = e.mtime ?? 0;
+  const linkName = e.linkName ?? '';
+  const uname = options.canonical ? '' : e.uname ?? '';
+  const gname = options.canonical ? '' : e.gname ?? '';
+  return {
     typeflag: TYPEFLAG[e.type],
     name: e.name.length > 100 ? e.name.slice(0, 100) : e.name,
     mode: e.mode & 0o7777,
@@ -140,11 +235,7 @@ export function encodeEntryHeader(e: TarWriteEntry, options: TarWriterOptions = 
     gname: gname.slice(0, 32),
     devMajor: e.devMajor ?? 0,
     devMinor: e.devMinor ?? 0,
-  });
-  if (records.length === 0) return ustar;
-  const data = encodePaxRecords(records);
-  const pax = encodeHeaderBlock({ typeflag: 'x', name: paxHeaderName(e.name), mode: 0o644, size: data.length });
-  return Buffer.concat([pax, data, zeros(paddingSize(data.length)), ustar]);
+  };
 }
 
 /** "PaxHeaders/<last component>", cut to fit the name field: deterministic, as Go names them. */

@@ -2,12 +2,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { exportFlattened } from '../../src/archive/export.js';
 import { loadArchive } from '../../src/archive/load.js';
 import { openImageView } from '../../src/content/image-view.js';
 import { readImage } from '../../src/store/images.js';
 import { openStore, type Store } from '../../src/store/store.js';
+import type { TarHeader } from '../../src/tar/header.js';
+import { TarParser } from '../../src/tar/reader.js';
+import { makeTar, sha256 } from '../import/tar-fixtures.js';
 import { buildUmociLayout, run, tempDir } from './umoci-fixture.js';
 import { blobPath, treeListing } from './archive-helpers.js';
 import { mountLayerTars } from './overlay-oracle.js';
@@ -112,6 +116,113 @@ test('exportFlattened: the same layers give the same bytes', async () => {
   const a = await exportTo(diffIds, join(work, 'e1.tar'));
   const b = await exportTo(diffIds, join(work, 'e2.tar'));
   assert.ok(a.equals(b));
+});
+
+/** A docker-archive of one image made of `layers` (tar bytes, base first), loaded; its diff_ids. */
+async function loadLayerTars(name: string, layers: readonly Buffer[]): Promise<string[]> {
+  const diffIds = layers.map((l) => sha256(l));
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: diffIds } }));
+  const archive = join(work, `${name}.tar`);
+  writeFileSync(archive, makeTar([
+    { name: 'manifest.json', content: JSON.stringify([{ Config: 'config.json', RepoTags: [`${name}:1`], Layers: layers.map((_, i) => `l${i}.tar`) }]) },
+    { name: 'config.json', content: config },
+    ...layers.map((content, i) => ({ name: `l${i}.tar`, content })),
+  ]));
+  const [image] = await loadArchive(store, archive);
+  assert.equal(readImage(store, image!.id).config.rootfs.diff_ids, diffIds);
+  return diffIds;
+}
+
+/** Pseudo-random bytes, the same every run. */
+function noise(n: number, seed: number): Buffer {
+  const b = Buffer.allocUnsafe(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
+test('exportFlattened: long names and targets, hardlinks, files larger than the output buffer and thousands of small ones: GNU tar extracts the overlayfs view', async () => {
+  const deep = `deep/${'d'.repeat(90)}/${'e'.repeat(90)}`; // past ustar's name and prefix fields
+  const base = [
+    { name: 'deep/', type: 'dir' as const },
+    { name: `${deep}/`, type: 'dir' as const },
+    { name: `${deep}/${'f'.repeat(120)}`, content: 'a long name\n' },
+    { name: 'link', type: 'symlink' as const, linkName: `/${'t'.repeat(150)}` },
+    // 2.5 MiB + 7: crosses the output buffer's boundaries, with its padding after.
+    { name: 'big', content: noise(2.5 * 1024 * 1024 + 7, 1) },
+    { name: 'big-link', type: 'hardlink' as const, linkName: 'big' },
+    { name: `${'h'.repeat(110)}`, type: 'hardlink' as const, linkName: 'big' },
+    { name: 'empty', content: '' },
+    { name: 'empty-link', type: 'hardlink' as const, linkName: 'empty' },
+    { name: 'dir/', type: 'dir' as const },
+    { name: 'dir/lower', content: 'hidden by the opaque layer\n' },
+    { name: 'gone', content: 'deleted above\n' },
+    { name: 'many/', type: 'dir' as const },
+    // ≈ 3 MB of headers and small contents: entries straddle every flush.
+    ...Array.from({ length: 3000 }, (_, i) => ({ name: `many/f${String(i).padStart(4, '0')}`, mode: 0o600 + (i % 64), uid: i % 7, mtime: 1700000000 + i, content: noise(i % 700, i) })),
+  ];
+  const upper = [
+    // The first name of the big inode goes: the next one carries the content.
+    { name: '.wh.big', content: '' },
+    { name: '.wh.gone', content: '' },
+    { name: 'dir/', type: 'dir' as const },
+    { name: 'dir/.wh..wh..opq', content: '' },
+    { name: 'dir/upper', content: 'only this one\n' },
+    { name: 'many/', type: 'dir' as const },
+    { name: 'many/f0001', content: noise(1500, 99) },
+  ];
+  const tars = [makeTar(base), makeTar(upper)];
+  const layers = await loadLayerTars('shapes', tars);
+  const tar = join(work, 'shapes-export.tar');
+  await exportTo(layers, tar);
+  const extracted = extract(tar, 'xshapes');
+  const tarFiles = tars.map((bytes, i) => {
+    const file = join(work, `shapes-l${i}.tar`);
+    writeFileSync(file, bytes);
+    return file;
+  });
+  const overlay = mountLayerTars(join(work, 'ovl-shapes'), tarFiles);
+  try {
+    assert.equal(treeListing(extracted), treeListing(overlay.merged));
+  } finally {
+    overlay.unmount();
+  }
+  const listing = treeListing(extracted);
+  assert.ok(listing.some((l) => l.startsWith(`/${'h'.repeat(110)} file 644 0:0 2621447 `) && l.includes(' =/big-link ')), 'the long-named hardlink points at the surviving name');
+  assert.ok(listing.some((l) => l.startsWith('/empty-link file') && l.includes(' =/empty ')), 'empty files stay hardlinked');
+  assert.is(run('tar', ['-tf', tar]).split('\n').filter(Boolean).length, listing.length);
+});
+
+test('exportFlattened: xattrs and names that are not UTF-8 come out as the layer had them', async () => {
+  const name = `caf\xe9/${'\xff'.repeat(120)}`;
+  const layers = await loadLayerTars('bytes', [makeTar([
+    { name: 'caf\xe9/', type: 'dir' },
+    { name, content: 'latin1\n' },
+    { name: 'bin/', type: 'dir' },
+    { name: 'bin/ping', mode: 0o755, content: 'p', xattrs: { 'security.capability': Buffer.from([1, 0, 0, 2]), 'user.comment': 'hi' } },
+  ])]);
+  const tar = await exportTo(layers, join(work, 'bytes-export.tar'));
+  const headers: TarHeader[] = [];
+  const parser = new TarParser({ meta: () => {}, entry: (h) => headers.push(h), content: () => {}, entryEnd: () => {} });
+  parser.push(tar);
+  parser.end();
+  assert.equal(headers.map((h) => h.name), ['bin/', 'bin/ping', 'caf\xe9/', name]);
+  const ping = headers[1]!;
+  assert.equal([...ping.xattrs!.entries()].map(([k, v]) => `${k}=${v.toString('hex')}`), ['security.capability=01000002', 'user.comment=6869']);
+});
+
+test('exportFlattened: through a file\'s descriptor, the bytes of the stream without one', async () => {
+  const viaStream = await exportTo(diffIds, join(work, 'e-stream.tar'));
+  const file = join(work, 'e-fd.tar');
+  const out = createWriteStream(file);
+  await once(out, 'open');
+  await exportFlattened(store, diffIds, out);
+  out.end();
+  await finished(out);
+  assert.ok(readFileSync(file).equals(viaStream));
 });
 
 test('exportFlattened: no layers is an empty archive', async () => {

@@ -1,12 +1,12 @@
 // save, load, export, efficiency and tree --layer through dist/strata.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTar } from '../import/tar-fixtures.js';
-import { runStrata, strataOk, tempStore } from '../helpers/cli.js';
+import { BINARY, cleanEnv, runStrata, strataOk, tempStore } from '../helpers/cli.js';
 
 const a = tempStore();
 const b = tempStore();
@@ -89,6 +89,70 @@ test('load of a damaged archive leaves the store as it was', () => {
   assert.is(r.stderr.trim().split('\n').length, 1);
   assert.is(readdirSync(join(b.root, 'layers')).length, before);
   assert.is(runStrata(['check'], { root: b.root }).status, 0);
+});
+
+/** An imported image of a few files; the host path of its one layer's rootfs. */
+function importSmall(root: string, scratchDir: string, name: string): string {
+  const file = join(scratchDir, `${name}.tar`);
+  writeFileSync(file, makeTar([
+    { name: 'etc/', type: 'dir' },
+    { name: 'etc/a', content: 'hello\n' },
+    { name: 'etc/b', content: Buffer.alloc(200_000, 7) },
+    { name: 'etc/empty', content: '' },
+  ]));
+  ok(root, 'import', file, name);
+  const [diffId] = JSON.parse(ok(root, 'inspect', name))[0].RootFS.Layers as string[];
+  return join(root, 'layers', diffId!.slice('sha256:'.length), 'rootfs');
+}
+
+test('export of a layer file that no longer has its indexed size fails with one line and writes nothing at -o', () => {
+  const c = tempStore();
+  try {
+    const rootfs = importSmall(c.root, c.scratch, 'damaged');
+    const out = join(c.scratch, 'out.tar');
+    const expectFailure = (pattern: RegExp) => {
+      const r = runStrata(['export', 'damaged', '-o', out], { root: c.root });
+      assert.is(r.status, 1);
+      assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.equal(readdirSync(c.scratch).sort(), ['damaged.tar'], 'neither the archive nor its temporary file');
+      const piped = runStrata(['export', 'damaged'], { root: c.root });
+      assert.is(piped.status, 1);
+      assert.is(piped.stderr.trim().split('\n').length, 1, piped.stderr);
+      assert.match(piped.stderr, pattern);
+    };
+    truncateSync(join(rootfs, 'etc/a'), 2);
+    expectFailure(/^strata: \/etc\/a \(layer 0\): the layer holds 2 bytes, its index says 6 bytes$/m);
+    writeFileSync(join(rootfs, 'etc/a'), 'hello, and more\n');
+    expectFailure(/^strata: \/etc\/a \(layer 0\): the layer holds 16 bytes, its index says 6 bytes$/m);
+    // Something other than a file where the file was: refused, and a FIFO does not hang the open.
+    rmSync(join(rootfs, 'etc/a'));
+    execFileSync('mkfifo', [join(rootfs, 'etc/a')]);
+    expectFailure(/^strata: \/etc\/a \(layer 0\): the layer holds no regular file, its index says 6 bytes$/m);
+    rmSync(join(rootfs, 'etc/a'));
+    mkdirSync(join(rootfs, 'etc/a'));
+    expectFailure(/^strata: \/etc\/a \(layer 0\): the layer holds no regular file, its index says 6 bytes: is a directory$/m);
+    rmSync(join(rootfs, 'etc/a'), { recursive: true });
+    truncateSync(join(rootfs, 'etc/b'), 100_000);
+    writeFileSync(join(rootfs, 'etc/a'), 'hello\n');
+    expectFailure(/^strata: \/etc\/b \(layer 0\): the layer holds 100000 bytes, its index says 200000 bytes$/m);
+    writeFileSync(join(rootfs, 'etc/b'), Buffer.alloc(200_000, 7));
+    ok(c.root, 'export', 'damaged', '-o', out);
+    assert.equal(execFileSync('tar', ['-tf', out]).toString().trim().split('\n'), ['etc/', 'etc/a', 'etc/b', 'etc/empty']);
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('export to a pipe read slowly gives the bytes of export -o; a reader that goes away fails it with one line', () => {
+  const file = join(a.scratch, 'slow-o.tar');
+  ok(a.root, 'export', 'busybox', '-o', file);
+  // The reader sleeps first: the pipe fills, and writes to it fail with EAGAIN until it reads.
+  const script = 'set -o pipefail; "$0" --root "$1" export busybox | (sleep 0.3; cat > "$2")';
+  execFileSync('bash', ['-c', script, BINARY, a.root, `${file}.piped`], { env: cleanEnv() });
+  assert.ok(readFileSync(`${file}.piped`).equals(readFileSync(file)));
+  const closed = spawnSync('bash', ['-c', '"$0" --root "$1" export busybox | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}" >&2', BINARY, a.root], { env: cleanEnv(), encoding: 'utf8' });
+  assert.equal(closed.stderr.trim().split('\n'), ['strata: cannot write the archive: EPIPE', '1']);
 });
 
 test.after(() => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { TarHeader } from '../../src/tar/header.js';
 import { TarParser } from '../../src/tar/reader.js';
 import type { TarWriteEntry } from '../../src/tar/writer.js';
-import { encodeEntryHeader, TarWriter } from '../../src/tar/writer.js';
+import { encodeEntryHeader, TarWriter, writeEntryHeader } from '../../src/tar/writer.js';
 import { run } from '../import/tar-fixtures.js';
 
 function write(entries: ReadonlyArray<readonly [TarWriteEntry, string?]>, canonical = false): Buffer {
@@ -76,6 +76,34 @@ test('PAX records for non-UTF-8 names are marked hdrcharset=BINARY', () => {
 
 test('short plain entries are a single ustar block', () => {
   assert.is(encodeEntryHeader({ name: 'etc/passwd', type: 'file', mode: 0o644, size: 10, mtime: 1 }).length, 512);
+});
+
+test('writeEntryHeader writes encodeEntryHeader\'s bytes in place, or nothing when they do not fit', () => {
+  const entries: TarWriteEntry[] = [
+    { name: 'etc/passwd', type: 'file', mode: 0o644, size: 10, mtime: 1700000000 },
+    { name: 'max', type: 'file', mode: 0o7777, uid: 8 ** 7 - 1, gid: 8 ** 7 - 1, size: 8 ** 11 - 1, mtime: 8 ** 11 - 1 },
+    // Over 8 GiB: the size goes in a PAX record, the ustar field holds 0.
+    { name: 'huge', type: 'file', mode: 0o644, size: 9 * 2 ** 30 + 5, mtime: 1700000000 },
+    { name: 'ids', type: 'dir', mode: 0o755, uid: 8 ** 7, gid: 4294967294, mtime: -1 },
+    { name: 'frac', type: 'file', mode: 0o600, mtime: 1700000000.5 },
+    { name: `${'n'.repeat(101)}`, type: 'symlink', mode: 0o777, linkName: 'l'.repeat(101) },
+    { name: 'dev/sda', type: 'block', mode: 0o660, devMajor: 8, devMinor: 0 },
+    { name: 'named', type: 'file', mode: 0o644, uname: 'u'.repeat(40), gname: 'staff' },
+    { name: 'caps', type: 'file', mode: 0o755, xattrs: { 'security.capability': Buffer.from([1, 0, 0, 2]) } },
+  ];
+  for (const canonical of [false, true]) {
+    for (const e of entries) {
+      const expected = encodeEntryHeader(e, { canonical });
+      const target = Buffer.alloc(expected.length + 700, 0xaa);
+      assert.is(writeEntryHeader(target, 100, e, { canonical }), expected.length, e.name);
+      assert.ok(target.subarray(100, 100 + expected.length).equals(expected), e.name);
+      assert.ok(target.subarray(0, 100).equals(Buffer.alloc(100, 0xaa)) && target.subarray(100 + expected.length).equals(Buffer.alloc(600, 0xaa)), 'nothing outside');
+      const tight = Buffer.alloc(expected.length + 99, 0xaa);
+      assert.is(writeEntryHeader(tight, 100, e, { canonical }), -1, e.name);
+      assert.ok(tight.equals(Buffer.alloc(expected.length + 99, 0xaa)), 'nothing written');
+    }
+  }
+  assert.ok(encodeEntryHeader(entries[2]!).toString('latin1').includes(` size=${9 * 2 ** 30 + 5}\n`));
 });
 
 test('canonical mode: no user or group names, same bytes for the same entries', () => {
