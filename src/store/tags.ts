@@ -7,7 +7,7 @@ import { writeFileAtomic } from './atomic.js';
 import type { Store } from './store.js';
 
 export function setTag(store: Store, ref: string, imageId: string): void {
-  writeFileAtomic(store.paths.tag(ref), imageId + '\n');
+  writeFileAtomic(store, store.paths.tag(ref), imageId + '\n');
 }
 
 export function readTag(store: Store, ref: string): string | undefined {
