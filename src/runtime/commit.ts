@@ -23,7 +23,7 @@ import { canonicalLayer, dirsBornAfter, layerTar, type LayerTarSource } from './
 import { openContainerView } from './container-view.js';
 import { containerDir, findContainer, type ContainerRecord } from './containers.js';
 import { STAMP } from './driver-copy.js';
-import { whilePaused } from './pause.js';
+import { thawAbandonedPause, whilePaused } from './pause.js';
 import { subordinateIds } from './subordinate-ids.js';
 
 export interface CommitOptions {
@@ -44,10 +44,11 @@ export async function commitContainer(store: Store, text: string, o: CommitOptio
   const parent = readImage(store, rec.image);
   const config = applyChanges(parent.config.config ?? {}, o.changes ?? []);
 
+  await thawAbandonedPause(store, rec);
   return withLease(store, async (lease) => {
     lease.add(parent.id, ...parent.config.rootfs.diff_ids);
     const read = () => addWritableLayer(store, rec, lease);
-    const added = await ((o.pause ?? true) ? whilePaused(rec, read) : read());
+    const added = await ((o.pause ?? true) ? whilePaused(store, rec, read) : read());
     const empty = added === undefined;
     const diffIds = empty ? parent.config.rootfs.diff_ids : [...parent.config.rootfs.diff_ids, added];
     const created = new Date().toISOString();

@@ -2,16 +2,17 @@
 // and the files it mounts. A container is assembled in staging and published by one rename, under
 // the gc lock after checking that its image is still there, so a concurrent `rmi` either removed
 // the image first (the run fails cleanly) or sees the container and keeps the image. Names are
-// one file each in ROOT/names, created with O_EXCL: two runs can never take the same name.
+// one file each in ROOT/names, created whole by a link (atomic.ts): two runs can never take the
+// same name, and a reservation always says whose it is.
 
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync, constants, existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { isoTime } from '../base/time.js';
 import { withLock } from '../store/lock.js';
 import { isAlive, ownIdentity } from '../store/process-identity.js';
-import { createStagingDir, removeTree } from '../store/staging.js';
+import { writeFileAtomic, createFileAtomic } from '../store/atomic.js';
+import { createStagingDir, removeTree, stagingPath } from '../store/staging.js';
 import type { Store } from '../store/store.js';
 import { refusedByOwner } from '../store/mapped-owners.js';
 import { checkContainerName, generatedName, isContainerId, newContainerId } from './container-names.js';
@@ -86,7 +87,7 @@ export async function createContainer(store: Store, spec: NewContainer, populate
   };
   const staging = createStagingDir(store);
   try {
-    writeRecord(staging, rec);
+    writeRecord(store, staging, rec);
     await populate(staging, rec);
     await withLock(store, 'gc', () => {
       if (!existsSync(store.paths.image(spec.image))) throw new StrataError(`image "${spec.imageRef}" was removed while the container was being made`);
@@ -123,19 +124,11 @@ function reserveName(store: Store, id: string, wanted: string | undefined): stri
 }
 
 function tryCreateName(store: Store, name: string, id: string): boolean {
-  let fd: number;
   try {
-    fd = openSync(store.paths.name(name), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    return createFileAtomic(store, store.paths.name(name), `${id} ${ownIdentity()}\n`);
   } catch (err) {
-    if (errnoOf(err) === 'EEXIST') return false;
     throw new StrataError(`cannot reserve the container name "${name}"`, { cause: err });
   }
-  try {
-    writeSync(fd, `${id} ${ownIdentity()}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
 }
 
 /** Who holds a name: undefined when no one does. The id in it becomes a path, so a record that
@@ -156,8 +149,8 @@ function readName(store: Store, name: string): { id: string; owner: string } | u
 function breakStaleName(store: Store, name: string): boolean {
   const holder = readName(store, name);
   if (holder === undefined) return true; // removed meanwhile: try again
-  // An empty file is one being written right now.
-  if (holder.id === '' || existsSync(containerDir(store, holder.id)) || isAlive(holder.owner)) return false;
+  // An empty file (a strata that wrote it in place, cut off) names no container and no live owner.
+  if ((holder.id !== '' && existsSync(containerDir(store, holder.id))) || isAlive(holder.owner)) return false;
   releaseName(store, name, holder.id);
   return true;
 }
@@ -196,7 +189,7 @@ export function updateContainer(store: Store, id: string, changes: Partial<Conta
   }
   const next = { ...rec, ...changes };
   try {
-    writeRecord(containerDir(store, id), next);
+    writeRecord(store, containerDir(store, id), next);
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return undefined;
     throw err;
@@ -204,22 +197,13 @@ export function updateContainer(store: Store, id: string, changes: Partial<Conta
   return next;
 }
 
-/** A record is replaced by rename, so a reader sees the old one or the new one. Not synced: a
- * record is state that changes several times a run (on a power cut ext4 still flushes data
- * renamed over an existing file first); syncing each would cost every run milliseconds. */
-function writeRecord(dir: string, rec: ContainerRecord): void {
-  const tmp = join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
-  writeFileSync(tmp, JSON.stringify(rec), { mode: 0o600, flag: 'wx' });
-  try {
-    renameSync(tmp, join(dir, RECORD));
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // The directory itself is gone.
-    }
-    throw err;
-  }
+/** A record is replaced by rename, so a reader sees the old one or the new one; it is written in
+ * staging (atomic.ts), so a writer killed meanwhile leaves nothing in the container's directory.
+ * Not synced: a record is state that changes several times a run (on a power cut ext4 still
+ * flushes data renamed over an existing file first); syncing each would cost every run
+ * milliseconds. */
+function writeRecord(store: Store, dir: string, rec: ContainerRecord): void {
+  writeFileAtomic(store, join(dir, RECORD), JSON.stringify(rec), { durable: false });
 }
 
 /** Every container, newest first. */
@@ -272,13 +256,13 @@ export function findContainer(store: Store, text: string): ContainerRecord {
   throw new StrataError(`container "${text}" not found`);
 }
 
-/** Remove a container's directory (renamed into staging first: never half-visible) and name. */
+/** Remove a container's directory (renamed into staging first: never half-visible) and name. The
+ * rename needs no space on the disk: a run that failed for want of it still leaves no container. */
 export async function deleteContainer(store: Store, rec: ContainerRecord): Promise<void> {
-  const trash = createStagingDir(store);
+  const trash = stagingPath(store);
   try {
-    renameSync(containerDir(store, rec.id), join(trash, 'container'));
+    renameSync(containerDir(store, rec.id), trash);
   } catch (err) {
-    removeTree(trash);
     if (errnoOf(err) === 'ENOENT') return;
     throw new StrataError(`cannot remove container ${rec.id.slice(0, 12)}`, { cause: err });
   }

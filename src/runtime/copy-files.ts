@@ -13,9 +13,10 @@ import { createStagingDir, removeTree } from '../store/staging.js';
 import type { Store } from '../store/store.js';
 import { openBase } from './beneath.js';
 import { openContainerView, type ContainerView } from './container-view.js';
-import { effectiveRecord, findContainer } from './containers.js';
+import { effectiveRecord, findContainer, type ContainerRecord } from './containers.js';
 import { copyIn, openRunningRoot, type CopyInPlace } from './copy-in.js';
 import { copyOut, type CopyOutIo } from './copy-out.js';
+import { thawAbandonedPause } from './pause.js';
 import { sandboxProcess } from './sandbox-process.js';
 import { setXattrSync } from './helper-process.js';
 import { opaqueXattr } from './upper-index.js';
@@ -60,11 +61,11 @@ export async function copyFiles(store: Store, source: string, destination: strin
   const to = parseCpArgument(destination);
   if ('container' in from === 'container' in to) throw new UsageError('cp copies between a container and the host: exactly one of SRC and DST is CONTAINER:PATH');
   if ('container' in from && 'host' in to) {
-    const cv = await openContainerView(store, findContainer(store, from.container));
+    const cv = await openContainerView(store, await touchedContainer(store, from.container));
     return copyOut(store, cv, from.path, to.host, io);
   }
   if ('host' in from && 'container' in to) {
-    const cv = await openContainerView(store, findContainer(store, to.container));
+    const cv = await openContainerView(store, await touchedContainer(store, to.container));
     if (from.host === '-') return copyTarIn(store, cv, to.path, io);
     const place = placeOf(store, cv);
     try {
@@ -94,6 +95,13 @@ async function copyTarIn(store: Store, cv: ContainerView, unsafeDir: string, io:
   } finally {
     removeTree(staging);
   }
+}
+
+/** The container named, a freeze left on it by a dead `commit` undone first (pause.ts). */
+async function touchedContainer(store: Store, text: string): Promise<ContainerRecord> {
+  const rec = findContainer(store, text);
+  await thawAbandonedPause(store, rec);
+  return rec;
 }
 
 /** Where a copy into the container writes (copy-in.ts says why each). */

@@ -12,6 +12,7 @@ import { openContainerView, readContainerText } from './container-view.js';
 import { containerDir, findContainer } from './containers.js';
 import type { Op } from './helper-ops.js';
 import { runHelper } from './helper-process.js';
+import { thawAbandonedPause } from './pause.js';
 import { processOps, type ProcessPlan } from './plan.js';
 import { commandCwd, commandEnv } from './process-spec.js';
 import { loadRunSpec } from './run-spec.js';
@@ -32,6 +33,8 @@ export interface ExecRequest {
 export async function execInContainer(store: Store, text: string, o: ExecRequest): Promise<number> {
   if (o.args.length === 0) throw new UsageError('exec needs a command to run');
   const rec = findContainer(store, text);
+  // Joining a frozen cgroup would freeze the new process too, and `exec` would hang.
+  await thawAbandonedPause(store, rec);
   const target = sandboxProcess(rec);
   const spec = loadRunSpec(containerDir(store, rec.id));
 

@@ -5,7 +5,7 @@
 // written by anyone else. strata runs as root, and root must never run a file that someone else
 // could have planted or changed; a file that fails the check is replaced, never run.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync,
   rmSync, statSync, unlinkSync, writeSync,
@@ -13,6 +13,7 @@ import {
 import { join } from 'node:path';
 import { readAsset } from '../base/assets.js';
 import { StrataError, errnoOf } from '../base/errors.js';
+import { createStagingFile } from '../store/staging.js';
 import type { Store } from '../store/store.js';
 
 const NAME = 'strata-helper';
@@ -45,7 +46,7 @@ export function helperPath(store: Store): string {
     throw new StrataError(`store ${store.root} is not a directory owned by uid ${process.geteuid!()} and writable by it alone: refusing to run the helper from it`);
   }
   if (isTrusted(dir, path, digest)) return path;
-  extract(dir, path, digest);
+  extract(store, dir, path, digest);
   if (!isTrusted(dir, path, digest)) throw new StrataError(`the helper extracted to ${path} fails its own check`);
   return path;
 }
@@ -97,9 +98,10 @@ function statOrUndefined(path: string, stat: typeof statSync | typeof lstatSync)
   }
 }
 
-/** Writes the embedded helper to a private temporary name and renames it into place (atomic:
- * a concurrent strata sees the old file or the new one, never half of one). */
-function extract(dir: string, path: string, digest: string): void {
+/** Writes the embedded helper to a file in staging and renames it into place (atomic: a
+ * concurrent strata sees the old file or the new one, never half of one; a strata killed while
+ * writing it leaves its staging, which the next command sweeps). */
+function extract(store: Store, dir: string, path: string, digest: string): void {
   const bytes = readAsset(NAME);
   if (sha256(bytes) !== digest) throw new StrataError('the embedded helper does not match the digest built into strata (a broken build?)');
   try {
@@ -107,16 +109,20 @@ function extract(dir: string, path: string, digest: string): void {
     // A helper directory that is not ours alone goes, with whatever was put in it.
     if (st && !(st.isDirectory() && ownedAndPrivate(st))) rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = join(dir, `.${NAME}-${digest}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o700);
+    const { path: tmp, fd } = createStagingFile(store);
     try {
-      fchmodSync(fd, 0o700);   // whatever the umask took away
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    } finally {
-      closeSync(fd);
+      try {
+        fchmodSync(fd, 0o700);   // executable; whatever the umask took away
+        let off = 0;
+        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
     }
-    renameSync(tmp, path);
     removeOtherVersions(dir, path);
   } catch (err) {
     throw new StrataError(`extract the helper to ${path}`, { cause: err });

@@ -83,8 +83,17 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
       done();
       reject(new StrataError(`cannot start the helper ${helper}`, { cause: err, exitCode: 125 }));
     });
-    child.on('spawn', () => options.onStart?.(child.pid!));
-    let syncError: unknown;
+    // A caller's step that fails (onStart, onSync) ends the run: the helper is killed, and the
+    // run fails with that step's error once the helper is gone.
+    let stepError: unknown;
+    child.on('spawn', () => {
+      try {
+        options.onStart?.(child.pid!);
+      } catch (err) {
+        stepError = err;
+        child.kill('SIGKILL');
+      }
+    });
     if (options.onSync) {
       const stdio = child.stdio as unknown as readonly unknown[];
       const fd4 = stdio[4] as NodeJS.ReadableStream & { destroy(): void };
@@ -103,14 +112,14 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
           fd5.end('.');
         } catch (err) {
           // Closing fd 5 unwritten makes the child fail its `sync`.
-          syncError = err;
+          stepError = err;
           fd5.destroy();
         }
       });
     }
     child.on('close', (code, signal) => {
       done();
-      if (syncError !== undefined) return reject(syncError);
+      if (stepError !== undefined) return reject(stepError);
       if (options.quiet && code !== 0 && errors) process.stderr.write(errors);
       resolve(code ?? 128 + (signal ? os.signals[signal] : 0));
     });

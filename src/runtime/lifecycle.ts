@@ -8,6 +8,7 @@ import { constants as os } from 'node:os';
 import { StrataError, UsageError } from '../base/errors.js';
 import type { Store } from '../store/store.js';
 import { containerDir, effectiveRecord, findContainer, readContainer, type ContainerRecord } from './containers.js';
+import { thawAbandonedPause } from './pause.js';
 import { LOG_FILES, startDetached } from './supervisor.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,6 +44,8 @@ async function exitedWithin(store: Store, id: string, ms: number): Promise<boole
 export async function stopContainer(store: Store, text: string, graceSeconds: number): Promise<void> {
   const rec = effectiveRecord(findContainer(store, text));
   if (rec.state !== 'running') return;
+  // A frozen process takes no signal.
+  await thawAbandonedPause(store, rec);
   signal(rec, 'SIGTERM');
   if (await exitedWithin(store, rec.id, graceSeconds * 1000)) return;
   signal(rec, 'SIGKILL');
@@ -52,12 +55,14 @@ export async function stopContainer(store: Store, text: string, graceSeconds: nu
 export async function killContainer(store: Store, text: string, sig: NodeJS.Signals): Promise<void> {
   const rec = effectiveRecord(findContainer(store, text));
   if (rec.state !== 'running') throw new StrataError(`container ${text} is not running`);
+  await thawAbandonedPause(store, rec);
   signal(rec, sig);
   if (sig === 'SIGKILL') await exitedWithin(store, rec.id, 10_000);
 }
 
 export async function waitContainer(store: Store, text: string): Promise<number> {
   const rec = findContainer(store, text);
+  await thawAbandonedPause(store, rec);
   for (;;) {
     const now = current(store, rec.id);
     if (now.state === 'exited') return now.exitCode ?? 255;

@@ -7,49 +7,69 @@
 // container started before strata put containers in the freezer. It is read as it runs: every
 // file as it was at some moment of the reading, never anything outside the container
 // (commit-tar.ts).
+//
+// A freeze has holders (pause-holders.ts): each strata process that froze the container is named
+// in its directory, from before the freeze until after the thaw, and the last one to let go thaws
+// it. A holder killed with SIGKILL cannot let go; a frozen container takes no signal and hangs
+// every `exec` joining it, so the next command that touches the container (`ps` among them)
+// thaws it once no holder is alive — never while one is.
 
 import { dirname } from 'node:path';
 import { StrataError } from '../base/errors.js';
+import { undoneOnInterrupt } from '../base/interrupts.js';
+import type { Store } from '../store/store.js';
 import { detectCgroups, type Cgroup, type Cgroups } from './cgroups.js';
 import { effectiveRecord, type ContainerRecord } from './containers.js';
+import { addHolder, dropDeadHolders, hasDeadHolder, hasLiveHolder, removeHolder, underPauseLock } from './pause-holders.js';
 import { containerCgroupProcs, sandboxProcess } from './sandbox-process.js';
 
-const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 /** Runs `work` with the container's processes frozen, when it runs and has a freezer. */
-export async function whilePaused<T>(rec: ContainerRecord, work: () => Promise<T>, cgroups: Cgroups | undefined = detectCgroups()): Promise<T> {
+export async function whilePaused<T>(store: Store, rec: ContainerRecord, work: () => Promise<T>, cgroups: Cgroups | undefined = detectCgroups()): Promise<T> {
   const cgroup = cgroups && runningCgroup(rec);
   if (cgroups === undefined || cgroup === undefined) return work();
-  const thaw = () => cgroups.thaw(cgroup);
-  // Killed by a signal, strata would leave the container frozen: thaw it, then die of the signal.
-  // Listening from before the freeze: a signal that comes while it settles is handled too.
-  const interrupted = (signal: NodeJS.Signals) => {
-    for (const s of INTERRUPTS) process.off(s, interrupted);
-    thaw();
-    process.kill(process.pid, signal);
+  let holder: string | undefined;
+  const letGo = async () => {
+    const mine = holder;
+    holder = undefined;
+    if (mine === undefined) return;
+    await underPauseLock(store, rec, () => {
+      removeHolder(store, rec, mine);
+      if (!hasLiveHolder(store, rec)) cgroups.thaw(cgroup);
+    });
   };
-  for (const s of INTERRUPTS) process.on(s, interrupted);
-  try {
+  // Killed by a signal, strata would leave the container frozen: let go, then die of the signal.
+  // Listening from before the freeze: a signal that comes while it settles is handled too.
+  return undoneOnInterrupt(letGo, async () => {
     try {
-      cgroups.freeze(cgroup);   // false (no freezer): read it running
-    } catch (err) {
-      throw new StrataError(`cannot pause container ${rec.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      await underPauseLock(store, rec, () => {
+        holder = addHolder(store, rec);
+        try {
+          cgroups.freeze(cgroup);   // false (no freezer): read it running
+        } catch (err) {
+          removeHolder(store, rec, holder);
+          holder = undefined;
+          throw new StrataError(`cannot pause container ${rec.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        }
+      });
+      return await work();
+    } finally {
+      await letGo();
     }
-    return await work();
-  } finally {
-    thaw();
-    // The reading can keep the thread busy from start to end (its streams resolve without a turn
-    // of the event loop), so a signal that came meanwhile is still waiting there: let it reach
-    // `interrupted` before the listeners go, and strata dies of it as it should.
-    await afterNextPoll();
-    for (const s of INTERRUPTS) process.off(s, interrupted);
-  }
+  });
 }
 
-/** Resolves once the event loop has polled for events again (signals included): an immediate
- * queued from an immediate runs in the next loop iteration, after its poll phase. */
-function afterNextPoll(): Promise<void> {
-  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+/** Thaws a running container whose freeze was left by strata processes that died holding it
+ * (`commit` killed with SIGKILL); one that a live process holds stays frozen. */
+export async function thawAbandonedPause(store: Store, rec: ContainerRecord, cgroups?: Cgroups): Promise<void> {
+  // The common case costs one failed readdir: no holder was ever named.
+  if (!hasDeadHolder(store, rec)) return;
+  const freezer = cgroups ?? detectCgroups();
+  await underPauseLock(store, rec, () => {
+    dropDeadHolders(store, rec);
+    if (hasLiveHolder(store, rec)) return;
+    const cgroup = freezer && runningCgroup(rec);
+    if (cgroup) freezer!.thaw(cgroup);
+  });
 }
 
 /** The cgroup of a running container, found from its init's /proc/PID/cgroup. */

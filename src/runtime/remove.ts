@@ -6,11 +6,13 @@ import { StrataError } from '../base/errors.js';
 import { isAlive } from '../store/process-identity.js';
 import type { Store } from '../store/store.js';
 import { deleteContainer, effectiveRecord, findContainer } from './containers.js';
+import { thawAbandonedPause } from './pause.js';
 
 export async function removeContainer(store: Store, text: string, options: { force: boolean }): Promise<void> {
   const rec = effectiveRecord(findContainer(store, text));
   if (rec.state === 'running') {
     if (!options.force) throw new StrataError(`cannot remove container ${text}: it is running (use -f to kill and remove it)`);
+    await thawAbandonedPause(store, rec);
     if (rec.pid !== undefined) {
       try {
         process.kill(rec.pid, 'SIGKILL');

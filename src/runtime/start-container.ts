@@ -9,12 +9,12 @@ import { readImage } from '../store/images.js';
 import { ownIdentity } from '../store/process-identity.js';
 import type { Store } from '../store/store.js';
 import { cgroupName, detectCgroups, type Cgroup } from './cgroups.js';
-import { containerDir, deleteContainer, readContainer, updateContainer } from './containers.js';
+import { containerDir, deleteContainer, readContainer, updateContainer, type ContainerRecord } from './containers.js';
 import { openDriver } from './driver.js';
 import { helperNodeMaker, runHelper, type HelperOutput } from './helper-process.js';
 import { formatBytes } from './limits.js';
 import { planOps } from './plan.js';
-import { ETC_FILES, loadRunSpec } from './run-spec.js';
+import { ETC_FILES, loadRunSpec, type RunSpec } from './run-spec.js';
 import { mapSubordinateIds, subordinateIds } from './subordinate-ids.js';
 
 export interface StartOptions {
@@ -26,11 +26,31 @@ export interface StartOptions {
   readonly image?: ImageView;
 }
 
-/** Run the container's command to its end; resolves to its exit status. */
+/** Run the container's command to its end; resolves to its exit status. With --rm the container
+ * goes afterwards — also when it could not be started (a full disk, a cgroup refused): a
+ * container the user asked not to keep is never left behind in "Created". */
 export async function startContainer(store: Store, id: string, options: StartOptions): Promise<number> {
   const rec = readContainer(store, id);
+  const spec = loadRunSpec(containerDir(store, id));
+  let status: number;
+  try {
+    status = await runToExit(store, rec, spec, options);
+  } catch (err) {
+    if (spec.rm) {
+      await deleteContainer(store, rec).catch(() => {
+        // The start's own failure is the one to tell; a container that cannot go now, `rm` removes.
+      });
+    }
+    throw err;
+  }
+  if (spec.rm) await deleteContainer(store, rec);
+  return status;
+}
+
+/** The run itself: its cgroup, the helper until it exits, the exit recorded. */
+async function runToExit(store: Store, rec: ContainerRecord, spec: RunSpec, options: StartOptions): Promise<number> {
+  const id = rec.id;
   const dir = containerDir(store, id);
-  const spec = loadRunSpec(dir);
   const iv = options.image ?? openImageView(store, readImage(store, rec.image));
   const driver = await openDriver(rec.driver, { store, makeNodes: helperNodeMaker(store) });
   const root = process.getuid?.() === 0;
@@ -85,7 +105,6 @@ export async function startContainer(store: Store, id: string, options: StartOpt
     if (options.output) options.output.writeError(line);
     else process.stderr.write(line);
   }
-  const finished = updateContainer(store, id, { state: 'exited', exitCode: status, finished: isoTime(), oomKilled: oom });
-  if (spec.rm && finished) await deleteContainer(store, finished);
+  updateContainer(store, id, { state: 'exited', exitCode: status, finished: isoTime(), oomKilled: oom });
   return status;
 }

@@ -9,7 +9,7 @@ import { closeSync, openSync, readFileSync, writeSync, constants } from 'node:fs
 import { join } from 'node:path';
 import { StrataError } from '../base/errors.js';
 import type { Store } from '../store/store.js';
-import { containerDir, readContainer } from './containers.js';
+import { containerDir, readContainer, type ContainerRecord } from './containers.js';
 import { selfCommand } from './self-command.js';
 import { startContainer } from './start-container.js';
 
@@ -21,13 +21,20 @@ export async function startDetached(store: Store, id: string): Promise<void> {
   const [cmd, ...pre] = selfCommand();
   const before = readContainer(store, id).started;
   const child = spawn(cmd!, [...pre, '--root', store.root, SUPERVISE_COMMAND, id], { detached: true, stdio: 'ignore', env: process.env });
-  let exited = false;
-  child.on('exit', () => (exited = true));
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
   child.unref();
   for (let waited = 0; ; waited += 10) {
-    const rec = readContainer(store, id);
+    const rec = readRecord(store, id);
+    if (rec === undefined) {
+      // Removed (--rm): it ran and is done already, or it could not start and went with its logs.
+      // (Polled: the supervisor is unref'd, and an exit event alone keeps no loop alive.)
+      for (let more = 0; exited === undefined && more < 30_000; more += 10) await new Promise((r) => setTimeout(r, 10));
+      if (exited === 125) throw new StrataError(`container ${id.slice(0, 12)} did not start`, { exitCode: 125 });
+      return;
+    }
     if (rec.state === 'running' && rec.started !== before) return;
-    if (exited || waited > 30_000) {
+    if (exited !== undefined || waited > 30_000) {
       if (rec.state === 'exited' && rec.started !== before) return; // It ran, and is done already.
       const errors = readTail(join(containerDir(store, id), LOG_FILES.stderr));
       throw new StrataError(`container ${id.slice(0, 12)} did not start${errors ? `: ${errors}` : ''}`, { exitCode: 125 });
@@ -50,6 +57,14 @@ export async function supervise(store: Store, id: string): Promise<number> {
   } finally {
     closeSync(stdout);
     closeSync(stderr);
+  }
+}
+
+function readRecord(store: Store, id: string): ContainerRecord | undefined {
+  try {
+    return readContainer(store, id);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,28 +1,59 @@
-// Publishing by rename: a reader sees either the old file or the complete new one, never a part.
+// Publishing a file: it is written in staging (named by its owner, swept when the owner is dead)
+// and put in place by one rename or link, so a reader sees either no file, or the old one, or the
+// complete new one — and a writer killed at any moment leaves nothing beside it.
 
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync, constants } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, linkSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { errnoOf } from '../base/errors.js';
+import { createStagingFile } from './staging.js';
+import type { Store } from './store.js';
 
-/** Write `data` to `path` through a temporary file in the same directory, synced, then renamed. */
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
-  const tmp = join(dirname(path), `.tmp-${randomBytes(6).toString('hex')}`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-  try {
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
+/** Write `data` to `path` (in the store), replacing what is there: synced, then renamed. Not
+ * synced with `durable: false`, for a file that names live processes (a lease): after a reboot
+ * it means nothing. */
+export function writeFileAtomic(store: Store, path: string, data: string | Uint8Array, options: { readonly durable?: boolean } = {}): void {
+  const tmp = writeStaged(store, data, options.durable ?? true);
   try {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/** Create `path` (in the store) holding `data`, complete from its first moment (a link to a
+ * file written in staging); false when `path` exists already. A file made with O_EXCL and then
+ * written would be empty for a moment, and forever if its writer died in that moment. Not
+ * synced: what it is for (locks, reservations) names live processes, and means nothing after a
+ * reboot. */
+export function createFileAtomic(store: Store, path: string, data: string | Uint8Array): boolean {
+  const tmp = writeStaged(store, data, false);
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if (errnoOf(err) === 'EEXIST') return false;
+    throw err;
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Left in staging, it goes with this process: the next command sweeps a dead one's.
+    }
+  }
+}
+
+function writeStaged(store: Store, data: string | Uint8Array, sync: boolean): string {
+  const { path, fd } = createStagingFile(store);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    if (sync) fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  return path;
 }

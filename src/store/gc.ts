@@ -6,7 +6,7 @@
 // does. A container is published under the gc lock after checking its image exists
 // (runtime/containers.ts), so a collection either removed the image first or sees the container.
 
-import { readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { StrataError } from '../base/errors.js';
 import { DamagedRecord } from './damaged.js';
@@ -149,6 +149,25 @@ function unlinkImage(store: Store, id: string): void {
  * caller's own lease on them. */
 export async function discardUnreferencedLayers(store: Store, diffIds: readonly string[]): Promise<void> {
   if (diffIds.length > 0) await withLock(store, 'gc', () => collectLayers(store, diffIds));
+}
+
+/** Leases of processes that died (`names` in ROOT/leases), and the layers they name that nothing
+ * references — an image, or a live lease: an operation killed after publishing a layer and before
+ * writing the image that names it leaves such a layer, held by its lease alone. An image record
+ * may only name layers that are there, so a layer is published first, and this is what makes the
+ * pair all or nothing. The leases go last: a sweep cut short leaves them for the next command. */
+export async function releaseDeadLeases(store: Store, names: readonly string[]): Promise<void> {
+  const ids = new Set<string>();
+  for (const name of names) {
+    try {
+      for (const id of JSON.parse(readFileSync(join(store.paths.leases, name), 'utf8')) as string[]) ids.add(id);
+    } catch {
+      // Released by another process's sweep meanwhile.
+    }
+  }
+  const layers = [...ids].filter((id) => /^sha256:[0-9a-f]{64}$/.test(id) && existsSync(store.paths.layer(id)));
+  if (layers.length > 0) await withLock(store, 'gc', () => collectLayers(store, layers));
+  for (const name of names) rmSync(join(store.paths.leases, name), { force: true });
 }
 
 /** Layers (of `candidates`, else all) referenced by no image and no live lease go. The layers

@@ -29,7 +29,7 @@ export function writeImage(store: Store, raw: Buffer): Image {
   const config = parseImageConfig(raw, 'image config');
   const id = imageIdOf(raw);
   const path = store.paths.image(id);
-  if (!existsSync(path)) writeFileAtomic(path, raw);
+  if (!existsSync(path)) writeFileAtomic(store, path, raw);
   return { id, config, raw };
 }
 

@@ -1,13 +1,15 @@
 // A lease names the layers and images an in-flight operation is about to reference, so a
 // concurrent `rmi` or `prune` keeps them. It is written before the first layer is published and
 // removed after the image record and tag are written; garbage collection reads leases *before*
-// it reads images, so every id is covered by one or the other at every moment.
+// it reads images, so every id is covered by one or the other at every moment. A lease is
+// replaced whole by each change (atomic.ts): one cut short by a kill would forget the layers its
+// process had published, and the next command could not collect them (gc.ts, releaseDeadLeases).
 
-import { readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from './atomic.js';
 import type { Store } from './store.js';
-import { isAlive, ownIdentity } from './process-identity.js';
+import { isAlive, ownedName, ownerOf } from './process-identity.js';
 
 export interface Lease {
   /** Add ids (layer diff_ids or image ids) to the lease. */
@@ -16,9 +18,9 @@ export interface Lease {
 }
 
 export function takeLease(store: Store): Lease {
-  const path = join(store.paths.leases, `${ownIdentity()}.${randomBytes(6).toString('hex')}`);
+  const path = join(store.paths.leases, ownedName());
   const ids = new Set<string>();
-  const write = () => writeFileSync(path, JSON.stringify([...ids]), { mode: 0o600 });
+  const write = () => writeFileAtomic(store, path, JSON.stringify([...ids]), { durable: false });
   write();
   return {
     add(...more) {
@@ -48,8 +50,7 @@ export async function withLease<T>(store: Store, fn: (lease: Lease) => Promise<T
 export function leasedIds(store: Store): Set<string> {
   const out = new Set<string>();
   for (const name of readdirSync(store.paths.leases)) {
-    const owner = name.split('.').slice(0, 2).join('.');
-    if (!isAlive(owner)) continue;
+    if (!isAlive(ownerOf(name))) continue;
     try {
       for (const id of JSON.parse(readFileSync(join(store.paths.leases, name), 'utf8')) as string[]) out.add(id);
     } catch {

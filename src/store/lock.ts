@@ -1,11 +1,16 @@
-// A short exclusive section between strata processes (garbage collection). The lock file holds
-// its owner's identity; one left by a dead process is broken. Waiting is a polling loop: these
-// sections last milliseconds.
+// A short exclusive section between strata processes (garbage collection, a container's pause).
+// The lock file holds its owner's identity from its first moment (createFileAtomic), so one left
+// by a dead process is known for what it is and broken — by the next process that wants it, and
+// by the next command's sweep (store.ts); an empty one, which only a strata that wrote it in place
+// could leave, names no live owner either. Waiting is a polling loop: these sections last
+// milliseconds.
 
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { linkSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { StrataError, errnoOf } from '../base/errors.js';
+import { StrataError } from '../base/errors.js';
+import { createFileAtomic } from './atomic.js';
 import { isAlive, ownIdentity } from './process-identity.js';
+import { stagingPath } from './staging.js';
 import type { Store } from './store.js';
 
 export async function withLock<T>(store: Store, name: string, fn: () => Promise<T> | T, timeoutMs = 60_000): Promise<T> {
@@ -13,25 +18,14 @@ export async function withLock<T>(store: Store, name: string, fn: () => Promise<
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-      writeSync(fd, ownIdentity());
-      closeSync(fd);
-      break;
+      if (createFileAtomic(store, path, ownIdentity())) break;
     } catch (err) {
-      if (errnoOf(err) !== 'EEXIST') throw new StrataError(`cannot take the ${name} lock`, { cause: err });
+      throw new StrataError(`cannot take the ${name} lock`, { cause: err });
     }
-    let owner = '';
-    try {
-      owner = readFileSync(path, 'utf8');
-    } catch {
-      continue;
-    }
-    if (owner && !isAlive(owner)) {
-      try {
-        unlinkSync(path);
-      } catch {
-        // Someone else broke it.
-      }
+    const owner = readOwner(path);
+    if (owner === undefined) continue;
+    if (!isAlive(owner)) {
+      breakDeadLock(store, path, owner);
       continue;
     }
     if (Date.now() > deadline) throw new StrataError(`timed out waiting for the ${name} lock (held by process ${owner.split('.')[0]})`);
@@ -47,4 +41,48 @@ export async function withLock<T>(store: Store, name: string, fn: () => Promise<
       // Broken by a process that took us for dead; nothing to release.
     }
   }
+}
+
+/** Locks whose owners died in their section. */
+export function sweepDeadLocks(store: Store): void {
+  let names: string[];
+  try {
+    names = readdirSync(store.paths.locks);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(store.paths.locks, name);
+    const owner = readOwner(path);
+    if (owner !== undefined && !isAlive(owner)) breakDeadLock(store, path, owner);
+  }
+}
+
+function readOwner(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;   // released meanwhile
+  }
+}
+
+/** Removes the lock at `path`, which `owner` (dead) held when it was read. It is moved aside
+ * first and read again, so a lock that a live process took in between, after another breaker
+ * removed the dead one's, is given back instead of removed. */
+function breakDeadLock(store: Store, path: string, owner: string): void {
+  const aside = stagingPath(store);
+  try {
+    renameSync(path, aside);
+  } catch {
+    return;   // broken by another process already
+  }
+  const now = readOwner(aside) ?? '';
+  if (now !== owner && isAlive(now)) {
+    try {
+      linkSync(aside, path);
+    } catch {
+      // Taken again meanwhile: its new owner holds it.
+    }
+  }
+  rmSync(aside, { force: true });
 }

@@ -41,7 +41,7 @@ export function checkIdMap(store: Store): void {
   }
   const now = store.mapped?.ranges;
   if (recorded === undefined) {
-    if (now !== undefined) writeFileAtomic(store.paths.idMap, now);
+    if (now !== undefined) writeFileAtomic(store, store.paths.idMap, now);
     return;
   }
   if (recorded === now) return;

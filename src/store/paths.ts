@@ -14,9 +14,11 @@
 //   ROOT/stacks/<sha256>.paths      cache: the paths of a stack's merged view with their types, sorted
 //                                   (resolver/path-table.ts), so `diff` needs no view of the image
 //   ROOT/sources/<size>/<sha256>    a tarball imported before (raw bytes' digest) -> its diff_id
-//   ROOT/staging/<owner>.<rand>/    work in progress of a live process; removed when it is dead
+//   ROOT/staging/<owner>.<rand>     work in progress of a live process (a directory, or a file
+//                                   about to be renamed or linked into place); removed when it is dead
 //   ROOT/leases/<owner>.<rand>      ids an in-flight operation uses; garbage collection keeps them
-//   ROOT/locks/<name>               short exclusive sections (tag updates, garbage collection)
+//   ROOT/locks/<name>               short exclusive sections (garbage collection, a container's
+//                                   pause); the file holds its owner
 //   ROOT/helper/strata-helper-<hex> the native helper, extracted from the binary; hex = its sha256
 //   ROOT/containers/<id>/           one container (runtime/containers.ts): container.json, its
 //                                   writable layer (upper/ + work/ or rootfs/), files it mounts

@@ -30,7 +30,7 @@ export function knownSource(store: Store, size: number, sha256: string): string 
 export function rememberSource(store: Store, size: number, sha256: string, diffId: string): void {
   const dir = join(store.paths.sources, String(size));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileAtomic(join(dir, hexOf(sha256)), diffId + '\n');
+  writeFileAtomic(store, join(dir, hexOf(sha256)), diffId + '\n');
 }
 
 /** The stat identity of a file (see above), or undefined for anything but a regular file. */
@@ -78,7 +78,7 @@ export function sourceProblems(store: Store): string[] {
 export function rememberStat(store: Store, key: string, sha256: string): void {
   const dir = join(store.paths.sources, 'stat');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileAtomic(join(dir, key), hexOf(sha256) + '\n');
+  writeFileAtomic(store, join(dir, key), hexOf(sha256) + '\n');
 }
 
 /** sha256 of a file in large synchronous reads (hex). */

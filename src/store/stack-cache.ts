@@ -36,7 +36,7 @@ export function readStackCache(store: Store, diffIds: readonly string[], kind: S
 export function writeStackCache(store: Store, diffIds: readonly string[], kind: StackCacheKind, data: string | Uint8Array): void {
   try {
     mkdirSync(store.paths.stacks, { recursive: true, mode: 0o700 });
-    writeFileAtomic(cachePath(store, diffIds, kind), data);
+    writeFileAtomic(store, cachePath(store, diffIds, kind), data);
   } catch {
     // A read-only store or a full disk: the next reader computes it again.
   }

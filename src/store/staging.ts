@@ -3,23 +3,23 @@
 
 import { constants, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Store } from './store.js';
-import { ownIdentity } from './process-identity.js';
+import { ownedName } from './process-identity.js';
 
-function stagingName(store: Store): string {
-  return join(store.paths.staging, `${ownIdentity()}.${randomBytes(6).toString('hex')}`);
+/** A fresh path in staging, owned by this process; nothing is made there. */
+export function stagingPath(store: Store): string {
+  return join(store.paths.staging, ownedName());
 }
 
 export function createStagingDir(store: Store): string {
-  const dir = stagingName(store);
+  const dir = stagingPath(store);
   mkdirSync(dir, { mode: 0o700 });
   return dir;
 }
 
 /** A new file in staging (mode 0600, never one that existed), open for reading and writing. */
 export function createStagingFile(store: Store): { readonly path: string; readonly fd: number } {
-  const path = stagingName(store);
+  const path = stagingPath(store);
   return { path, fd: openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600) };
 }
 

@@ -1,13 +1,14 @@
 // Opening a store: where it is, creating it (mode 0700, format marker) in a new or empty directory
 // only, refusing a layout this strata does not know or a directory that is not a store, and
-// sweeping staging and leases left by processes that died.
+// sweeping staging, leases and locks left by processes that died.
 
-import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { STORE_ENTRIES, STORE_FORMAT, storePaths, type StorePaths } from './paths.js';
-import { isAlive } from './process-identity.js';
+import { sweepDeadLocks } from './lock.js';
+import { isAlive, ownerOf } from './process-identity.js';
 import { checkIdMap, removeStoredTree, type MappedOwners } from './mapped-owners.js';
 
 export interface Store {
@@ -105,25 +106,35 @@ async function createStore(store: Store, options: OpenOptions): Promise<void> {
   rmSync(join(p.root, CREATING), { force: true });
 }
 
-/** Staging and leases are named "<pid>.<starttime>.<rand>"; those of dead processes go. */
+/** Staging and leases are named "<pid>.<starttime>.<rand>"; those of dead processes go, and so do
+ * locks they held (lock.ts). A dead process's lease may name layers it published and never
+ * referenced (killed between a layer and its image): those that nothing else references go with
+ * it (gc.ts). */
 export async function sweepDeadWork(store: Store): Promise<void> {
-  for (const dir of [store.paths.staging, store.paths.leases]) {
-    let names: string[];
+  sweepDeadLocks(store);
+  const leases = deadOwners(store.paths.leases);
+  if (leases.length > 0) {
     try {
-      names = readdirSync(dir);
+      // Loaded only then: garbage collection costs every other command's start nothing.
+      await (await import('./gc.js')).releaseDeadLeases(store, leases);
     } catch {
-      continue;
+      // No gc lock to be had (a full disk, a long collection): the next command tries again.
     }
-    for (const name of names) {
-      const owner = name.split('.').slice(0, 2).join('.');
-      if (isAlive(owner)) continue;
-      const path = join(dir, name);
-      try {
-        if (dir === store.paths.leases) unlinkSync(path);
-        else await removeStoredTree(store, path);
-      } catch {
-        // Another strata process swept it first.
-      }
+  }
+  for (const name of deadOwners(store.paths.staging)) {
+    try {
+      await removeStoredTree(store, join(store.paths.staging, name));
+    } catch {
+      // Another strata process swept it first.
     }
+  }
+}
+
+/** The names in `dir` whose owner (ownedName) is dead. */
+function deadOwners(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => !isAlive(ownerOf(name)));
+  } catch {
+    return [];
   }
 }

@@ -16,7 +16,7 @@ export function setTag(store: Store, ref: string, imageId: string): void {
   const problem = tagNameProblem(ref);
   if (problem !== undefined) throw new StrataError(`cannot tag ${ref}: ${problem}`);
   if (!isDigestId(imageId)) throw new StrataError(`cannot tag ${ref}: ${JSON.stringify(imageId)} is not an image id`);
-  writeFileAtomic(store.paths.tag(ref), imageId + '\n');
+  writeFileAtomic(store, store.paths.tag(ref), imageId + '\n');
 }
 
 /** The image id of a tag, or undefined when there is no such tag. */

@@ -9,6 +9,7 @@ import { chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BINARY, exited, runStrata, spawnStrata, strataOk, tempStore } from '../helpers/cli.js';
+import { freezerState, freezerStateFile } from '../helpers/freezer.js';
 
 const t = tempStore();
 const opts = { root: t.root };
@@ -206,21 +207,6 @@ test('rootless: exec and cp into a running container; commit gives the container
   }
 });
 
-/** The freezer.state of a container's cgroup (v1), found by the container's id. */
-function freezerState(id: string): string {
-  const found: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (!e.isDirectory()) continue;
-      if (e.name.endsWith(`.${id}`)) found.push(join(dir, e.name, 'freezer.state'));
-      else if (depth < 4) walk(join(dir, e.name), depth + 1);
-    }
-  };
-  walk('/sys/fs/cgroup/freezer', 0);
-  if (found.length !== 1) throw new Error(`container ${id}: ${found.length} freezer cgroups`);
-  return found[0]!;
-}
-
 /** Runs `strata ARGS` and watches a freezer meanwhile: the states seen, repeats dropped. */
 async function watchingFreezer(state: string, args: string[], onFrozen?: (child: ChildProcess) => void): Promise<{ status: number; seen: string[] }> {
   const child = spawnStrata(args, opts);
@@ -228,14 +214,14 @@ async function watchingFreezer(state: string, args: string[], onFrozen?: (child:
   void exited(child).then((s) => (status = s));
   const seen: string[] = [];
   while (status === undefined) {
-    const now = readFileSync(state, 'utf8').trim();
+    const now = freezerState(state);
     if (seen.at(-1) !== now) {
       seen.push(now);
       if (now === 'FROZEN') onFrozen?.(child);
     }
     await new Promise((r) => setTimeout(r, 2));
   }
-  seen.push(readFileSync(state, 'utf8').trim());
+  seen.push(freezerState(state));
   return { status, seen: seen.filter((x, i) => x !== seen[i - 1]) };
 }
 
@@ -243,7 +229,7 @@ test('commit pauses a running container while it reads the layer, then thaws it 
   // 48 MiB to read: the commit takes long enough to be watched.
   const id = ok('run', '-d', '--name', 'paused', 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/big bs=1M count=48 2>/dev/null; echo ready > /ready; exec sleep 100').trim();
   waitForFile('paused', '/ready');
-  const state = freezerState(id);
+  const state = freezerStateFile(id);
   try {
     const paused = await watchingFreezer(state, ['commit', 'paused', 'paused:1']);
     assert.is(paused.status, 0);

@@ -20,6 +20,8 @@ const digest = createHash('sha256').update(embedded).digest('hex');
 function withStore(fn: (store: Store, expected: string) => void): () => void {
   return () => {
     const root = mkdtempSync(join(tmpdir(), 'strata-helper-binary-'));
+    // The helper is written in staging first, as every file of a store is.
+    mkdirSync(join(root, 'staging'), { mode: 0o700 });
     try {
       fn({ root, paths: storePaths(root) }, join(root, 'helper', `strata-helper-${digest}`));
     } finally {

@@ -1,13 +1,9 @@
 // Moving images in and out as files: load (OCI layout or docker-archive), save, export.
 
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
-import type { Writable } from 'node:stream';
-import { randomBytes } from 'node:crypto';
-import { StrataError, UsageError } from '../../base/errors.js';
 import { resolveImage } from '../../store/lookup.js';
 import { listTags } from '../../store/tags.js';
 import { defineCommand } from '../define.js';
+import { writeOutput } from '../output-file.js';
 import { progressReporter } from '../progress.js';
 
 export const load = defineCommand({
@@ -66,28 +62,3 @@ export const exportCommand = defineCommand({
     await writeOutput(argv.output, (out) => exportFlattened(store, image.config.rootfs.diff_ids, out));
   },
 });
-
-/** To a file (written beside it, renamed into place when complete) or to stdout (never a TTY). */
-async function writeOutput(file: string | undefined, produce: (out: Writable) => Promise<void>): Promise<void> {
-  if (file === undefined || file === '-') {
-    if (process.stdout.isTTY) throw new UsageError('refusing to write an archive to a terminal: use -o FILE or redirect stdout');
-    await produce(process.stdout);
-    return;
-  }
-  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.part`);
-  const out = createWriteStream(tmp, { mode: 0o644 });
-  const opened = new Promise<void>((resolve, reject) => {
-    out.once('open', () => resolve());
-    out.once('error', reject);
-  });
-  try {
-    await opened;
-    await produce(out);
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    renameSync(tmp, file);
-  } catch (err) {
-    out.destroy();
-    rmSync(tmp, { force: true });
-    throw err instanceof StrataError ? err : new StrataError(`cannot write ${file}`, { cause: err });
-  }
-}

@@ -29,7 +29,7 @@ export const ps = defineCommand({
     const store = await ctx.store();
     const { effectiveRecord, listContainers } = await import('../../runtime/containers.js');
     const { sweepDeadContainers } = await import('../../runtime/sweep.js');
-    sweepDeadContainers(store);
+    await sweepDeadContainers(store);
     const rows = listContainers(store).map(effectiveRecord).filter((c) => argv.all || c.state === 'running');
     if (ctx.json) {
       return rows.forEach((c) => ctx.jsonLine({ id: c.id, name: c.name, image: c.imageRef, imageId: c.image, command: c.command, state: c.state, exitCode: c.exitCode, created: c.created }));
@@ -50,7 +50,7 @@ export const rm = defineCommand({
     const store = await ctx.store();
     const { removeContainer } = await import('../../runtime/remove.js');
     const { sweepDeadContainers } = await import('../../runtime/sweep.js');
-    sweepDeadContainers(store);
+    await sweepDeadContainers(store);
     let failed = 0;
     for (const text of argv.container) {
       try {
