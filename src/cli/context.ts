@@ -38,7 +38,7 @@ export function makeContext(argv: GlobalOptions): Context {
       // Only a new store is seeded; the seed's code loads then and only then.
       seed: async (store) => (await import('../store/busybox-seed.js')).seedBusybox(store),
       // Rootless: layers get their image owners through the caller's subordinate ids, if any.
-      ...(process.getuid?.() === 0 ? {} : { mapped: async () => (await import('../runtime/mapped-root.js')).mappedOwners() }),
+      ...(process.getuid?.() === 0 ? {} : { mapped: async () => (await import('../runtime/rootless/mapped-root.js')).mappedOwners() }),
     })),
     out: (data) => {
       process.stdout.write(data);

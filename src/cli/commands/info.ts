@@ -13,7 +13,7 @@ export const info = defineCommand({
   run: async (ctx) => {
     const store = await ctx.store();
     const layers = listLayers(store);
-    const { runtimeFacts } = await import('../../runtime/facts.js');
+    const { runtimeFacts } = await import('../../runtime/containers/facts.js');
     const runtime = runtimeFacts(store, ctx.driver);
     const record = {
       root: store.root,

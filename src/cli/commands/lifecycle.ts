@@ -30,7 +30,7 @@ export const start = defineCommand({
   builder: (y) => y.positional('container', containers),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { startExisting } = await import('../../runtime/lifecycle.js');
+    const { startExisting } = await import('../../runtime/containers/lifecycle.js');
     return eachContainer(argv.container, ctx.out, (name) => startExisting(store, name));
   },
 });
@@ -43,7 +43,7 @@ export const stop = defineCommand({
     .option('time', { alias: 't', type: 'number', default: 10, describe: 'Seconds to wait before SIGKILL' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { stopContainer } = await import('../../runtime/lifecycle.js');
+    const { stopContainer } = await import('../../runtime/containers/lifecycle.js');
     return eachContainer(argv.container, ctx.out, (name) => stopContainer(store, name, argv.time));
   },
 });
@@ -56,7 +56,7 @@ export const kill = defineCommand({
     .option('signal', { alias: 's', type: 'string', default: 'KILL', describe: 'Signal name or number' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { killContainer, parseSignal } = await import('../../runtime/lifecycle.js');
+    const { killContainer, parseSignal } = await import('../../runtime/containers/lifecycle.js');
     const sig = parseSignal(argv.signal);
     return eachContainer(argv.container, ctx.out, (name) => killContainer(store, name, sig));
   },
@@ -68,7 +68,7 @@ export const wait = defineCommand({
   builder: (y) => y.positional('container', containers),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { waitContainer } = await import('../../runtime/lifecycle.js');
+    const { waitContainer } = await import('../../runtime/containers/lifecycle.js');
     for (const name of argv.container) ctx.out(`${await waitContainer(store, name)}\n`);
   },
 });
@@ -81,7 +81,7 @@ export const logs = defineCommand({
     .option('follow', { alias: 'f', type: 'boolean', describe: 'Keep printing until it exits' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { containerLogs } = await import('../../runtime/lifecycle.js');
+    const { containerLogs } = await import('../../runtime/containers/lifecycle.js');
     await containerLogs(store, argv.container, argv.follow ?? false, (b) => ctx.out(b), (b) => process.stderr.write(b));
   },
 });
@@ -93,7 +93,7 @@ export const supervise: CommandModule<GlobalOptions, GlobalOptions & { id: strin
   builder: (y) => y.positional('id', { type: 'string', demandOption: true }),
   handler: async (argv) => {
     const ctx = makeContext(argv);
-    const { supervise: run } = await import('../../runtime/supervisor.js');
+    const { supervise: run } = await import('../../runtime/containers/supervisor.js');
     process.exitCode = await run(await ctx.store(), argv.id);
   },
 };
@@ -107,9 +107,9 @@ export const writableLayer: CommandModule<GlobalOptions, GlobalOptions & { id: s
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const store = await ctx.store();
-    const { readContainer } = await import('../../runtime/containers.js');
-    const { writableLayerOf } = await import('../../runtime/changes.js');
-    const { printableIndex } = await import('../../runtime/mapped-changes.js');
+    const { readContainer } = await import('../../runtime/containers/records.js');
+    const { writableLayerOf } = await import('../../runtime/changes/diff.js');
+    const { printableIndex } = await import('../../runtime/changes/mapped-changes.js');
     ctx.out(printableIndex(await writableLayerOf(store, readContainer(store, argv.id))));
   },
 };
@@ -122,8 +122,8 @@ export const commitLayer: CommandModule<GlobalOptions, GlobalOptions & { id: str
   builder: (y) => y.positional('id', { type: 'string', demandOption: true }).positional('file', { type: 'string', demandOption: true }),
   handler: async (argv) => {
     const store = await makeContext(argv).store();
-    const { readContainer } = await import('../../runtime/containers.js');
-    const { writeContainerLayer } = await import('../../runtime/mapped-changes.js');
+    const { readContainer } = await import('../../runtime/containers/records.js');
+    const { writeContainerLayer } = await import('../../runtime/changes/mapped-changes.js');
     await writeContainerLayer(store, readContainer(store, argv.id), argv.file);
   },
 };
