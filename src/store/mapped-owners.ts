@@ -11,22 +11,7 @@ import { StrataError, errnoOf } from '../base/errors.js';
 import type { IndexEntry, LayerIndex } from '../base/layer-index.js';
 import { writeFileAtomic } from './atomic.js';
 import { removeTree } from './staging.js';
-import type { Store } from './store.js';
-
-export interface MappedOwners {
-  /** The ranges, as ROOT/idmap records them: "uid START COUNT\ngid START COUNT\n". */
-  readonly ranges: string;
-  /** The host uid and gid of image ids (undefined: outside the mapped range). */
-  hostUid(id: number): number | undefined;
-  hostGid(id: number): number | undefined;
-  /** Give files under `root` (by their paths) the owners their entries record; hard links
-   * share their first path's inode and are passed over. */
-  own(store: Store, root: string, entries: Iterable<IndexEntry>): Promise<void>;
-  /** rm -rf of a tree holding files of mapped owners. */
-  remove(store: Store, path: string): Promise<void>;
-  /** The whole content of a file the caller cannot open itself (path: host bytes). */
-  read(store: Store, path: Buffer): Promise<Buffer>;
-}
+import type { Store } from './types.js';
 
 /** A store whose layers were given owners in one pair of ranges shows every file with a wrong
  * owner under other ranges (a changed /etc/subuid): the first rootless open records them, and

@@ -4,7 +4,7 @@
 import { constants, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 import { ownIdentity } from './process-identity.js';
 
 function stagingName(store: Store): string {

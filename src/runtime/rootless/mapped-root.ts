@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { ROOT, bytesOfUserString, displayPath } from '../../base/byte-path.js';
 import { StrataError } from '../../base/errors.js';
 import type { IndexEntry } from '../../base/layer-index.js';
-import type { MappedOwners } from '../../store/mapped-owners.js';
+import type { MappedOwners } from '../../store/types.js';
 import type { Store } from '../../store/store.js';
 import type { Op } from '../helper/ops.js';
 import { runHelper } from '../helper/process.js';
