@@ -19,7 +19,7 @@ import { contentPath, type ImageView } from '../../content/image-view.js';
 import type { ResolvedEntry } from '../../resolver/types.js';
 import { refusedByOwner } from '../../store/mapped-owners.js';
 import { computeChanges } from './copy-changes.js';
-import type { DriverContext, RootfsDriver } from './driver.js';
+import type { DriverContext, RootfsDriver } from './types.js';
 import type { MountPoint } from '../sandbox/mount-points.js';
 import type { NodeSpec } from './overlay-marks.js';
 import type { RootfsMount } from '../sandbox/plan.js';

@@ -13,7 +13,7 @@ import { StrataError } from '../../base/errors.js';
 import type { LayerIndex } from '../../base/layer-index.js';
 import type { ImageView } from '../../content/image-view.js';
 import { layerRootfs } from '../../store/layers.js';
-import type { DriverContext, RootfsDriver } from './driver.js';
+import type { DriverContext, RootfsDriver } from './types.js';
 import type { MountPoint } from '../sandbox/mount-points.js';
 import { existingMarks, layerMarks, type LayerMarks } from './overlay-marks.js';
 import type { RootfsMount } from '../sandbox/plan.js';
