@@ -3,8 +3,9 @@
 
 import type { Store } from '../../store/store.js';
 import { detectCgroups } from '../cgroups/detect.js';
-import { listContainers, type DriverName } from './records.js';
+import { listContainers } from './records.js';
 import { defaultDriverName } from '../drivers/driver.js';
+import type { DriverName } from '../drivers/types.js';
 import { describeMapping, subordinateIds } from '../rootless/subordinate-ids.js';
 
 export interface RuntimeFacts {

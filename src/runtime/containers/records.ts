@@ -14,12 +14,12 @@ import { isAlive, ownIdentity } from '../../store/process-identity.js';
 import { createStagingDir, removeTree } from '../../store/staging.js';
 import type { Store } from '../../store/store.js';
 import { refusedByOwner } from '../../store/mapped-owners.js';
+import type { DriverName } from '../drivers/types.js';
 import { checkContainerName, generatedName, isContainerId, newContainerId } from './names.js';
 import { OWNER, containerRecordProblem } from './record-check.js';
 import { damagedRecord } from '../../store/damaged.js';
 
 export type ContainerState = 'created' | 'running' | 'exited';
-export type DriverName = 'overlay' | 'copy';
 
 export interface ContainerRecord {
   /** 32 lowercase letters and digits. */

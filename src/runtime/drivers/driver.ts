@@ -5,8 +5,7 @@
 // root to mount and give `diff` (and later `commit`) the same thing: a LayerIndex.
 
 import { release } from 'node:os';
-import type { DriverName } from '../containers/records.js';
-import type { DriverContext, RootfsDriver } from './types.js';
+import type { DriverContext, DriverName, RootfsDriver } from './types.js';
 
 /** overlay where this process may mount it: as root, or in a user namespace from Linux 5.11 on
  * (overlay mounts there, keeping its markers in user.* xattrs); copy otherwise. */

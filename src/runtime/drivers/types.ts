@@ -5,10 +5,12 @@
 import type { LayerIndex } from '../../base/layer-index.js';
 import type { ImageView } from '../../content/image-view.js';
 import type { Store } from '../../store/store.js';
-import type { DriverName } from '../containers/records.js';
 import type { MountPoint } from '../sandbox/mount-points.js';
 import type { RootfsMount } from '../sandbox/plan.js';
 import type { MakeNodes } from './overlay-marks.js';
+
+/** The drivers there are (`--driver`), as a container's record names its own. */
+export type DriverName = 'overlay' | 'copy';
 
 export interface RootfsDriver {
   readonly name: DriverName;
