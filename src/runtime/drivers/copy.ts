@@ -18,10 +18,10 @@ import type { IndexEntry, LayerIndex } from '../../base/layer-index.js';
 import { contentPath, type ImageView } from '../../content/image-view.js';
 import type { ResolvedEntry } from '../../resolver/types.js';
 import { refusedByOwner } from '../../store/mapped-owners.js';
+import type { NodeSpec } from '../helper/ops.js';
 import { computeChanges } from './copy-changes.js';
 import type { DriverContext, RootfsDriver } from './types.js';
 import type { MountPoint } from '../sandbox/mount-points.js';
-import type { NodeSpec } from './overlay-marks.js';
 import type { RootfsMount } from '../sandbox/plan.js';
 import { makeSkeleton } from './skeleton.js';
 

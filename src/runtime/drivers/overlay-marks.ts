@@ -23,15 +23,7 @@ import { layerRootfs } from '../../store/layers.js';
 import { removeStoredTree } from '../../store/mapped-owners.js';
 import { createStagingDir } from '../../store/staging.js';
 import type { Store } from '../../store/store.js';
-
-/** A node to create: `path` is a host path as a byte string (helper-ops.ts tokens). */
-export interface NodeSpec {
-  readonly path: string;
-  readonly type: 'c' | 'b' | 'p';
-  readonly mode: number;
-  readonly major: number;
-  readonly minor: number;
-}
+import type { NodeSpec } from '../helper/ops.js';
 
 /** Creates device nodes and fifos (the native helper; Node.js cannot). */
 export type MakeNodes = (nodes: readonly NodeSpec[]) => Promise<void>;

@@ -116,6 +116,16 @@ export type Op =
    * env (inside the new root) unless it contains a '/'. */
   | { op: 'exec'; env: readonly string[]; argv: readonly string[] };
 
+/** A device node or fifo to create (a `mknod` step); `path` is a host path as a byte string, as
+ * every token is. */
+export interface NodeSpec {
+  readonly path: string;
+  readonly type: 'c' | 'b' | 'p';
+  readonly mode: number;
+  readonly major: number;
+  readonly minor: number;
+}
+
 /** Serialize a program for fd 3. */
 export function encodeProgram(ops: readonly Op[]): Buffer {
   const tokens: string[] = [];

@@ -12,8 +12,7 @@ import { constants as os } from 'node:os';
 import { StrataError } from '../../base/errors.js';
 import { createStagingFile } from '../../store/staging.js';
 import { helperPath } from './binary.js';
-import { encodeProgram, type Op } from './ops.js';
-import type { NodeSpec } from '../drivers/overlay-marks.js';
+import { encodeProgram, type NodeSpec, type Op } from './ops.js';
 import type { Store } from '../../store/store.js';
 
 /** Files (descriptors) a detached container's output goes to. */
