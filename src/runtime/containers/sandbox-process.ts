@@ -8,17 +8,12 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { StrataError } from '../../base/errors.js';
 import { processIdentity } from '../../store/process-identity.js';
+import type { SandboxProcess } from '../helper/ops.js';
 import { effectiveRecord, type ContainerRecord } from './records.js';
 import { inUserNamespace } from '../rootless/subordinate-ids.js';
 
 /** Namespaces a sandbox may have, in the order they are entered (helper-ops.ts `join`). */
 const NAMESPACES = ['user', 'mnt', 'pid', 'uts', 'ipc', 'net', 'cgroup'] as const;
-
-export interface SandboxProcess {
-  readonly pid: number;
-  /** Its start time (clock ticks since boot), which with the pid names it for good. */
-  readonly startTime: string;
-}
 
 /** The process whose namespaces and root `exec` and `cp` enter: the sandbox's init; rootless, its
  * command (PID 2 inside) — the init was cloned into the user namespace without an exec, so its

@@ -126,6 +126,13 @@ export interface NodeSpec {
   readonly minor: number;
 }
 
+/** A running sandbox's process, as a `join` step names the one it enters. */
+export interface SandboxProcess {
+  readonly pid: number;
+  /** Its start time (clock ticks since boot), which with the pid names it for good. */
+  readonly startTime: string;
+}
+
 /** Serialize a program for fd 3. */
 export function encodeProgram(ops: readonly Op[]): Buffer {
   const tokens: string[] = [];

@@ -9,9 +9,8 @@ import { StrataError } from '../../base/errors.js';
 import type { IndexEntry } from '../../base/layer-index.js';
 import type { MappedOwners } from '../../store/types.js';
 import type { Store } from '../../store/store.js';
-import type { Op } from '../helper/ops.js';
+import type { Op, SandboxProcess } from '../helper/ops.js';
 import { runHelper } from '../helper/process.js';
-import type { SandboxProcess } from '../containers/sandbox-process.js';
 import { selfCommand } from '../../base/self-command.js';
 import { mapSubordinateIds, subordinateIds, type SubordinateIds } from './subordinate-ids.js';
 
