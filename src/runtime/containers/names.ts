@@ -7,8 +7,6 @@ import { UsageError } from '../../base/errors.js';
 
 export const newContainerId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 32);
 
-export const SHORT_ID_LENGTH = 12;
-
 /** Docker's rule for container names. */
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const ID = /^[0-9a-z]{32}$/;

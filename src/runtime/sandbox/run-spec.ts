@@ -12,7 +12,6 @@ import type { ImageView } from '../../content/image-view.js';
 import { resolvePath } from '../../resolver/symlinks.js';
 import type { Image } from '../../store/images.js';
 import type { Store } from '../../store/store.js';
-import { SHORT_ID_LENGTH } from '../containers/names.js';
 import type { NetMode } from './etc-files.js';
 import { readImageText } from './image-files.js';
 import { limitsFrom, type Limits } from './limits.js';
@@ -23,6 +22,10 @@ import { resolveUser } from './users.js';
 import { parseVolume, resolveHostSource } from './volumes.js';
 
 export const ETC_FILES = ['hostname', 'hosts', 'resolv.conf'] as const;
+
+/** Without --hostname (and --net host), a container's hostname is its short id, the first 12
+ * characters of its id that lists show (containers/names.ts), as Docker's is. */
+const SHORT_ID_LENGTH = 12;
 
 /** What the user asked for (the run command's options, the words after IMAGE). */
 export interface RunRequest {
