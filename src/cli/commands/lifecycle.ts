@@ -99,7 +99,7 @@ export const supervise: CommandModule<GlobalOptions, GlobalOptions & { id: strin
 };
 
 /** Hidden: a container's writable layer, walked as root of the rootless user namespace that maps
- * its owners (runtime/mapped-changes.ts); prints the layer index. */
+ * its owners (runtime/containers/mapped-layer.ts); prints the layer index. */
 export const writableLayer: CommandModule<GlobalOptions, GlobalOptions & { id: string }> = {
   command: '__writable-layer <id>',
   describe: false,
@@ -108,8 +108,8 @@ export const writableLayer: CommandModule<GlobalOptions, GlobalOptions & { id: s
     const ctx = makeContext(argv);
     const store = await ctx.store();
     const { readContainer } = await import('../../runtime/containers/records.js');
-    const { writableLayerOf } = await import('../../runtime/changes/diff.js');
-    const { printableIndex } = await import('../../runtime/changes/mapped-changes.js');
+    const { writableLayerOf } = await import('../../runtime/containers/writable-layer.js');
+    const { printableIndex } = await import('../../runtime/containers/mapped-layer.js');
     ctx.out(printableIndex(await writableLayerOf(store, readContainer(store, argv.id))));
   },
 };

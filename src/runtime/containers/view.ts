@@ -18,8 +18,8 @@ import { WritableLayer } from '../../resolver/writable-layer.js';
 import { readImage } from '../../store/images.js';
 import type { Store } from '../../store/store.js';
 import { componentsOf, openBase, openFileAt, walkDirs } from './beneath.js';
-import { writableLayerOf } from '../changes/diff.js';
 import { containerDir, type ContainerRecord } from './records.js';
+import { writableLayerOf } from './writable-layer.js';
 
 export interface ContainerView {
   readonly rec: ContainerRecord;
