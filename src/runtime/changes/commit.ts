@@ -8,8 +8,6 @@
 // to be (`--pause=false`, as with docker); read unpaused, its files may be mid-change, but never
 // anything outside them (commit-tar.ts).
 
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { StrataError } from '../../base/errors.js';
 import { applyChanges } from '../../store/config-changes.js';
 import type { HistoryEntry, ImageConfig } from '../../store/image-config.js';
@@ -19,12 +17,10 @@ import { withLease, type Lease } from '../../store/lease.js';
 import { formatReference, parseReference } from '../../store/reference.js';
 import type { Store } from '../../store/store.js';
 import { setTag } from '../../store/tags.js';
-import { canonicalLayer, dirsBornAfter, layerTar, type LayerTarSource } from './commit-tar.js';
-import { openContainerView } from '../containers/view.js';
-import { containerDir, findContainer, type ContainerRecord } from '../containers/records.js';
-import { STAMP } from '../drivers/copy.js';
+import { findContainer, type ContainerRecord } from '../containers/records.js';
 import { whilePaused } from '../containers/pause.js';
 import { subordinateIds } from '../rootless/subordinate-ids.js';
+import { containerLayerTar } from './container-layer-tar.js';
 
 export interface CommitOptions {
   /** NAME[:TAG] to tag the new image with. */
@@ -89,17 +85,6 @@ async function addWritableLayer(store: Store, rec: ContainerRecord, lease: Lease
     if (err instanceof StrataError) throw err;
     throw new StrataError(`commit container ${rec.id.slice(0, 12)}`, { cause: err });
   }
-}
-
-/** The container's writable layer as a canonical layer tar (commit-tar.ts), or undefined when
- * it changed nothing. `owner` maps owners on the host to the image's. */
-export async function containerLayerTar(store: Store, rec: ContainerRecord, owner: LayerTarSource['owner']): Promise<AsyncIterable<Buffer> | undefined> {
-  const cv = await openContainerView(store, rec);
-  const lower = cv.image.view;
-  const recreated = rec.driver === 'copy' ? dirsBornAfter(cv.storage, cv.layer, lower, statSync(join(containerDir(store, rec.id), STAMP)).ctimeMs) : undefined;
-  const index = canonicalLayer(cv.layer, lower, recreated);
-  if (index.entries.size === 0 && index.whiteouts.size === 0 && index.opaque.size === 0) return undefined;
-  return layerTar({ storage: cv.storage, index, owner });
 }
 
 /** Host owners -> the container's, as a rootless sandbox maps them (subordinate-ids.ts): the

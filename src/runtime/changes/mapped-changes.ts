@@ -12,6 +12,7 @@ import { createStagingDir, removeTree } from '../../store/staging.js';
 import type { Store } from '../../store/store.js';
 import type { ContainerRecord } from '../containers/records.js';
 import { runSelfMapped } from '../rootless/mapped-root.js';
+import { containerLayerTar } from './container-layer-tar.js';
 
 // The hidden command (cli/commands/lifecycle.ts).
 const COMMIT_LAYER_COMMAND = '__commit-layer';
@@ -42,7 +43,6 @@ export async function containerLayerTarMapped(store: Store, rec: ContainerRecord
 
 /** The hidden command's side: write the layer tar to `file` (nothing when it is empty). */
 export async function writeContainerLayer(store: Store, rec: ContainerRecord, file: string): Promise<void> {
-  const { containerLayerTar } = await import('./commit.js');
   const tar = await containerLayerTar(store, rec, (id) => id);
   if (tar) await pipeline(Readable.from(tar), createWriteStream(file, { flags: 'wx', mode: 0o600 }));
 }
