@@ -3,7 +3,7 @@
 
 import { Box } from 'ink';
 import { displayPath } from '../../src/base/byte-path.js';
-import { humanSize } from '../../src/cli/format.js';
+import { humanSize } from '../../src/base/format.js';
 import type { EfficiencyReport } from '../../src/resolver/efficiency.js';
 import type { ChangeScope } from '../data/changes.js';
 import type { LayerRow } from '../data/image-model.js';

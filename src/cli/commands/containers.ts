@@ -4,7 +4,8 @@ import { displayPath } from '../../base/byte-path.js';
 import { StrataError } from '../../base/errors.js';
 import type { ContainerRecord } from '../../runtime/containers/records.js';
 import { defineCommand } from '../define.js';
-import { table, timeAgo } from '../format.js';
+import { timeAgo } from '../../base/format.js';
+import { table } from '../format.js';
 
 /** Docker's STATUS column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created". */
 export function statusText(rec: ContainerRecord, now = Date.now()): string {

@@ -1,6 +1,6 @@
 import { release } from 'node:os';
 import { defineCommand } from '../define.js';
-import { humanSize } from '../format.js';
+import { humanSize } from '../../base/format.js';
 import { hostArchitecture } from '../../store/image-config.js';
 import { listImageIds } from '../../store/images.js';
 import { listLayers, readLayerInfo } from '../../store/layers.js';

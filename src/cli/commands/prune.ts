@@ -1,5 +1,5 @@
 import { defineCommand } from '../define.js';
-import { humanSize } from '../format.js';
+import { humanSize } from '../../base/format.js';
 import { prune as pruneStore } from '../../store/gc.js';
 
 export const prune = defineCommand({

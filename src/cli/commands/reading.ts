@@ -12,7 +12,7 @@ import { resolveImage } from '../../store/lookup.js';
 import { splitRefPath } from '../../store/reference.js';
 import type { Context } from '../context.js';
 import { defineCommand } from '../define.js';
-import { modeString } from '../format.js';
+import { modeString } from '../../base/format.js';
 
 async function openRefPath(ctx: Context, text: string, followLast: boolean) {
   const { ref, path } = splitRefPath(text);
