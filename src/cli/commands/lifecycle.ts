@@ -3,7 +3,7 @@
 
 import type { CommandModule } from 'yargs';
 import { StrataError } from '../../base/errors.js';
-import { makeContext, type GlobalOptions } from '../context.js';
+import { makeContext, type GlobalOptions } from '../../app/context.js';
 import { defineCommand } from '../define.js';
 
 /** Runs `fn` for each named container; a failure is reported and the rest go on (Docker's way). */

@@ -1,4 +1,7 @@
-// What every command receives: the global options and the store, opened on first use.
+// What both faces start from: the global options (--root, --driver, --json, -q) and the store they
+// name, opened on first use, seeded with the embedded busybox image when new and, rootless, given
+// the caller's subordinate-id mapping; the CLI's commands receive it, and app/open-tui.ts hands
+// its store to the terminal UI.
 
 import { resolve } from 'node:path';
 import { defaultRoot, openStore, type Store } from '../store/store.js';
