@@ -1,10 +1,10 @@
-// Rootless with subordinate ids (runtime/subordinate-ids.ts), a layer's files carry their image
-// owners on disk, shifted into the caller's range as podman does: image uid 0 is the caller,
-// image uid N (1 ≤ N ≤ count) is START+N-1. A sandbox maps the same ranges, so its files show
-// their image owners. The caller cannot chown to those ids, and outside the user namespace it may
-// no longer read, list or delete every file it stored: the store asks `store.mapped` for those
-// steps, which the runtime does as root of a user namespace with the same mapping
-// (runtime/mapped-root.ts). The store itself starts no process.
+// Rootless with subordinate ids (runtime/rootless/subordinate-ids.ts), a layer's files carry their
+// image owners on disk, shifted into the caller's range as podman does: image uid 0 is the caller,
+// image uid N (1 ≤ N ≤ count) is START+N-1. A sandbox maps the same ranges, so its files show their
+// image owners. The caller cannot chown to those ids, and outside the user namespace it may no
+// longer read, list or delete every file it stored: the store asks `store.mapped` for those steps,
+// which the runtime does as root of a user namespace with the same mapping
+// (runtime/rootless/mapped-root.ts). The store itself starts no process.
 
 import { readFileSync } from 'node:fs';
 import { StrataError, errnoOf } from '../base/errors.js';

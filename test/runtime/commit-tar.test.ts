@@ -1,7 +1,7 @@
-// The tar `commit` makes from a container's writable layer (runtime/commit-tar.ts), on real upper
-// directories made by hand: whiteouts as 0:0 devices and an opaque xattr as overlayfs leaves them
-// (root only: mknod, trusted.* xattrs). What the tar holds, in which order, byte for byte again,
-// and what it refuses: a directory swapped for a symlink, a name reserved for whiteouts.
+// The tar `commit` makes from a container's writable layer (runtime/changes/commit-tar.ts), on real
+// upper directories made by hand: whiteouts as 0:0 devices and an opaque xattr as overlayfs leaves
+// them (root only: mknod, trusted.* xattrs). What the tar holds, in which order, byte for byte
+// again, and what it refuses: a directory swapped for a symlink, a name reserved for whiteouts.
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,5 +1,5 @@
 // Detached containers: start, stop, kill, wait, logs; and the hidden command a detached
-// container's supervisor runs (runtime/supervisor.ts). The runtime loads inside `run`.
+// container's supervisor runs (runtime/containers/supervisor.ts). The runtime loads inside `run`.
 
 import type { CommandModule } from 'yargs';
 import { StrataError } from '../../base/errors.js';
@@ -86,7 +86,7 @@ export const logs = defineCommand({
   },
 });
 
-/** Hidden: the supervisor of a detached container (runtime/supervisor.ts). */
+/** Hidden: the supervisor of a detached container (runtime/containers/supervisor.ts). */
 export const supervise: CommandModule<GlobalOptions, GlobalOptions & { id: string }> = {
   command: '__supervise <id>',
   describe: false,
@@ -115,7 +115,7 @@ export const writableLayer: CommandModule<GlobalOptions, GlobalOptions & { id: s
 };
 
 /** Hidden: a container's layer tar for `commit`, written as root of the rootless user namespace
- * that maps its owners (runtime/mapped-changes.ts). */
+ * that maps its owners (runtime/changes/mapped-changes.ts). */
 export const commitLayer: CommandModule<GlobalOptions, GlobalOptions & { id: string; file: string }> = {
   command: '__commit-layer <id> <file>',
   describe: false,

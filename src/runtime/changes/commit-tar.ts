@@ -4,10 +4,10 @@
 // as `.wh.NAME` entries and opaque directories as `.wh..wh..opq` (import/whiteout.ts names them).
 //
 // The index says WHAT is in the layer (its paths, whiteouts, opaque directories); each entry's
-// metadata and bytes are read again here, through beneath.ts, from the container's storage. The
-// container may be running: a path it swapped for a symlink since the index was made (`ln -s /
-// upper/etc`) is refused, never followed, so no host file can end up in an image; an entry whose
-// type changed meanwhile fails the commit (try again).
+// metadata and bytes are read again here, through containers/beneath.ts, from the container's
+// storage. The container may be running: a path it swapped for a symlink since the index was made
+// (`ln -s / upper/etc`) is refused, never followed, so no host file can end up in an image; an
+// entry whose type changed meanwhile fails the commit (try again).
 //
 // Not carried: extended attributes (Node.js cannot read them; file capabilities are lost, as with
 // `docker export`), sockets (a tar cannot hold them; Docker skips them too).

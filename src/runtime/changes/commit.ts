@@ -4,9 +4,9 @@
 // layer goes into the store like any other (addLayer: unpacked, indexed, tar-split kept), from the
 // canonical tar of commit-tar.ts, so committing an unchanged container again gives the same
 // diff_id. A container that changed nothing adds no layer: its history entry says empty_layer.
-// A running container is paused while its writable layer is read (pause.ts), unless asked not
-// to be (`--pause=false`, as with docker); read unpaused, its files may be mid-change, but never
-// anything outside them (commit-tar.ts).
+// A running container is paused while its writable layer is read (containers/pause.ts), unless
+// asked not to be (`--pause=false`, as with docker); read unpaused, its files may be mid-change,
+// but never anything outside them (commit-tar.ts).
 
 import { StrataError } from '../../base/errors.js';
 import { applyChanges } from '../../store/config-changes.js';
@@ -87,8 +87,9 @@ async function addWritableLayer(store: Store, rec: ContainerRecord, lease: Lease
   }
 }
 
-/** Host owners -> the container's, as a rootless sandbox maps them (subordinate-ids.ts): the
- * caller is root inside, its subordinate range is 1..N; as root, ids are the same on both sides. */
+/** Host owners -> the container's, as a rootless sandbox maps them (rootless/subordinate-ids.ts):
+ * the caller is root inside, its subordinate range is 1..N; as root, ids are the same on both
+ * sides. */
 function ownerInside(): (id: number, kind: 'uid' | 'gid') => number {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;

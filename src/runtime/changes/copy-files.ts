@@ -41,7 +41,7 @@ export interface CopyIo extends CopyOutIo {
 /** `cp` for a rootless store with subordinate ids, whose containers hold files only their mapped
  * owners may read or write: the same command, as root of the container's user namespace while it
  * runs (its /proc/PID/root is reachable from there), else of a new one with the same mapping
- * (mapped-root.ts). Its exit status. */
+ * (rootless/mapped-root.ts). Its exit status. */
 export async function copyFilesAsMappedRoot(store: Store, source: string, destination: string): Promise<number> {
   const from = parseCpArgument(source);
   const to = parseCpArgument(destination);

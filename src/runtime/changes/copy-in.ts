@@ -1,8 +1,8 @@
 // `strata cp HOSTPATH CTR:PATH`. The destination is resolved by the resolver in the container's
 // view, every symlink followed INSIDE its root (a link to /etc, or to /../../../tmp, leads to the
-// container's /etc, its /tmp); then written one component at a time through beneath.ts, where a
-// link found on the way is refused, never followed (a running container may swap a directory for
-// one meanwhile). Where the writes go:
+// container's /etc, its /tmp); then written one component at a time through containers/beneath.ts,
+// where a link found on the way is refused, never followed (a running container may swap a
+// directory for one meanwhile). Where the writes go:
 //   - a stopped overlay container: its upper directory, with overlayfs's own rules applied by hand:
 //     directories on the way that only the image has are copied up (the image's owner, mode and
 //     times), a whiteout in the way is replaced, and a directory made where something was deleted
@@ -33,7 +33,7 @@ export interface CopyInPlace {
   readonly layered: boolean;
   /** Paths refused as targets (the kernel file systems of a running container). */
   readonly refused: readonly BytePath[];
-  /** Mark an open directory of an upper layer opaque (overlay's xattr, upper-index.ts). */
+  /** Mark an open directory of an upper layer opaque (overlay's xattr, drivers/upper-index.ts). */
   readonly markOpaque: (fd: number) => void;
 }
 

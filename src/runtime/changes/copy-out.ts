@@ -2,7 +2,7 @@
 // in the container's view — image layers plus its writable layer — with every symlink followed
 // INSIDE its root: a link to /etc/shadow gives the container's /etc/shadow, never the host's.
 // Inside a copied directory, links are copied as links (data, as tar does). Bytes come from an
-// image layer, or from the container's own storage walked through beneath.ts.
+// image layer, or from the container's own storage walked through containers/beneath.ts.
 //
 // On the host: what is written is the container's, so it is written as such — under the
 // destination's own directory one name at a time (a link already there is replaced, not

@@ -1,10 +1,10 @@
 // `strata exec CTR CMD...`: one more process in a running container, as `docker exec` starts one.
-// The helper's monitor stays outside; its child enters the sandbox's namespaces (helper-ops.ts
+// The helper's monitor stays outside; its child enters the sandbox's namespaces (helper/ops.ts
 // `join`, after joining the container's cgroups from outside), and from there on runs exactly
 // the process steps `run` gives a container's command — working directory, terminal, Docker's
-// capabilities, ids, no_new_privs, seccomp — from plan.ts's processOps, not written again. The
-// environment, user and working directory start from what `run` decided (run.json) and take
-// -e, -u and -w on top, users looked up in the container's own /etc/passwd and /etc/group.
+// capabilities, ids, no_new_privs, seccomp — from sandbox/plan.ts's processOps, not written again.
+// The environment, user and working directory start from what `run` decided (run.json) and take -e,
+// -u and -w on top, users looked up in the container's own /etc/passwd and /etc/group.
 
 import { UsageError } from '../../base/errors.js';
 import type { Store } from '../../store/store.js';
@@ -63,7 +63,7 @@ export async function execInContainer(store: Store, text: string, o: ExecRequest
     { op: 'spawn', namespaces: [] },
     // The cgroup files are the host's: joined before entering the sandbox's mount namespace.
     ...(cgroups.length > 0 ? [{ op: 'cgroup', procsFiles: cgroups } as const] : []),
-    // Without a cgroup (rootless on v1), the limits are the container's rlimits, as start-container.ts sets them.
+    // Without a cgroup (rootless on v1), the limits are the container's rlimits, as start.ts sets them.
     ...(rec.cgroup === undefined ? rlimitsOf(spec.limits) : []),
     { op: 'join', pid: target.pid, startTime: target.startTime, namespaces },
     ...processOps(command, o.tty ?? false),

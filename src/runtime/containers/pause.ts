@@ -6,7 +6,7 @@
 // rootless (v1 delegates no cgroup to a user), a host without cgroups or without the freezer, a
 // container started before strata put containers in the freezer. It is read as it runs: every
 // file as it was at some moment of the reading, never anything outside the container
-// (commit-tar.ts).
+// (changes/commit-tar.ts).
 
 import { dirname } from 'node:path';
 import { StrataError } from '../../base/errors.js';

@@ -1,6 +1,6 @@
 // `strata run`: one fresh container, from image to exit status. The image and everything the
-// sandbox needs are resolved first (run-spec.ts), the container is created (its rootfs by the
-// driver, published by rename), then started in the foreground — or, with -d, by a supervisor
+// sandbox needs are resolved first (sandbox/run-spec.ts), the container is created (its rootfs by
+// the driver, published by rename), then started in the foreground — or, with -d, by a supervisor
 // process of its own that keeps its output and exit status (supervisor.ts).
 
 import { writeFileSync } from 'node:fs';

@@ -12,13 +12,13 @@ import type { SandboxProcess } from '../helper/ops.js';
 import { effectiveRecord, type ContainerRecord } from './records.js';
 import { inUserNamespace } from '../rootless/subordinate-ids.js';
 
-/** Namespaces a sandbox may have, in the order they are entered (helper-ops.ts `join`). */
+/** Namespaces a sandbox may have, in the order they are entered (helper/ops.ts `join`). */
 const NAMESPACES = ['user', 'mnt', 'pid', 'uts', 'ipc', 'net', 'cgroup'] as const;
 
 /** The process whose namespaces and root `exec` and `cp` enter: the sandbox's init; rootless, its
  * command (PID 2 inside) — the init was cloned into the user namespace without an exec, so its
  * memory still belongs to the host's user namespace, and /proc lets only host root look into it
- * (not root of a user namespace: mapped-root.ts runs `cp` as that).
+ * (not root of a user namespace: rootless/mapped-root.ts runs `cp` as that).
  * "Is not running" (Docker's words) when there is none. */
 export function sandboxProcess(rec: ContainerRecord): SandboxProcess {
   const init = initOf(rec);
@@ -86,8 +86,8 @@ export function foreignNamespaces(pid: number): string[] {
   return out;
 }
 
-/** The cgroup.procs files of the container's own cgroups (named `name`: cgroups.ts), read from
- * its init's /proc/PID/cgroup. Paths that are not the container's are never returned. */
+/** The cgroup.procs files of the container's own cgroups (named `name`: cgroups/detect.ts), read
+ * from its init's /proc/PID/cgroup. Paths that are not the container's are never returned. */
 export function containerCgroupProcs(pid: number, name: string, root = '/sys/fs/cgroup'): string[] {
   let text: string;
   try {

@@ -9,7 +9,7 @@
 //             directory it makes opaque — under rootfs_i's own directory there, which then shows
 //             the layer's contents only: exactly an opaque directory, without needing an xattr.
 // Overlay honours whiteouts in lower layers, so the mounted stack equals the resolver's view. An
-// opaque root hides every layer below, so the stack simply stops there (see driver-overlay.ts).
+// opaque root hides every layer below, so the stack simply stops there (see overlay.ts).
 // Made once per layer, in staging, and published by rename to ROOT/overlay/<hex>/ (an empty
 // directory when the layer needs neither), removed by garbage collection with the layer.
 

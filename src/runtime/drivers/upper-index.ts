@@ -1,7 +1,7 @@
 // An overlay upper directory read as a layer index (what `diff` and `commit` need): every entry
 // with its metadata; a character device 0:0 is a whiteout (the path is deleted); a directory with
 // the xattr trusted.overlay.opaque="y" (user.overlay.opaque rootless) is opaque. Node.js cannot
-// read xattrs, so the helper lists the opaque directories in one walk (helper-ops.ts
+// read xattrs, so the helper lists the opaque directories in one walk (helper/ops.ts
 // `xattr-dirs`), and only when some directory of the upper layer also exists below — elsewhere
 // opacity changes nothing. The walk's cost follows the size of the upper layer, not the image's.
 
@@ -56,8 +56,8 @@ export function entryOf(path: BytePath, st: Stats, readLink: () => string): Inde
   return e;
 }
 
-/** The xattr overlayfs keeps opaque markers in: trusted.* as root of the host; in a user
- * namespace (rootless, and strata working as root of one: mapped-root.ts) the helper mounts with
+/** The xattr overlayfs keeps opaque markers in: trusted.* as root of the host; in a user namespace
+ * (rootless, and strata working as root of one: rootless/mapped-root.ts) the helper mounts with
  * userxattr, so user.*. */
 export function opaqueXattr(): string {
   return `${process.getuid?.() === 0 && !inUserNamespace() ? 'trusted' : 'user'}.overlay.opaque`;

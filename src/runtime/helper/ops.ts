@@ -59,7 +59,7 @@ export type Op =
   | { op: 'mknod'; path: string; type: 'c' | 'b' | 'p'; mode: number; major: number; minor: number }
   /** lchown(path, uid, gid), then — unless it is a symlink — chmod(path, mode), since chown clears
    * setuid and setgid: a rootless layer's files given their image owners from inside the user
-   * namespace that maps them (runtime/mapped-root.ts). */
+   * namespace that maps them (rootless/mapped-root.ts). */
   | { op: 'own'; path: string; uid: number; gid: number; mode: number }
   /** Hide a path: /dev/null bound over a file, an empty read-only tmpfs over a directory;
    * a path that does not exist is skipped. */
@@ -106,7 +106,7 @@ export type Op =
    * extended attribute NAME is exactly VALUE, written to stdout as paths relative to ROOT ("/",
    * "/a/b"), each NUL-terminated. Symlinks are never followed; what vanishes during the walk is
    * skipped (a running container's writable layer changes under it). For overlay's opaque
-   * markers, which Node.js cannot read: upper-index.ts. */
+   * markers, which Node.js cannot read: drivers/upper-index.ts. */
   | { op: 'xattr-dirs'; root: string; name: string; value: string }
   /** A query, the program's only operation: fsetxattr(FD, NAME, VALUE) on a descriptor (4 or
    * above) the caller opened and passed: `cp` marks a directory of an upper layer opaque, opened

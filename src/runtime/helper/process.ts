@@ -1,4 +1,4 @@
-// Running the native helper: the program goes in on fd 3 (helper-ops.ts), the caller's stdout
+// Running the native helper: the program goes in on fd 3 (ops.ts), the caller's stdout
 // and stderr are handed over as they are (binary-safe, no copy through Node.js), stdin only when
 // asked for (else /dev/null). The helper gets a session of its own, so a Ctrl-C typed at the
 // terminal reaches strata alone, and strata forwards it — and every other signal it is sent — to
@@ -116,7 +116,7 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
   });
 }
 
-/** Run the `xattr-dirs` query (helper-ops.ts); resolves to what it wrote on stdout.
+/** Run the `xattr-dirs` query (ops.ts); resolves to what it wrote on stdout.
  * A failure carries the helper's own line ("strata-helper: STEP: REASON"). */
 export function queryHelper(store: Store, query: Extract<Op, { op: 'xattr-dirs' }>): Promise<Buffer> {
   const helper = helperPath(store);
@@ -141,7 +141,7 @@ export function queryHelper(store: Store, query: Extract<Op, { op: 'xattr-dirs' 
 }
 
 /** fsetxattr on an open descriptor, through the helper's `set-xattr` query; synchronous, for
- * code that holds the descriptor in a synchronous walk (copy-in.ts). */
+ * code that holds the descriptor in a synchronous walk (changes/copy-in.ts). */
 export function setXattrSync(store: Store, fd: number, name: string, value: string): void {
   const program = programFile(store, encodeProgram([{ op: 'set-xattr', fd: 4, name, value }]));
   try {

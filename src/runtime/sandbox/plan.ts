@@ -1,5 +1,5 @@
 // The run plan: everything decided about a sandbox, turned into the helper's operation list
-// (helper-ops.ts). A pure function: the tests assert its exact output; the helper only obeys.
+// (helper/ops.ts). A pure function: the tests assert its exact output; the helper only obeys.
 //
 // Order matters, and each step says why it is where it is:
 //   spawn            new namespaces first, so nothing below touches the host's (net kept with
@@ -69,13 +69,13 @@ export interface RunPlan {
 }
 
 /** Overlay options that keep a container's upper directory a plain tree — files, whiteouts and
- * opaque markers — which is all `diff`, `commit` and `cp` read there (upper-index.ts), and all
- * the resolver models. redirect_dir=nofollow: renaming a directory of the image copies it (the
+ * opaque markers — which is all `diff`, `commit` and `cp` read there (drivers/upper-index.ts), and
+ * all the resolver models. redirect_dir=nofollow: renaming a directory of the image copies it (the
  * kernel says EXDEV, mv falls back) instead of leaving a redirect xattr, and no redirect is ever
- * followed ("off" would mean "follow" where the overlay module has redirect_always_follow set,
- * and the kernel refuses that with userxattr). metacopy=off: a chmod or chown copies the whole
- * file up, never a stub whose data stays below. index=off: nothing in the work directory ties
- * the upper files to the layers' inode numbers. All three are accepted rootless too. */
+ * followed ("off" would mean "follow" where the overlay module has redirect_always_follow set, and
+ * the kernel refuses that with userxattr). metacopy=off: a chmod or chown copies the whole file up,
+ * never a stub whose data stays below. index=off: nothing in the work directory ties the upper
+ * files to the layers' inode numbers. All three are accepted rootless too. */
 export const OVERLAY_OPTIONS = ['redirect_dir=nofollow', 'metacopy=off', 'index=off'] as const;
 
 /** Host devices bound into the sandbox's /dev (Docker's default set, minus console). */
