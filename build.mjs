@@ -312,7 +312,7 @@ export async function bundleEntry(entry, outfile, version, applied = new Set(), 
       'process.env.NODE_ENV': '"production"',
       'import.meta.url': META_URL,
       STRATA_VERSION: JSON.stringify(version),
-      // The embedded helper's sha256 (src/runtime/helper-binary.ts): no run need hash the asset.
+      // The embedded helper's sha256 (src/runtime/helper/binary.ts): no run need hash the asset.
       ...(helperDigest === undefined ? {} : { STRATA_HELPER_SHA256: JSON.stringify(helperDigest) }),
     },
     plugins: [builtinDynamicImports, sourceRewrites(applied)],

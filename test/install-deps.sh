@@ -12,7 +12,7 @@ packages=(
   umoci skopeo    # real OCI layouts and docker-archives for interop tests
   mmdebstrap      # real Debian rootfs tarballs
   tmux            # driving the TUI in end-to-end tests
-  attr            # setfattr: opaque markers in layer tests (and `cp`, see copy-in.ts)
+  attr            # setfattr: opaque markers in layer tests (and `cp`, see runtime/changes/copy-in.ts)
   e2fsprogs       # mkfs.ext4 for loop-mounted test filesystems
   hyperfine       # timing (bench, performance smoke tests)
   uidmap          # newuidmap/newgidmap: rootless sandboxes map subordinate ids (run-rootless tests)

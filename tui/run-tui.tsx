@@ -2,7 +2,7 @@
 // command (React and Ink cost every other command's start nothing).
 
 import { render } from 'ink';
-import { defaultDriverName } from '../src/runtime/driver.js';
+import { defaultDriverName } from '../src/runtime/drivers/driver.js';
 import type { Store } from '../src/store/store.js';
 import { App } from './app/app.js';
 import { storeServices } from './app/services.js';

@@ -6,21 +6,8 @@ import { StrataError } from '../base/errors.js';
 import { hostArchitecture } from '../store/image-config.js';
 import type { Archive } from './archive-reader.js';
 import { isDockerArchive, planDockerArchive } from './docker-archive.js';
-import type { ImagePlan } from './image-plan.js';
+import type { ArchivePlan, Platform } from './image-plan.js';
 import { isOciLayout, planOciLayout } from './oci-layout.js';
-
-export interface ArchivePlan {
-  readonly format: 'oci' | 'docker';
-  readonly images: readonly ImagePlan[];
-  /** Platforms of images left out because they are not for this machine, "os/arch". */
-  readonly otherPlatforms: readonly string[];
-}
-
-export interface Platform {
-  readonly os: string;
-  readonly architecture: string;
-  matches(p: { readonly os?: unknown; readonly architecture?: unknown }): boolean;
-}
 
 export function platformOf(os: string, architecture: string): Platform {
   return { os, architecture, matches: (p) => p.os === os && p.architecture === architecture };

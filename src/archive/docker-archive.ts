@@ -6,8 +6,7 @@
 import { StrataError } from '../base/errors.js';
 import { memberName, type Archive } from './archive-reader.js';
 import { parseJson, readBlob } from './blob-read.js';
-import { digestInMemberName, type BlobRef } from './image-plan.js';
-import type { ArchivePlan } from './archive-plan.js';
+import { digestInMemberName, type ArchivePlan, type BlobRef } from './image-plan.js';
 
 export function isDockerArchive(archive: Archive): boolean {
   return archive.size('manifest.json') !== undefined;

@@ -1,6 +1,7 @@
 // What an archive says about one image before anything is read or trusted: where its config and
-// layer blobs are, what they must hash to, and what it is called. oci-layout.ts and
-// docker-archive.ts produce plans; load.ts verifies and stores them.
+// layer blobs are, what they must hash to, and what it is called; and about the whole archive:
+// its format, its images, the platforms left out. oci-layout.ts and docker-archive.ts produce
+// plans (archive-plan.ts picks which one reads an archive); load.ts verifies and stores them.
 
 import type { StatedName } from './load-names.js';
 
@@ -20,6 +21,20 @@ export interface ImagePlan {
   /** Base first, as the config's rootfs.diff_ids. */
   readonly layers: readonly BlobRef[];
   readonly names: readonly StatedName[];
+}
+
+export interface ArchivePlan {
+  readonly format: 'oci' | 'docker';
+  readonly images: readonly ImagePlan[];
+  /** Platforms of images left out because they are not for this machine, "os/arch". */
+  readonly otherPlatforms: readonly string[];
+}
+
+/** The os and architecture images are picked for (archive-plan.ts makes one: platformOf). */
+export interface Platform {
+  readonly os: string;
+  readonly architecture: string;
+  matches(p: { readonly os?: unknown; readonly architecture?: unknown }): boolean;
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

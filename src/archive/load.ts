@@ -14,11 +14,11 @@ import { parseReference } from '../store/reference.js';
 import { createStagingDir, removeTree } from '../store/staging.js';
 import type { Store } from '../store/store.js';
 import { setTag } from '../store/tags.js';
-import { hostPlatform, planArchive, type Platform } from './archive-plan.js';
+import { hostPlatform, planArchive } from './archive-plan.js';
 import { openArchive, type Archive } from './archive-reader.js';
 import { readBlob } from './blob-read.js';
 import { discardUnreferencedLayers } from '../store/gc.js';
-import type { BlobRef, ImagePlan } from './image-plan.js';
+import type { BlobRef, ImagePlan, Platform } from './image-plan.js';
 import { verifyLayerBlob } from './layer-verify.js';
 import { tagsFor } from './load-names.js';
 

@@ -6,9 +6,8 @@
 import { StrataError } from '../base/errors.js';
 import type { Archive } from './archive-reader.js';
 import { parseJsonObject, readBlob } from './blob-read.js';
-import { isSha256Digest, shortDigest, type BlobRef, type ImagePlan } from './image-plan.js';
+import { isSha256Digest, shortDigest, type ArchivePlan, type BlobRef, type ImagePlan, type Platform } from './image-plan.js';
 import { isImageConfig, isLayer, manifestKind, REF_NAME_ANNOTATION } from './media-types.js';
-import type { ArchivePlan, Platform } from './archive-plan.js';
 
 /** Nested indexes deeper than this are refused rather than followed (a cycle needs no more). */
 const MAX_DEPTH = 4;

@@ -27,3 +27,9 @@ function escapeControl(c: string): string {
 function hexByte(b: number): string {
   return `\\x${b.toString(16).padStart(2, '0')}`;
 }
+
+/** JSON text of `value`, with DEL and the C1 controls written as \u escapes as well as C0 (which
+ * JSON.stringify escapes alone): the same value, and nothing in it a terminal would act on. */
+export function jsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -2,7 +2,7 @@
 // is the exit status.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { makeContext, type Context, type GlobalOptions } from './context.js';
+import { makeContext, type Context, type GlobalOptions } from '../app/context.js';
 
 /** yargs reads a lone "-" as a nameless flag; cli.ts swaps it for this token before parsing and
  * every handler gets "-" back (the stdin/stdout argument of import, save, cp…). */

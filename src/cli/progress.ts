@@ -1,7 +1,7 @@
 // Progress on stderr, only when stderr is a terminal (DESIGN §6): bytes and entries, redrawn in
 // place at most ten times a second.
 
-import { humanSize } from './format.js';
+import { humanSize } from '../base/format.js';
 
 export interface Progress {
   update(bytes: number, entries: number): void;

@@ -3,8 +3,8 @@
 // (lean-parse.ts over the global options) goes straight to the TUI instead. Any other line, and
 // any line without a terminal (`strata` alone then prints the help), goes through cli.ts.
 
-import { openTui } from './commands/tui.js';
-import { makeContext, type GlobalOptions } from './context.js';
+import { makeContext, type GlobalOptions } from '../app/context.js';
+import { openTui } from '../app/open-tui.js';
 import { reportFailure } from './failure.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import { DEFAULT_COMMAND, leanParse } from './lean-parse.js';

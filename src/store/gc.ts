@@ -4,7 +4,8 @@
 // Containers hold their image: `rmi` refuses an image a container uses unless forced, and even
 // then only removes its tags (the record stays, dangling, until no container uses it), as Docker
 // does. A container is published under the gc lock after checking its image exists
-// (runtime/containers.ts), so a collection either removed the image first or sees the container.
+// (runtime/containers/records.ts), so a collection either removed the image first or sees the
+// container.
 
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,7 +113,7 @@ function damagedTag(store: Store, text: string): string | undefined {
 }
 
 /** Container id -> the image id it uses, read from each ROOT/containers/<id>/container.json (the
- * record runtime/containers.ts writes; only its "image" field matters here). */
+ * record runtime/containers/records.ts writes; only its "image" field matters here). */
 function containerImages(store: Store): Map<string, string> {
   const out = new Map<string, string>();
   let ids: string[];

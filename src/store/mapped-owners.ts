@@ -1,32 +1,17 @@
-// Rootless with subordinate ids (runtime/subordinate-ids.ts), a layer's files carry their image
-// owners on disk, shifted into the caller's range as podman does: image uid 0 is the caller,
-// image uid N (1 ≤ N ≤ count) is START+N-1. A sandbox maps the same ranges, so its files show
-// their image owners. The caller cannot chown to those ids, and outside the user namespace it may
-// no longer read, list or delete every file it stored: the store asks `store.mapped` for those
-// steps, which the runtime does as root of a user namespace with the same mapping
-// (runtime/mapped-root.ts). The store itself starts no process.
+// Rootless with subordinate ids (runtime/rootless/subordinate-ids.ts), a layer's files carry their
+// image owners on disk, shifted into the caller's range as podman does: image uid 0 is the caller,
+// image uid N (1 ≤ N ≤ count) is START+N-1. A sandbox maps the same ranges, so its files show their
+// image owners. The caller cannot chown to those ids, and outside the user namespace it may no
+// longer read, list or delete every file it stored: the store asks `store.mapped` for those steps,
+// which the runtime does as root of a user namespace with the same mapping
+// (runtime/rootless/mapped-root.ts). The store itself starts no process.
 
 import { readFileSync } from 'node:fs';
 import { StrataError, errnoOf } from '../base/errors.js';
 import type { IndexEntry, LayerIndex } from '../base/layer-index.js';
 import { writeFileAtomic } from './atomic.js';
 import { removeTree } from './staging.js';
-import type { Store } from './store.js';
-
-export interface MappedOwners {
-  /** The ranges, as ROOT/idmap records them: "uid START COUNT\ngid START COUNT\n". */
-  readonly ranges: string;
-  /** The host uid and gid of image ids (undefined: outside the mapped range). */
-  hostUid(id: number): number | undefined;
-  hostGid(id: number): number | undefined;
-  /** Give files under `root` (by their paths) the owners their entries record; hard links
-   * share their first path's inode and are passed over. */
-  own(store: Store, root: string, entries: Iterable<IndexEntry>): Promise<void>;
-  /** rm -rf of a tree holding files of mapped owners. */
-  remove(store: Store, path: string): Promise<void>;
-  /** The whole content of a file the caller cannot open itself (path: host bytes). */
-  read(store: Store, path: Buffer): Promise<Buffer>;
-}
+import type { Store } from './types.js';
 
 /** A store whose layers were given owners in one pair of ranges shows every file with a wrong
  * owner under other ranges (a changed /etc/subuid): the first rootless open records them, and

@@ -20,8 +20,8 @@
 //   ROOT/locks/<name>               short exclusive sections (garbage collection, a container's
 //                                   pause); the file holds its owner
 //   ROOT/helper/strata-helper-<hex> the native helper, extracted from the binary; hex = its sha256
-//   ROOT/containers/<id>/           one container (runtime/containers.ts): container.json, its
-//                                   writable layer (upper/ + work/ or rootfs/), files it mounts
+//   ROOT/containers/<id>/           one container (runtime/containers/records.ts): container.json,
+//                                   its writable layer (upper/ + work/ or rootfs/), files it mounts
 //   ROOT/names/<name>               a container name, taken with O_EXCL: "<id> <owner>"
 //   ROOT/idmap                      rootless: the subordinate ids the layers' owners are shifted
 //                                   into ("uid START COUNT\ngid START COUNT\n", mapped-owners.ts)

@@ -3,7 +3,7 @@
 
 import { constants, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 import { ownedName } from './process-identity.js';
 
 /** A fresh path in staging, owned by this process; nothing is made there. */

@@ -6,17 +6,13 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
-import { STORE_ENTRIES, STORE_FORMAT, storePaths, type StorePaths } from './paths.js';
+import { STORE_ENTRIES, STORE_FORMAT, storePaths } from './paths.js';
 import { sweepDeadLocks } from './lock.js';
 import { isAlive, ownerOf } from './process-identity.js';
-import { checkIdMap, removeStoredTree, type MappedOwners } from './mapped-owners.js';
+import { checkIdMap, removeStoredTree } from './mapped-owners.js';
+import type { MappedOwners, Store } from './types.js';
 
-export interface Store {
-  readonly root: string;
-  readonly paths: StorePaths;
-  /** Rootless with subordinate ids: layers carry shifted image owners (mapped-owners.ts). */
-  readonly mapped?: MappedOwners;
-}
+export type { Store } from './types.js';
 
 /** DESIGN §3: --root, else $STRATA_ROOT, else /var/lib/strata for root, else $XDG_DATA_HOME/strata. */
 export function defaultRoot(env: NodeJS.ProcessEnv = process.env): string {

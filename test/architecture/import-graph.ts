@@ -7,12 +7,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 /** File (relative to the root) -> the files it imports (relative to the root). */
 export type ImportGraph = Map<string, Set<string>>;
 
-const SPECIFIERS = [
+/** Import and export-from statements, require(): what a module loads as it is loaded. */
+const EAGER_SPECIFIERS = [
   /\bimport\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]/g,
   /\bexport\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s+from\s+['"]([^'"]+)['"]/g,
-  /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
   /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
 ];
+/** What it loads only when the code gets there. */
+const LAZY_SPECIFIER = /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -38,12 +40,15 @@ function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
 }
 
-export function importGraph(root: string, dirs: readonly string[]): ImportGraph {
+/** The graph of the files under `dirs`; with `lazy: false`, without the edges of lazy `import()`
+ * (only import and export-from statements, `import type` too, and require()). */
+export function importGraph(root: string, dirs: readonly string[], { lazy = true } = {}): ImportGraph {
   const graph: ImportGraph = new Map();
+  const patterns = lazy ? [...EAGER_SPECIFIERS, LAZY_SPECIFIER] : EAGER_SPECIFIERS;
   for (const file of dirs.flatMap((d) => sourceFiles(join(root, d)))) {
     const text = withoutComments(readFileSync(file, 'utf8'));
     const targets = new Set<string>();
-    for (const pattern of SPECIFIERS) {
+    for (const pattern of patterns) {
       for (const m of text.matchAll(pattern)) {
         const target = resolveSpecifier(file, m[1]!);
         if (target) targets.add(relative(root, target));

@@ -116,7 +116,7 @@ test('a built-in helper digest that the embedded helper does not match: nothing 
 
 test('a plain run line evaluates neither yargs nor the other commands (the fast path stays lean)', () => {
   const metafile = JSON.parse(readFileSync(join(REPO, 'dist', 'strata.meta.json'), 'utf8')) as Metafile;
-  const eager = new Set(['src/main.ts', 'src/cli/run-fast-path.ts', 'src/runtime/run-container.ts'].flatMap((e) => [...build.eagerInputs(metafile, e)]));
+  const eager = new Set(['src/main.ts', 'src/cli/run-fast-path.ts', 'src/runtime/containers/run.ts'].flatMap((e) => [...build.eagerInputs(metafile, e)]));
   assert.equal([...eager].filter((p) => ['yargs', 'yargs-parser', 'cliui'].includes(build.packageOf(p) ?? '')), []);
   assert.not.ok(eager.has('src/cli/cli.ts') || eager.has('src/cli/commands/index.ts'), 'cli.ts and the command list load only for other lines');
   assert.ok(build.eagerInputs(metafile, 'src/cli/cli.ts').has('src/cli/commands/index.ts'));

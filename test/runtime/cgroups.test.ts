@@ -5,8 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostCgroupFs, type CgroupFs } from '../../src/runtime/cgroup-fs.js';
-import { cgroupName, detectCgroups, sweepStaleCgroups } from '../../src/runtime/cgroups.js';
+import { hostCgroupFs, type CgroupFs } from '../../src/runtime/cgroups/cgroup-fs.js';
+import { cgroupName, detectCgroups, sweepStaleCgroups } from '../../src/runtime/cgroups/detect.js';
 import { ownIdentity } from '../../src/store/process-identity.js';
 
 /** A plain directory standing in for cgroupfs: rmdir takes the "interface files" with it. */

@@ -1,7 +1,7 @@
-// The tar `commit` makes from a container's writable layer (runtime/commit-tar.ts), on real upper
-// directories made by hand: whiteouts as 0:0 devices and an opaque xattr as overlayfs leaves them
-// (root only: mknod, trusted.* xattrs). What the tar holds, in which order, byte for byte again,
-// and what it refuses: a directory swapped for a symlink, a name reserved for whiteouts.
+// The tar `commit` makes from a container's writable layer (runtime/changes/commit-tar.ts), on real
+// upper directories made by hand: whiteouts as 0:0 devices and an opaque xattr as overlayfs leaves
+// them (root only: mknod, trusted.* xattrs). What the tar holds, in which order, byte for byte
+// again, and what it refuses: a directory swapped for a symlink, a name reserved for whiteouts.
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import type { BytePath } from '../../src/base/byte-path.js';
 import type { IndexEntry, LayerIndex } from '../../src/base/layer-index.js';
 import { View } from '../../src/resolver/view.js';
-import { canonicalLayer, dirsBornAfter, layerTar } from '../../src/runtime/commit-tar.js';
-import { readUpperIndex } from '../../src/runtime/upper-index.js';
+import { canonicalLayer, dirsBornAfter, layerTar } from '../../src/runtime/changes/commit-tar.js';
+import { readUpperIndex } from '../../src/runtime/drivers/upper-index.js';
 import { openStore } from '../../src/store/store.js';
 import type { TarHeader } from '../../src/tar/header.js';
 import { TarParser } from '../../src/tar/reader.js';

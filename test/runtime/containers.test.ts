@@ -12,8 +12,8 @@ import { setTag } from '../../src/store/tags.js';
 import { prune, removeImages } from '../../src/store/gc.js';
 import {
   createContainer, deleteContainer, effectiveRecord, findContainer, listContainers, readContainer, updateContainer,
-} from '../../src/runtime/containers.js';
-import { generatedName } from '../../src/runtime/container-names.js';
+} from '../../src/runtime/containers/records.js';
+import { generatedName } from '../../src/runtime/containers/names.js';
 
 async function freshStore(): Promise<{ store: Store; image: string }> {
   const store = await openStore(join(mkdtempSync(join(tmpdir(), 'strata-ctr-')), 'store'));

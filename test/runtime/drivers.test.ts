@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import type { BytePath } from '../../src/base/byte-path.js';
 import type { IndexEntry, LayerIndex } from '../../src/base/layer-index.js';
 import { View } from '../../src/resolver/view.js';
-import { computeChanges } from '../../src/runtime/copy-changes.js';
-import { layerMarks, whiteoutPaths, type NodeSpec } from '../../src/runtime/overlay-marks.js';
-import { readUpperIndex } from '../../src/runtime/upper-index.js';
+import { computeChanges } from '../../src/runtime/drivers/copy-changes.js';
+import { layerMarks, whiteoutPaths } from '../../src/runtime/drivers/overlay-marks.js';
+import { readUpperIndex } from '../../src/runtime/drivers/upper-index.js';
+import type { NodeSpec } from '../../src/runtime/helper/ops.js';
 import { openStore } from '../../src/store/store.js';
 
 const asRoot = process.getuid?.() === 0;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { helperPath } from '../../src/runtime/helper-binary.js';
+import { helperPath } from '../../src/runtime/helper/binary.js';
 import { storePaths } from '../../src/store/paths.js';
 import type { Store } from '../../src/store/store.js';
 import { HELPER } from './helper-fixture.js';

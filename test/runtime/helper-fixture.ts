@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeProgram, type Op } from '../../src/runtime/helper-ops.js';
-import { OVERLAY_OPTIONS } from '../../src/runtime/plan.js';
+import { encodeProgram, type Op } from '../../src/runtime/helper/ops.js';
+import { OVERLAY_OPTIONS } from '../../src/runtime/sandbox/plan.js';
 import { REPO } from '../helpers/cli.js';
 
 export const HELPER = join(REPO, 'dist', 'assets', 'strata-helper');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Op } from '../../src/runtime/helper-ops.js';
+import type { Op } from '../../src/runtime/helper/ops.js';
 import { DOCKER_CAPS, DOCKER_DENY, makeScratch, requireRootAndHelper, runHelper, sandbox, until, type HelperRun } from './helper-fixture.js';
 
 requireRootAndHelper();

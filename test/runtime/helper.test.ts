@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeProgram, type Op } from '../../src/runtime/helper-ops.js';
+import { encodeProgram, type Op } from '../../src/runtime/helper/ops.js';
 import {
   CAP_NUMBERS, DOCKER_CAPS, HELPER, makeScratch, requireRootAndHelper, runHelper, sandbox, until, type HelperRun, type SandboxOptions,
 } from './helper-fixture.js';

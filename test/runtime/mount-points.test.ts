@@ -4,8 +4,8 @@ import * as assert from 'uvu/assert';
 import type { BytePath } from '../../src/base/byte-path.js';
 import type { IndexEntry, LayerIndex } from '../../src/base/layer-index.js';
 import { View } from '../../src/resolver/view.js';
-import { resolveMountPoint } from '../../src/runtime/mount-points.js';
-import { parseVolume } from '../../src/runtime/volumes.js';
+import { resolveMountPoint } from '../../src/runtime/sandbox/mount-points.js';
+import { parseVolume } from '../../src/runtime/sandbox/volumes.js';
 
 function layer(entries: Array<[string, Partial<IndexEntry>]>): LayerIndex {
   const map = new Map<BytePath, IndexEntry>();

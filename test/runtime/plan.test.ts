@@ -2,10 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BytePath } from '../../src/base/byte-path.js';
-import type { Op } from '../../src/runtime/helper-ops.js';
-import { encodeProgram } from '../../src/runtime/helper-ops.js';
-import { DEFAULT_CAPABILITIES, MASKED_PATHS, READONLY_PATHS, SECCOMP_DENY } from '../../src/runtime/hardening.js';
-import { planOps, processOps, type RunPlan } from '../../src/runtime/plan.js';
+import type { Op } from '../../src/runtime/helper/ops.js';
+import { encodeProgram } from '../../src/runtime/helper/ops.js';
+import { DEFAULT_CAPABILITIES, MASKED_PATHS, READONLY_PATHS, SECCOMP_DENY } from '../../src/runtime/sandbox/hardening.js';
+import { planOps, processOps, type RunPlan } from '../../src/runtime/sandbox/plan.js';
 
 const R = '/s/containers/c1';
 const base: RunPlan = {

@@ -4,9 +4,9 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandArgv, commandCwd, commandEnv } from '../../src/runtime/process-spec.js';
-import { formatBytes, limitsFrom, parseMemory } from '../../src/runtime/limits.js';
-import { etcFiles } from '../../src/runtime/etc-files.js';
+import { commandArgv, commandCwd, commandEnv } from '../../src/runtime/sandbox/process-spec.js';
+import { formatBytes, limitsFrom, parseMemory } from '../../src/runtime/sandbox/limits.js';
+import { etcFiles } from '../../src/runtime/sandbox/etc-files.js';
 
 test('commandArgv: Entrypoint + Cmd; args replace Cmd; --entrypoint replaces Entrypoint and drops Cmd', () => {
   const config = { Entrypoint: ['/bin/tool'], Cmd: ['--help'] };

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { describeMapping, rangeFor } from '../../src/runtime/subordinate-ids.js';
+import { describeMapping, rangeFor } from '../../src/runtime/rootless/subordinate-ids.js';
 
 test('rangeFor: the first range naming the user, by name or by uid', () => {
   const text = 'alice:100000:65536\nbob:165536:65536\n1005:231072:1000\nbob:300000:10\n';

@@ -1,7 +1,7 @@
 // -u and the image's User, resolved against the image's own /etc/passwd and /etc/group.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { resolveUser } from '../../src/runtime/users.js';
+import { resolveUser } from '../../src/runtime/sandbox/users.js';
 
 const passwd = 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:App:/home/app:/bin/sh\n# comment\nbroken:line\nweb:x:33:33::/var/www:/bin/false\n';
 const group = 'root:x:0:\napp:x:1000:\ndocker:x:999:app,web\nstaff:x:50: app \nwww:x:33:\n';

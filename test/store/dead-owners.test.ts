@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContainer } from '../../src/runtime/containers.js';
+import { createContainer } from '../../src/runtime/containers/records.js';
 import { encodeConfig, writeImage } from '../../src/store/images.js';
 import { takeLease } from '../../src/store/lease.js';
 import { withLock } from '../../src/store/lock.js';

@@ -34,7 +34,7 @@ test('a plain TUI line evaluates neither yargs nor the other commands before the
   const eager = [...build.eagerInputs(metafile, 'src/cli/tui-fast-path.ts')];
   assert.equal(eager.filter((p) => ['yargs', 'yargs-parser', 'cliui'].includes(build.packageOf(p) ?? '')), []);
   assert.not.ok(eager.includes('src/cli/cli.ts') || eager.includes('src/cli/commands/index.ts') || eager.includes('src/cli/commands/run.ts'));
-  assert.ok(eager.includes('src/cli/commands/tui.ts'));
+  assert.ok(eager.includes('src/app/open-tui.ts'));
 });
 
 test('eagerInputs: a dynamic import is where evaluation stops', () => {

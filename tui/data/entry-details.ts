@@ -4,7 +4,7 @@
 
 import { displayPath } from '../../src/base/byte-path.js';
 import type { IndexEntry } from '../../src/base/layer-index.js';
-import { humanSize, modeString } from '../../src/cli/format.js';
+import { humanSize, modeString } from '../../src/base/format.js';
 import { removedBy } from './changes.js';
 import type { TreeNode } from './file-tree-model.js';
 import type { ImageModel } from './image-model.js';

@@ -1,7 +1,7 @@
 // How the Containers pane lays out its columns: NAME, ID, IMAGE, COMMAND, STATE, AGE.
 
 import { terminalText } from '../../src/base/terminal-text.js';
-import { timeAgo } from '../../src/cli/format.js';
+import { timeAgo } from '../../src/base/format.js';
 import type { ContainerRow } from '../data/containers.js';
 import { fit, type Line, type Tone } from '../widgets/line/line.js';
 

@@ -4,7 +4,7 @@
 import { Box } from 'ink';
 import { displayPath } from '../../src/base/byte-path.js';
 import { terminalText } from '../../src/base/terminal-text.js';
-import { humanSize } from '../../src/cli/format.js';
+import { humanSize } from '../../src/base/format.js';
 import type { EfficiencyReport } from '../../src/resolver/efficiency.js';
 import type { ChangeScope } from '../data/changes.js';
 import type { LayerRow } from '../data/image-model.js';

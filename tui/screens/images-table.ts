@@ -1,7 +1,7 @@
 // How the Images pane lays out its columns: NAME:TAG, IMAGE ID, SIZE, LAYERS, CREATED.
 
 import { terminalText } from '../../src/base/terminal-text.js';
-import { humanSize, shortId, timeAgo } from '../../src/cli/format.js';
+import { humanSize, shortId, timeAgo } from '../../src/base/format.js';
 import type { ImageRow } from '../data/image-rows.js';
 import { fit, fitRight, type Line } from '../widgets/line/line.js';
 

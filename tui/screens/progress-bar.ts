@@ -1,6 +1,6 @@
 // The import's progress line: a bar when the total is known, the counts always.
 
-import { humanSize } from '../../src/cli/format.js';
+import { humanSize } from '../../src/base/format.js';
 import type { ImportProgress } from '../data/import-job.js';
 
 export function progressBar(fraction: number, width: number): string {

@@ -6,7 +6,7 @@ export const check = defineCommand({
   builder: (y) => y,
   run: async (ctx) => {
     const { checkStore } = await import('../../store/check.js');
-    const { containerProblems } = await import('../../runtime/container-record.js');
+    const { containerProblems } = await import('../../runtime/containers/record-check.js');
     // A store that lost its format marker is opened too: reporting it is check's job.
     const store = await ctx.store({ unmarked: true });
     const problems = [...(await checkStore(store)), ...containerProblems(store)];

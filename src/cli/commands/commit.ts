@@ -14,7 +14,7 @@ export const commit = defineCommand({
     .option('pause', { alias: 'p', type: 'boolean', default: true, describe: 'Pause a running container while its files are read (--pause=false: read it running; no pause without a cgroup, e.g. rootless)' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { commitContainer } = await import('../../runtime/commit.js');
+    const { commitContainer } = await import('../../runtime/changes/commit.js');
     const image = await commitContainer(store, argv.container, {
       ...(argv.name !== undefined ? { ref: argv.name } : {}),
       ...(argv.message !== undefined ? { message: argv.message } : {}),

@@ -3,9 +3,10 @@
 import { escapePath } from '../../base/byte-path.js';
 import { terminalText } from '../../base/terminal-text.js';
 import { StrataError } from '../../base/errors.js';
-import type { ContainerRecord } from '../../runtime/containers.js';
+import type { ContainerRecord } from '../../runtime/containers/records.js';
 import { defineCommand } from '../define.js';
-import { nameBytes, table, timeAgo } from '../format.js';
+import { timeAgo } from '../../base/format.js';
+import { nameBytes, table } from '../format.js';
 
 /** Docker's STATUS column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created". */
 export function statusText(rec: ContainerRecord, now = Date.now()): string {
@@ -27,8 +28,8 @@ export const ps = defineCommand({
   builder: (y) => y.option('all', { alias: 'a', type: 'boolean', describe: 'Show stopped containers too' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { effectiveRecord, listContainers } = await import('../../runtime/containers.js');
-    const { sweepDeadContainers } = await import('../../runtime/sweep.js');
+    const { effectiveRecord, listContainers } = await import('../../runtime/containers/records.js');
+    const { sweepDeadContainers } = await import('../../runtime/containers/sweep.js');
     await sweepDeadContainers(store);
     const rows = listContainers(store).map(effectiveRecord).filter((c) => argv.all || c.state === 'running');
     if (ctx.json) {
@@ -48,8 +49,8 @@ export const rm = defineCommand({
     .option('force', { alias: 'f', type: 'boolean', describe: 'Kill a running container, then remove it' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { removeContainer } = await import('../../runtime/remove.js');
-    const { sweepDeadContainers } = await import('../../runtime/sweep.js');
+    const { removeContainer } = await import('../../runtime/containers/remove.js');
+    const { sweepDeadContainers } = await import('../../runtime/containers/sweep.js');
     await sweepDeadContainers(store);
     let failed = 0;
     for (const text of argv.container) {
@@ -72,7 +73,7 @@ export const diff = defineCommand({
   builder: (y) => y.positional('container', { type: 'string', demandOption: true }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { containerChanges } = await import('../../runtime/changes.js');
+    const { containerChanges } = await import('../../runtime/changes/diff.js');
     const changes = await containerChanges(store, argv.container);
     if (ctx.json) return changes.forEach((c) => ctx.jsonLine({ kind: c.kind, path: escapePath(c.path) }));
     ctx.out(Buffer.concat(changes.map((c) => Buffer.concat([Buffer.from(`${c.kind} `), nameBytes(ctx.terminal, c.path), Buffer.from('\n')]))));

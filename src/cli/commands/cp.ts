@@ -10,7 +10,7 @@ export const cp = defineCommand({
     .positional('destination', { type: 'string', demandOption: true, describe: 'A host path (- for a tar on stdout) or CONTAINER:PATH' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { copyFiles, copyFilesAsMappedRoot } = await import('../../runtime/copy-files.js');
+    const { copyFiles, copyFilesAsMappedRoot } = await import('../../runtime/changes/copy-files.js');
     if (store.mapped) {
       process.exitCode = await copyFilesAsMappedRoot(store, argv.source, argv.destination);
       return;

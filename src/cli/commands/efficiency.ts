@@ -4,7 +4,8 @@ import { efficiency as measure } from '../../resolver/efficiency.js';
 import { readLayerIndex } from '../../store/layers.js';
 import { resolveImage } from '../../store/lookup.js';
 import { defineCommand } from '../define.js';
-import { humanSize, table } from '../format.js';
+import { humanSize } from '../../base/format.js';
+import { table } from '../format.js';
 
 export const efficiency = defineCommand({
   command: 'efficiency <image>',

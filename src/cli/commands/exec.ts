@@ -24,7 +24,7 @@ export const exec = defineCommand({
     const tail = (argv as { commandTail?: string[] }).commandTail ?? [];
     if (tail.length === 0) throw new UsageError('exec needs a command: exec [OPTIONS] CONTAINER COMMAND [ARG...]');
     const store = await ctx.store();
-    const { execInContainer } = await import('../../runtime/exec-container.js');
+    const { execInContainer } = await import('../../runtime/containers/exec.js');
     return execInContainer(store, argv.container, {
       args: tail,
       interactive: argv.interactive,

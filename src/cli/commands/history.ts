@@ -1,6 +1,7 @@
 import { terminalText } from '../../base/terminal-text.js';
 import { defineCommand } from '../define.js';
-import { humanSize, shortId, table, timeAgo } from '../format.js';
+import { humanSize, shortId, timeAgo } from '../../base/format.js';
+import { table } from '../format.js';
 import { layerHistory } from '../../store/image-config.js';
 import { readLayerInfo } from '../../store/layers.js';
 import { resolveImage } from '../../store/lookup.js';

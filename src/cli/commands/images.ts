@@ -1,5 +1,6 @@
 import { defineCommand } from '../define.js';
-import { humanSize, shortId, table, timeAgo } from '../format.js';
+import { humanSize, shortId, timeAgo } from '../../base/format.js';
+import { table } from '../format.js';
 import { listImageIds, readImage } from '../../store/images.js';
 import { imageSize } from '../../store/image-size.js';
 import { listTags } from '../../store/tags.js';

@@ -1,6 +1,6 @@
 import { release } from 'node:os';
 import { defineCommand } from '../define.js';
-import { humanSize } from '../format.js';
+import { humanSize } from '../../base/format.js';
 import { hostArchitecture } from '../../store/image-config.js';
 import { listImageIds } from '../../store/images.js';
 import { listLayers, readLayerInfo } from '../../store/layers.js';
@@ -13,7 +13,7 @@ export const info = defineCommand({
   run: async (ctx) => {
     const store = await ctx.store();
     const layers = listLayers(store);
-    const { runtimeFacts } = await import('../../runtime/facts.js');
+    const { runtimeFacts } = await import('../../runtime/containers/facts.js');
     const runtime = runtimeFacts(store, ctx.driver);
     const record = {
       root: store.root,

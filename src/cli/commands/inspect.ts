@@ -1,5 +1,5 @@
 import { defineCommand } from '../define.js';
-import { jsonText } from '../format.js';
+import { jsonText } from '../../base/terminal-text.js';
 import { imageSize } from '../../store/image-size.js';
 import { resolveImage } from '../../store/lookup.js';
 import { listTags } from '../../store/tags.js';

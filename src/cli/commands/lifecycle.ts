@@ -1,9 +1,9 @@
 // Detached containers: start, stop, kill, wait, logs; and the hidden command a detached
-// container's supervisor runs (runtime/supervisor.ts). The runtime loads inside `run`.
+// container's supervisor runs (runtime/containers/supervisor.ts). The runtime loads inside `run`.
 
 import type { CommandModule } from 'yargs';
 import { StrataError } from '../../base/errors.js';
-import { makeContext, type GlobalOptions } from '../context.js';
+import { makeContext, type GlobalOptions } from '../../app/context.js';
 import { defineCommand } from '../define.js';
 
 /** Runs `fn` for each named container; a failure is reported and the rest go on (Docker's way). */
@@ -30,7 +30,7 @@ export const start = defineCommand({
   builder: (y) => y.positional('container', containers),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { startExisting } = await import('../../runtime/lifecycle.js');
+    const { startExisting } = await import('../../runtime/containers/lifecycle.js');
     return eachContainer(argv.container, ctx.out, (name) => startExisting(store, name));
   },
 });
@@ -43,7 +43,7 @@ export const stop = defineCommand({
     .option('time', { alias: 't', type: 'number', default: 10, describe: 'Seconds to wait before SIGKILL' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { stopContainer } = await import('../../runtime/lifecycle.js');
+    const { stopContainer } = await import('../../runtime/containers/lifecycle.js');
     return eachContainer(argv.container, ctx.out, (name) => stopContainer(store, name, argv.time));
   },
 });
@@ -56,7 +56,7 @@ export const kill = defineCommand({
     .option('signal', { alias: 's', type: 'string', default: 'KILL', describe: 'Signal name or number' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { killContainer, parseSignal } = await import('../../runtime/lifecycle.js');
+    const { killContainer, parseSignal } = await import('../../runtime/containers/lifecycle.js');
     const sig = parseSignal(argv.signal);
     return eachContainer(argv.container, ctx.out, (name) => killContainer(store, name, sig));
   },
@@ -68,7 +68,7 @@ export const wait = defineCommand({
   builder: (y) => y.positional('container', containers),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { waitContainer } = await import('../../runtime/lifecycle.js');
+    const { waitContainer } = await import('../../runtime/containers/lifecycle.js');
     for (const name of argv.container) ctx.out(`${await waitContainer(store, name)}\n`);
   },
 });
@@ -81,25 +81,25 @@ export const logs = defineCommand({
     .option('follow', { alias: 'f', type: 'boolean', describe: 'Keep printing until it exits' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { containerLogs } = await import('../../runtime/lifecycle.js');
+    const { containerLogs } = await import('../../runtime/containers/lifecycle.js');
     await containerLogs(store, argv.container, argv.follow ?? false, (b) => ctx.out(b), (b) => process.stderr.write(b));
   },
 });
 
-/** Hidden: the supervisor of a detached container (runtime/supervisor.ts). */
+/** Hidden: the supervisor of a detached container (runtime/containers/supervisor.ts). */
 export const supervise: CommandModule<GlobalOptions, GlobalOptions & { id: string }> = {
   command: '__supervise <id>',
   describe: false,
   builder: (y) => y.positional('id', { type: 'string', demandOption: true }),
   handler: async (argv) => {
     const ctx = makeContext(argv);
-    const { supervise: run } = await import('../../runtime/supervisor.js');
+    const { supervise: run } = await import('../../runtime/containers/supervisor.js');
     process.exitCode = await run(await ctx.store(), argv.id);
   },
 };
 
 /** Hidden: a container's writable layer, walked as root of the rootless user namespace that maps
- * its owners (runtime/mapped-changes.ts); prints the layer index. */
+ * its owners (runtime/containers/mapped-layer.ts); prints the layer index. */
 export const writableLayer: CommandModule<GlobalOptions, GlobalOptions & { id: string }> = {
   command: '__writable-layer <id>',
   describe: false,
@@ -107,23 +107,23 @@ export const writableLayer: CommandModule<GlobalOptions, GlobalOptions & { id: s
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const store = await ctx.store();
-    const { readContainer } = await import('../../runtime/containers.js');
-    const { writableLayerOf } = await import('../../runtime/changes.js');
-    const { printableIndex } = await import('../../runtime/mapped-changes.js');
+    const { readContainer } = await import('../../runtime/containers/records.js');
+    const { writableLayerOf } = await import('../../runtime/containers/writable-layer.js');
+    const { printableIndex } = await import('../../runtime/containers/mapped-layer.js');
     ctx.out(printableIndex(await writableLayerOf(store, readContainer(store, argv.id))));
   },
 };
 
 /** Hidden: a container's layer tar for `commit`, written as root of the rootless user namespace
- * that maps its owners (runtime/mapped-changes.ts). */
+ * that maps its owners (runtime/changes/mapped-changes.ts). */
 export const commitLayer: CommandModule<GlobalOptions, GlobalOptions & { id: string; file: string }> = {
   command: '__commit-layer <id> <file>',
   describe: false,
   builder: (y) => y.positional('id', { type: 'string', demandOption: true }).positional('file', { type: 'string', demandOption: true }),
   handler: async (argv) => {
     const store = await makeContext(argv).store();
-    const { readContainer } = await import('../../runtime/containers.js');
-    const { writeContainerLayer } = await import('../../runtime/mapped-changes.js');
+    const { readContainer } = await import('../../runtime/containers/records.js');
+    const { writeContainerLayer } = await import('../../runtime/changes/mapped-changes.js');
     await writeContainerLayer(store, readContainer(store, argv.id), argv.file);
   },
 };

@@ -1,5 +1,5 @@
 import { defineCommand } from '../define.js';
-import { humanSize } from '../format.js';
+import { humanSize } from '../../base/format.js';
 import { prune as pruneStore } from '../../store/gc.js';
 
 export const prune = defineCommand({
@@ -8,7 +8,7 @@ export const prune = defineCommand({
   builder: (y) => y.option('all', { alias: 'a', type: 'boolean', describe: 'Also remove stopped containers, and then what only they held' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const containers = argv.all ? await (await import('../../runtime/prune-containers.js')).pruneContainers(store) : { deletedContainers: [], bytesFreed: 0 };
+    const containers = argv.all ? await (await import('../../runtime/containers/prune.js')).pruneContainers(store) : { deletedContainers: [], bytesFreed: 0 };
     const report = await pruneStore(store);
     const bytesFreed = report.bytesFreed + containers.bytesFreed;
     if (ctx.json) return ctx.jsonLine({ ...report, deletedContainers: containers.deletedContainers, bytesFreed });

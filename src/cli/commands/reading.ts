@@ -12,9 +12,10 @@ import { resolvePath } from '../../resolver/symlinks.js';
 import type { ResolvedEntry } from '../../resolver/types.js';
 import { resolveImage } from '../../store/lookup.js';
 import { splitRefPath } from '../../store/reference.js';
-import type { Context } from '../context.js';
+import type { Context } from '../../app/context.js';
 import { defineCommand } from '../define.js';
-import { modeString, nameBytes } from '../format.js';
+import { modeString } from '../../base/format.js';
+import { nameBytes } from '../format.js';
 
 async function openRefPath(ctx: Context, text: string, followLast: boolean) {
   const { ref, path } = splitRefPath(text);

@@ -47,7 +47,7 @@ export const run = defineCommand({
     try {
       if (argv.detach && (argv.tty || argv.interactive)) throw new UsageError('-d cannot be combined with -i or -t (strata has no attach)');
       const store = await ctx.store();
-      const { runContainer } = await import('../../runtime/run-container.js');
+      const { runContainer } = await import('../../runtime/containers/run.js');
       return await runContainer(store, {
         image: argv.image,
         args: tail,

@@ -1,16 +1,9 @@
 // `strata tui`, and `strata` alone: the terminal UI on a terminal, the help anywhere else
-// (DESIGN §1, §7). The UI's modules (React, Ink) load here and nowhere else.
+// (DESIGN §1, §7). The UI loads through app/open-tui.ts, the one place its modules (React, Ink)
+// are loaded from.
 
-import { StrataError } from '../../base/errors.js';
-import type { Context } from '../context.js';
+import { openTui } from '../../app/open-tui.js';
 import { defineCommand } from '../define.js';
-
-/** Exported for the TUI's fast path (../tui-fast-path.ts), which comes here without yargs. */
-export async function openTui(ctx: Context): Promise<number> {
-  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new StrataError('the terminal UI needs a terminal (stdin and stdout); see strata --help');
-  const { runTui } = await import('../../../tui/run-tui.js');
-  return runTui({ store: await ctx.store(), ...(ctx.driver !== undefined ? { driver: ctx.driver } : {}) });
-}
 
 export const tui = defineCommand({
   command: 'tui',

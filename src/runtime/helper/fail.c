@@ -1,6 +1,6 @@
 /*
  * strata-helper: how it reports. Every failure is one line, "strata-helper: STEP: REASON", and
- * exit status 125 (helper-ops.ts). The line goes to stderr, except inside a sandbox that has a
+ * exit status 125 (ops.ts). The line goes to stderr, except inside a sandbox that has a
  * pty: its stderr is /dev/null there (it must never hold the caller's terminal), so the line goes
  * to the monitor over the control socket and the monitor prints it.
  */

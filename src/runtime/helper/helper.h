@@ -1,6 +1,6 @@
 /*
  * strata-helper: the shared declarations. The contract (operations, wire format, process
- * structure, exit codes) is src/runtime/helper-ops.ts; this header mirrors it in C.
+ * structure, exit codes) is src/runtime/helper/ops.ts; this header mirrors it in C.
  */
 #ifndef STRATA_HELPER_H
 #define STRATA_HELPER_H
@@ -15,7 +15,7 @@
 #error "strata-helper supports x86_64 only (its seccomp filter and syscall table are x86_64's)"
 #endif
 
-/* Exit statuses (helper-ops.ts, Docker's codes). */
+/* Exit statuses (ops.ts, Docker's codes). */
 enum {
 	EXIT_STEP_FAILED = 125,   /* a helper step failed */
 	EXIT_CANNOT_EXEC = 126,   /* the command exists but cannot be executed */

@@ -4,7 +4,7 @@
  * tables do not know, an operation in a place it cannot work) exits 125 having done nothing:
  * a half-built sandbox is never left for the caller to guess about.
  *
- * Wire format (helper-ops.ts): NUL-terminated tokens; an operation name, then exactly its
+ * Wire format (ops.ts): NUL-terminated tokens; an operation name, then exactly its
  * arguments; numbers decimal, modes octal; lists comma-separated; `exec` last — or, for a query,
  * `xattr-dirs` alone.
  */

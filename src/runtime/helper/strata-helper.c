@@ -1,7 +1,7 @@
 /*
  * strata-helper: the native half of strata's runtime. It holds no policy: the TypeScript side
  * (src/runtime/) decides every mount, id, capability, limit and syscall, and hands this program a
- * list of operations on fd 3 (the contract, with the wire format: src/runtime/helper-ops.ts).
+ * list of operations on fd 3 (the contract, with the wire format: src/runtime/helper/ops.ts).
  * Here they are validated all at once (program.c), then run in order by the one switch below;
  * every syscall is checked, and a failure ends the helper with exit status 125 and one line,
  * "strata-helper: STEP: REASON", naming the operation.

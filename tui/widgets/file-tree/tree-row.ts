@@ -3,7 +3,7 @@
 // The letter makes the mark readable without colour; the tone colours it when there is colour.
 
 import { displayPath } from '../../../src/base/byte-path.js';
-import { humanSize } from '../../../src/cli/format.js';
+import { humanSize } from '../../../src/base/format.js';
 import type { Mark } from '../../data/changes.js';
 import type { TreeNode } from '../../data/file-tree-model.js';
 import { fitRight, type Line, type Segment, type Tone } from '../line/line.js';

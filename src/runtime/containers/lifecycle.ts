@@ -1,0 +1,112 @@
+// Running containers from the outside: stop (SIGTERM, then SIGKILL after a grace period), kill,
+// wait, logs. Signals go to the container's helper, whose monitor forwards them into the sandbox;
+// SIGKILL ends the helper itself, and the sandbox dies with it (PR_SET_PDEATHSIG).
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { constants as os } from 'node:os';
+import { StrataError, UsageError } from '../../base/errors.js';
+import type { Store } from '../../store/store.js';
+import { containerDir, effectiveRecord, findContainer, readContainer, type ContainerRecord } from './records.js';
+import { thawAbandonedPause } from './pause.js';
+import { LOG_FILES, startDetached } from './supervisor.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function current(store: Store, id: string): ContainerRecord {
+  return effectiveRecord(readContainer(store, id));
+}
+
+function signal(rec: ContainerRecord, sig: NodeJS.Signals): void {
+  if (rec.pid === undefined) return;
+  try {
+    process.kill(rec.pid, sig);
+  } catch {
+    // Exited meanwhile.
+  }
+}
+
+export function parseSignal(text: string): NodeJS.Signals {
+  const name = (/^\d+$/.test(text) ? Object.entries(os.signals).find(([, n]) => n === Number(text))?.[0] : `SIG${text.toUpperCase().replace(/^SIG/, '')}`) as NodeJS.Signals | undefined;
+  if (!name || !(name in os.signals)) throw new UsageError(`unknown signal "${text}"`);
+  return name;
+}
+
+/** Resolves once the container is no longer running (or after `ms`); true when it stopped. */
+async function exitedWithin(store: Store, id: string, ms: number): Promise<boolean> {
+  for (let waited = 0; waited <= ms; waited += 20) {
+    if (current(store, id).state !== 'running') return true;
+    await sleep(20);
+  }
+  return false;
+}
+
+export async function stopContainer(store: Store, text: string, graceSeconds: number): Promise<void> {
+  const rec = effectiveRecord(findContainer(store, text));
+  if (rec.state !== 'running') return;
+  // A frozen process takes no signal.
+  await thawAbandonedPause(store, rec);
+  signal(rec, 'SIGTERM');
+  if (await exitedWithin(store, rec.id, graceSeconds * 1000)) return;
+  signal(rec, 'SIGKILL');
+  await exitedWithin(store, rec.id, 10_000);
+}
+
+export async function killContainer(store: Store, text: string, sig: NodeJS.Signals): Promise<void> {
+  const rec = effectiveRecord(findContainer(store, text));
+  if (rec.state !== 'running') throw new StrataError(`container ${text} is not running`);
+  await thawAbandonedPause(store, rec);
+  signal(rec, sig);
+  if (sig === 'SIGKILL') await exitedWithin(store, rec.id, 10_000);
+}
+
+export async function waitContainer(store: Store, text: string): Promise<number> {
+  const rec = findContainer(store, text);
+  await thawAbandonedPause(store, rec);
+  for (;;) {
+    const now = current(store, rec.id);
+    if (now.state === 'exited') return now.exitCode ?? 255;
+    await sleep(50);
+  }
+}
+
+export async function startExisting(store: Store, text: string): Promise<void> {
+  const rec = effectiveRecord(findContainer(store, text));
+  if (rec.state === 'running') return;
+  await startDetached(store, rec.id);
+}
+
+/** Copy the container's logs to `out`/`err`; with `follow`, until it has exited. */
+export async function containerLogs(store: Store, text: string, follow: boolean, out: (b: Buffer) => void, err: (b: Buffer) => void): Promise<void> {
+  const rec = findContainer(store, text);
+  const dir = containerDir(store, rec.id);
+  const streams = [
+    { path: join(dir, LOG_FILES.stdout), offset: 0, sink: out },
+    { path: join(dir, LOG_FILES.stderr), offset: 0, sink: err },
+  ];
+  const drain = () => {
+    for (const s of streams) {
+      let fd: number;
+      try {
+        fd = openSync(s.path, 'r');
+      } catch {
+        continue;
+      }
+      try {
+        const buf = Buffer.allocUnsafe(1 << 16);
+        for (let n = readSync(fd, buf, 0, buf.length, s.offset); n > 0; n = readSync(fd, buf, 0, buf.length, s.offset)) {
+          s.sink(Buffer.from(buf.subarray(0, n)));
+          s.offset += n;
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
+  };
+  for (;;) {
+    const running = current(store, rec.id).state === 'running';
+    drain();
+    if (!follow || !running) return;
+    await sleep(100);
+  }
+}
