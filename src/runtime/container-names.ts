@@ -3,7 +3,7 @@
 // digits. A name is the user's (--name) or an adjective_noun pair in Docker's manner.
 
 import { customAlphabet } from 'nanoid';
-import { UsageError } from '../base/errors.js';
+import { invalidValue } from '../base/errors.js';
 
 export const newContainerId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 32);
 
@@ -12,10 +12,10 @@ export const SHORT_ID_LENGTH = 12;
 /** Docker's rule for container names. */
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
+/** --name's value: Docker's rule, and a length that fits one file name in ROOT/names. */
 export function checkContainerName(name: string): string {
-  if (!NAME.test(name) || name.length > 128) {
-    throw new UsageError(`invalid container name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-  }
+  if (!NAME.test(name)) throw invalidValue('--name', name, 'letters, digits, "_", "." and "-", starting with a letter or digit');
+  if (name.length > 128) throw invalidValue('--name', name, 'longer than 128 characters');
   return name;
 }
 

@@ -13,10 +13,10 @@ import { containerDir, findContainer } from './containers.js';
 import type { Op } from './helper-ops.js';
 import { runHelper } from './helper-process.js';
 import { processOps, type ProcessPlan } from './plan.js';
-import { commandCwd, commandEnv } from './process-spec.js';
+import { checkCommandName, commandCwd, commandEnv } from './process-spec.js';
 import { loadRunSpec } from './run-spec.js';
 import { containerCgroupProcs, foreignNamespaces, sandboxProcess } from './sandbox-process.js';
-import { resolveUser } from './users.js';
+import { checkUserFlag, resolveUser } from './users.js';
 
 export interface ExecRequest {
   /** The command and its arguments. */
@@ -31,6 +31,8 @@ export interface ExecRequest {
 /** Runs the command to its end; resolves to its exit status. */
 export async function execInContainer(store: Store, text: string, o: ExecRequest): Promise<number> {
   if (o.args.length === 0) throw new UsageError('exec needs a command to run');
+  checkCommandName(o.args);
+  if (o.user !== undefined) checkUserFlag(o.user);
   const rec = findContainer(store, text);
   const target = sandboxProcess(rec);
   const spec = loadRunSpec(containerDir(store, rec.id));

@@ -14,6 +14,7 @@ import { createContainer, type DriverName } from './containers.js';
 import { defaultDriverName, openDriver } from './driver.js';
 import { etcFiles } from './etc-files.js';
 import { helperNodeMaker } from './helper-process.js';
+import { checkRunFlags } from './run-flags.js';
 import { ETC_FILES, prepareRun, saveRunSpec, type RunRequest } from './run-spec.js';
 import { startContainer } from './start-container.js';
 import { startDetached } from './supervisor.js';
@@ -28,6 +29,7 @@ export interface RunOptions extends RunRequest {
 
 /** Returns the command's exit status; with `detach`, 0 once it runs (its id is printed). */
 export async function runContainer(store: Store, o: RunOptions, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+  const flags = checkRunFlags(o);
   if (process.getuid?.() === 0) {
     const cgroups = detectCgroups();
     if (cgroups) sweepStaleCgroups(cgroups);
@@ -35,7 +37,7 @@ export async function runContainer(store: Store, o: RunOptions, out: (text: stri
   const image = resolveImage(store, o.image);
   const iv = openImageView(store, image);
   const id = newContainerId();
-  const { spec, mountPoints } = prepareRun(store, image, iv, id, o);
+  const { spec, mountPoints } = prepareRun(store, image, iv, id, o, flags);
 
   const driver = await openDriver(o.driver ?? defaultDriverName(), { store, makeNodes: helperNodeMaker(store) });
   const files = etcFiles(spec.hostname, spec.net);

@@ -5,6 +5,7 @@ import { dirname, join, basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { StrataError, UsageError } from '../../base/errors.js';
+import { nonEmpty, oneOf } from '../../base/flag-values.js';
 import { resolveImage } from '../../store/lookup.js';
 import { listTags } from '../../store/tags.js';
 import { defineCommand } from '../define.js';
@@ -42,14 +43,16 @@ export const save = defineCommand({
   describe: 'Write an image as a docker-archive (default) or an OCI layout tar',
   builder: (y) => y
     .positional('image', { type: 'string', demandOption: true })
-    .option('output', { alias: 'o', type: 'string', describe: 'File to write (default: stdout)' })
-    .option('format', { choices: ['docker', 'oci'] as const, default: 'docker' as const }),
+    .option('output', OUTPUT)
+    .option('format', { type: 'string', requiresArg: true, describe: 'docker (the default: docker-archive) or oci (an OCI layout)' }),
   run: async (ctx, argv) => {
+    const format = argv.format === undefined ? 'docker' : oneOf('--format', argv.format, ['docker', 'oci'] as const);
+    const output = outputOf(argv.output);
     const { saveImage } = await import('../../archive/save.js');
     const store = await ctx.store();
     const image = resolveImage(store, argv.image);
     const refs = [...listTags(store)].filter(([, id]) => id === image.id).map(([ref]) => ref);
-    await writeOutput(argv.output, (out) => saveImage(store, image.id, out, { format: argv.format, refs }));
+    await writeOutput(output, (out) => saveImage(store, image.id, out, { format, refs }));
   },
 });
 
@@ -58,14 +61,23 @@ export const exportCommand = defineCommand({
   describe: 'Write the merged filesystem of an image as one flattened tar',
   builder: (y) => y
     .positional('ref', { type: 'string', demandOption: true })
-    .option('output', { alias: 'o', type: 'string', describe: 'File to write (default: stdout)' }),
+    .option('output', OUTPUT),
   run: async (ctx, argv) => {
+    const output = outputOf(argv.output);
     const { exportFlattened } = await import('../../archive/export.js');
     const store = await ctx.store();
     const image = resolveImage(store, argv.ref);
-    await writeOutput(argv.output, (out) => exportFlattened(store, image.config.rootfs.diff_ids, out));
+    await writeOutput(output, (out) => exportFlattened(store, image.config.rootfs.diff_ids, out));
   },
 });
+
+/** -o FILE. */
+const OUTPUT = { alias: 'o', type: 'string', requiresArg: true, describe: 'File to write (default: stdout)' } as const;
+
+/** -o's value: undefined (or "-") for stdout. */
+function outputOf(file: string | undefined): string | undefined {
+  return file === undefined || file === '-' ? undefined : nonEmpty('--output', file, 'a file');
+}
 
 /** To a file (written beside it, renamed into place when complete) or to stdout (never a TTY). */
 async function writeOutput(file: string | undefined, produce: (out: Writable) => Promise<void>): Promise<void> {

@@ -1,7 +1,7 @@
 // Container lifecycle commands: ps, rm, diff. The runtime modules load inside `run` (startup).
 
 import { displayPath } from '../../base/byte-path.js';
-import { StrataError } from '../../base/errors.js';
+import { StrataError, oneLine } from '../../base/errors.js';
 import type { ContainerRecord } from '../../runtime/containers.js';
 import { defineCommand } from '../define.js';
 import { table, timeAgo } from '../format.js';
@@ -56,7 +56,7 @@ export const rm = defineCommand({
         ctx.out(`${text}\n`);
       } catch (err) {
         if (!(err instanceof StrataError)) throw err;
-        process.stderr.write(`strata: ${err.message}\n`);
+        process.stderr.write(`strata: ${oneLine(err)}\n`);
         failed++;
       }
     }
