@@ -14,6 +14,7 @@ const t = tempStore();
 const opts = { root: t.root, cwd: t.scratch };
 strataOk(['run', '--name', 'ctr', 'busybox', 'true'], opts);
 const scratch = (name: string) => join(t.scratch, name);
+mkdirSync(scratch('dir'));
 
 const ERRNO_CODES = new Set(Object.keys(constants.errno));
 
@@ -31,6 +32,7 @@ function failureLine(args: readonly string[], status: number, input?: string): s
 }
 
 const longName = 'h'.repeat(100);
+const longPath = join(t.scratch, 'a'.repeat(4080 - t.scratch.length - 1));
 
 // [command line, exit status, what the line must say]
 const USAGE: [string[], RegExp][] = [
@@ -102,6 +104,9 @@ for (const [args, says] of USAGE) {
 
 // Failures while acting on a good command line: 1 (run: 125), one line, the cause in words.
 const FAILED: [string[], number, RegExp][] = [
+  [['export', 'busybox', '-o', longPath], 1, /^strata: cannot write \/.*a{100}: file name too long$/],
+  [['export', 'busybox', '-o', join(t.scratch, 'no', 'such', 'x')], 1, /^strata: cannot write \/.*\/no\/such\/x: no such file or directory$/],
+  [['export', 'busybox', '-o', scratch('dir')], 1, /cannot write .*\/dir: it is a directory$/],
   [['inspect', 'nosuch'], 1, /^strata: image "nosuch" not found$/],
   [['run', 'nosuch'], 125, /^strata: image "nosuch" not found$/],
   [['load', scratch('missing.tar')], 1, /no such file or directory$/],
@@ -137,6 +142,36 @@ test('a tag holding garbage (a NUL byte, invalid UTF-8) is reported escaped, in 
 test('an env file holding a variable without a name: status 125, the file named', () => {
   writeFileSync(scratch('bad.env'), '=x\n');
   assert.match(failureLine(['run', '--env-file', scratch('bad.env'), 'busybox', 'true'], 125), /invalid environment variable "=x" in .*bad\.env: a variable needs a name/);
+});
+
+/** A 64 KiB tmpfs at `dir` for `body`: no archive fits. */
+function onFullDisk(name: string, body: (dir: string) => void): void {
+  const dir = scratch(name);
+  mkdirSync(dir);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]);
+  try {
+    body(dir);
+  } finally {
+    execFileSync('umount', [dir]);
+  }
+}
+
+test('a full disk under -o: save and export say so once and leave nothing behind', () => {
+  onFullDisk('full', (dir) => {
+    for (const command of ['save', 'export']) {
+      assert.is(failureLine([command, 'busybox', '-o', join(dir, 'out.tar')], 1), `strata: cannot write ${join(dir, 'out.tar')}: no space left on device`);
+      assert.equal(readdirSync(dir), []);
+    }
+  });
+});
+
+test('a full disk behind stdout: one line naming standard output, not the layer being read', () => {
+  onFullDisk('full-stdout', (dir) => {
+    for (const command of ['save', 'export']) {
+      const r = execFileSync('sh', ['-c', `"$0" --root "$1" ${command} busybox 2>&1 > "$2"; echo "status $?"`, requireBinary(), t.root, join(dir, 'out.tar')], { encoding: 'utf8', env: cleanEnv() });
+      assert.is(r, 'strata: cannot write to standard output: no space left on device\nstatus 1\n');
+    }
+  });
 });
 
 test.after(() => t.cleanup());

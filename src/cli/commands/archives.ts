@@ -1,10 +1,7 @@
 // Moving images in and out as files: load (OCI layout or docker-archive), save, export.
 
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
 import type { Writable } from 'node:stream';
-import { randomBytes } from 'node:crypto';
-import { StrataError, UsageError } from '../../base/errors.js';
+import { UsageError } from '../../base/errors.js';
 import { nonEmpty, oneOf } from '../../base/flag-values.js';
 import { resolveImage } from '../../store/lookup.js';
 import { listTags } from '../../store/tags.js';
@@ -71,35 +68,18 @@ export const exportCommand = defineCommand({
   },
 });
 
-/** -o FILE. */
-const OUTPUT = { alias: 'o', type: 'string', requiresArg: true, describe: 'File to write (default: stdout)' } as const;
+/** -o FILE: archive/output-file.ts says what happens to what is already there. */
+const OUTPUT = { alias: 'o', type: 'string', requiresArg: true, describe: 'File to write (default: stdout); a device or FIFO there is written into, a regular file replaced once complete' } as const;
 
 /** -o's value: undefined (or "-") for stdout. */
 function outputOf(file: string | undefined): string | undefined {
   return file === undefined || file === '-' ? undefined : nonEmpty('--output', file, 'a file');
 }
 
-/** To a file (written beside it, renamed into place when complete) or to stdout (never a TTY). */
+/** To a file (output-file.ts) or to stdout (never a TTY). */
 async function writeOutput(file: string | undefined, produce: (out: Writable) => Promise<void>): Promise<void> {
-  if (file === undefined || file === '-') {
-    if (process.stdout.isTTY) throw new UsageError('refusing to write an archive to a terminal: use -o FILE or redirect stdout');
-    await produce(process.stdout);
-    return;
-  }
-  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.part`);
-  const out = createWriteStream(tmp, { mode: 0o644 });
-  const opened = new Promise<void>((resolve, reject) => {
-    out.once('open', () => resolve());
-    out.once('error', reject);
-  });
-  try {
-    await opened;
-    await produce(out);
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    renameSync(tmp, file);
-  } catch (err) {
-    out.destroy();
-    rmSync(tmp, { force: true });
-    throw err instanceof StrataError ? err : new StrataError(`cannot write ${file}`, { cause: err });
-  }
+  const { produceInto, writeOutputFile } = await import('../../archive/output-file.js');
+  if (file !== undefined) return writeOutputFile(file, produce);
+  if (process.stdout.isTTY) throw new UsageError('refusing to write an archive to a terminal: use -o FILE or redirect stdout');
+  await produceInto(process.stdout, 'to standard output', produce);
 }
