@@ -4,6 +4,7 @@
 // its store to the terminal UI.
 
 import { resolve } from 'node:path';
+import { nonEmpty, oneOf } from '../base/flag-values.js';
 import { defaultRoot, openStore, type Store } from '../store/store.js';
 import { jsonText } from '../base/terminal-text.js';
 
@@ -31,15 +32,17 @@ export interface Context {
 }
 
 export function makeContext(argv: GlobalOptions): Context {
-  // Absolute from here on: the helper mounts layer directories by path, from its own cwd.
-  const root = resolve(argv.root ?? defaultRoot());
+  // Absolute from here on: the helper mounts layer directories by path, from its own cwd. An
+  // empty --root is refused rather than taken for the current directory.
+  const root = resolve(argv.root === undefined ? defaultRoot() : nonEmpty('--root', argv.root, 'a directory'));
+  const driver = argv.driver === undefined ? undefined : oneOf('--driver', argv.driver, ['overlay', 'copy'] as const);
   let opened: Promise<Store> | undefined;
   return {
     json: argv.json ?? false,
     quiet: argv.quiet ?? false,
     terminal: process.stdout.isTTY === true,
     root,
-    driver: argv.driver === 'overlay' || argv.driver === 'copy' ? argv.driver : undefined,
+    driver,
     store: (options = {}) => (opened ??= openStore(root, {
       ...options,
       // Only a new store is seeded; the seed's code loads then and only then.

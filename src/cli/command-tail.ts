@@ -29,6 +29,11 @@ export function valueOptionNames(table: Readonly<Record<string, Options>>): stri
 /** Global options that take a value (global-options.ts). */
 export const GLOBAL_VALUE_OPTIONS = valueOptionNames(GLOBAL_OPTIONS);
 
+/** The word naming the command (the first after the global options and their values), if any. */
+export function commandWord(args: readonly string[]): string | undefined {
+  return args[skipOptions(args, 0, new Set(GLOBAL_VALUE_OPTIONS))];
+}
+
 export function splitCommandTail(args: readonly string[], commands: Readonly<Record<string, TailSpec>>): Split {
   const globals = new Set(GLOBAL_VALUE_OPTIONS);
   let i = skipOptions(args, 0, globals);

@@ -2,9 +2,10 @@
 // (`run`) need not load yargs. It reads the same option tables yargs is given and returns what
 // yargs would hand the command's handler — or undefined for anything it does not plainly
 // understand: help, a misspelt, negated or repeated option, a short group holding a value option
-// (-eK=V), a value that starts with "-", a number not written in plain decimals, a choice not
-// offered. Those lines go to yargs, whose results, errors and help stay the reference;
-// test/cli/run-fast-path.test.ts holds the two to the same answers.
+// (-eK=V), a value that starts with "-". Those lines go to yargs, whose results, errors and help
+// stay the reference; test/cli/run-fast-path.test.ts holds the two to the same answers. Values
+// are strings as typed (numbers and choices are the command's to check, with its own messages),
+// so a table with a number option or a list of choices is never parsed here.
 
 import type { Options } from 'yargs';
 
@@ -23,14 +24,13 @@ export const DEFAULT_COMMAND = '$0';
 
 /** The keys of an option's definition this parser follows; a table using any other (default,
  * coerce, count, conflicts…) is never parsed here. */
-const UNDERSTOOD = new Set(['alias', 'type', 'array', 'nargs', 'requiresArg', 'choices', 'describe', 'global']);
+const UNDERSTOOD = new Set(['alias', 'type', 'array', 'nargs', 'requiresArg', 'describe', 'global']);
 
 interface Spec {
   /** Its key in the handler's argv (yargs' camel case of the option's name). */
   readonly key: string;
-  readonly type: 'boolean' | 'string' | 'number';
+  readonly type: 'boolean' | 'string';
   readonly array: boolean;
-  readonly choices: readonly unknown[] | undefined;
 }
 
 /** Every name and alias of the tables' options -> its spec; undefined when an option uses what
@@ -40,11 +40,11 @@ function specsOf(tables: readonly OptionTable[]): Map<string, Spec> | undefined 
   for (const table of tables) {
     for (const [name, o] of Object.entries(table)) {
       if (Object.keys(o).some((k) => !UNDERSTOOD.has(k))) return undefined;
-      if (o.type !== 'boolean' && o.type !== 'string' && o.type !== 'number') return undefined;
+      if (o.type !== 'boolean' && o.type !== 'string') return undefined;
       // An array without nargs: 1 takes every word up to the next option.
       if (o.array && (o.type === 'boolean' || o.nargs !== 1)) return undefined;
       if (!o.array && o.nargs !== undefined) return undefined;
-      const spec: Spec = { key: camelCase(name), type: o.type, array: o.array === true, choices: o.choices as readonly unknown[] | undefined };
+      const spec: Spec = { key: camelCase(name), type: o.type, array: o.array === true };
       for (const n of [name, ...(o.alias === undefined ? [] : typeof o.alias === 'string' ? [o.alias] : o.alias)]) specs.set(n, spec);
     }
   }
@@ -72,11 +72,6 @@ export function leanParse(words: readonly string[], globals: OptionTable, comman
     if (spec.key in argv) return false;
     argv[spec.key] = value;
     return true;
-  };
-  const valueOf = (spec: Spec, text: string): unknown => {
-    if (spec.type === 'number') return /^\d+(\.\d+)?$/.test(text) ? Number(text) : undefined;
-    if (spec.choices && !spec.choices.includes(text)) return undefined;
-    return text;
   };
   // yargs reads a "true" or "false" after a boolean flag as the flag's value.
   const flagValueFollows = (i: number) => /^(true|false)$/.test(words[i + 1] ?? '');
@@ -110,8 +105,7 @@ export function leanParse(words: readonly string[], globals: OptionTable, comman
       text = next;
       i++;
     }
-    const value = valueOf(spec, text);
-    if (value === undefined || !set(spec, value)) return undefined;
+    if (!set(spec, text)) return undefined;
   }
 
   const named = command.name === DEFAULT_COMMAND ? [DEFAULT_COMMAND, ...positionals] : positionals;

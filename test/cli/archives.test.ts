@@ -77,7 +77,9 @@ test('efficiency reports waste and --lowest-efficiency gates on it; tree --layer
   assert.match(gate.stderr, /below the lowest allowed 0.9/);
   assert.is(runStrata(['efficiency', '--lowest-efficiency', '0.4', 'waste:1'], { root: a.root }).status, 0);
   assert.match(ok(a.root, 'history', 'waste:1'), /RUN rm big[\s\S]*ADD big/);
-  assert.is(runStrata(['tree', '--layer', '5', 'waste:1'], { root: a.root }).status, 1);
+  const outOfRange = runStrata(['tree', '--layer', '5', 'waste:1'], { root: a.root });
+  assert.is(outOfRange.status, 2);
+  assert.is(outOfRange.stderr, 'strata: invalid value "5" for --layer: a layer of the image from 0 to 1\n');
 });
 
 test('load of a damaged archive leaves the store as it was', () => {

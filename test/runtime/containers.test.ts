@@ -75,7 +75,7 @@ test('invalid names are refused', async () => {
       await createContainer(store, spec(image, bad), () => {});
       assert.unreachable(bad);
     } catch (err) {
-      assert.match(String(err), /invalid container name|already/, bad);
+      assert.match(String(err), /invalid value ".*" for --name|already/, bad);
     }
   }
 });

@@ -1,9 +1,11 @@
 // Moving images in and out as files: load (OCI layout or docker-archive), save, export.
 
+import type { Writable } from 'node:stream';
+import { UsageError } from '../../base/errors.js';
+import { nonEmpty, oneOf } from '../../base/flag-values.js';
 import { resolveImage } from '../../store/lookup.js';
 import { listTags } from '../../store/tags.js';
 import { defineCommand } from '../define.js';
-import { writeOutput } from '../output-file.js';
 import { progressReporter } from '../progress.js';
 
 export const load = defineCommand({
@@ -38,14 +40,16 @@ export const save = defineCommand({
   describe: 'Write an image as a docker-archive (default) or an OCI layout tar',
   builder: (y) => y
     .positional('image', { type: 'string', demandOption: true })
-    .option('output', { alias: 'o', type: 'string', describe: 'File to write (default: stdout)' })
-    .option('format', { choices: ['docker', 'oci'] as const, default: 'docker' as const }),
+    .option('output', OUTPUT)
+    .option('format', { type: 'string', requiresArg: true, describe: 'docker (the default: docker-archive) or oci (an OCI layout)' }),
   run: async (ctx, argv) => {
+    const format = argv.format === undefined ? 'docker' : oneOf('--format', argv.format, ['docker', 'oci'] as const);
+    const output = outputOf(argv.output);
     const { saveImage } = await import('../../archive/save.js');
     const store = await ctx.store();
     const image = resolveImage(store, argv.image);
     const refs = [...listTags(store)].filter(([, id]) => id === image.id).map(([ref]) => ref);
-    await writeOutput(argv.output, (out) => saveImage(store, image.id, out, { format: argv.format, refs }));
+    await writeOutput(output, (out) => saveImage(store, image.id, out, { format, refs }));
   },
 });
 
@@ -54,11 +58,28 @@ export const exportCommand = defineCommand({
   describe: 'Write the merged filesystem of an image as one flattened tar',
   builder: (y) => y
     .positional('ref', { type: 'string', demandOption: true })
-    .option('output', { alias: 'o', type: 'string', describe: 'File to write (default: stdout)' }),
+    .option('output', OUTPUT),
   run: async (ctx, argv) => {
+    const output = outputOf(argv.output);
     const { exportFlattened } = await import('../../archive/export.js');
     const store = await ctx.store();
     const image = resolveImage(store, argv.ref);
-    await writeOutput(argv.output, (out) => exportFlattened(store, image.config.rootfs.diff_ids, out));
+    await writeOutput(output, (out) => exportFlattened(store, image.config.rootfs.diff_ids, out));
   },
 });
+
+/** -o FILE: archive/output-file.ts says what happens to what is already there. */
+const OUTPUT = { alias: 'o', type: 'string', requiresArg: true, describe: 'File to write (default: stdout); a device or FIFO there is written into, a regular file replaced once complete' } as const;
+
+/** -o's value: undefined (or "-") for stdout. */
+function outputOf(file: string | undefined): string | undefined {
+  return file === undefined || file === '-' ? undefined : nonEmpty('--output', file, 'a file');
+}
+
+/** To a file (output-file.ts) or to stdout (never a TTY). */
+async function writeOutput(file: string | undefined, produce: (out: Writable) => Promise<void>): Promise<void> {
+  const { produceInto, writeOutputFile } = await import('../../archive/output-file.js');
+  if (file !== undefined) return writeOutputFile(file, produce);
+  if (process.stdout.isTTY) throw new UsageError('refusing to write an archive to a terminal: use -o FILE or redirect stdout');
+  await produceInto(process.stdout, 'to standard output', produce);
+}

@@ -2,7 +2,7 @@
 
 import { escapePath } from '../../base/byte-path.js';
 import { terminalText } from '../../base/terminal-text.js';
-import { StrataError } from '../../base/errors.js';
+import { StrataError, oneLine } from '../../base/errors.js';
 import type { ContainerRecord } from '../../runtime/containers/records.js';
 import { defineCommand } from '../define.js';
 import { timeAgo } from '../../base/format.js';
@@ -59,7 +59,7 @@ export const rm = defineCommand({
         ctx.out(`${text}\n`);
       } catch (err) {
         if (!(err instanceof StrataError)) throw err;
-        process.stderr.write(`strata: ${err.message}\n`);
+        process.stderr.write(`strata: ${oneLine(err)}\n`);
         failed++;
       }
     }

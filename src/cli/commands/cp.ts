@@ -1,5 +1,6 @@
 // `strata cp CONTAINER:PATH HOSTPATH|-` and `strata cp HOSTPATH|- CONTAINER:PATH`.
 
+import { printable } from '../../base/errors.js';
 import { defineCommand } from '../define.js';
 
 export const cp = defineCommand({
@@ -16,7 +17,7 @@ export const cp = defineCommand({
       return;
     }
     await copyFiles(store, argv.source, argv.destination, {
-      warn: (line) => process.stderr.write(`${line}\n`),
+      warn: (line) => process.stderr.write(`${printable(line)}\n`),
       stdout: (chunk) => ctx.out(chunk),
       stdin: () => process.stdin,
     });

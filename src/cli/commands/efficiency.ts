@@ -1,5 +1,5 @@
 import { displayPath, escapePath } from '../../base/byte-path.js';
-import { UsageError } from '../../base/errors.js';
+import { fraction, wholeNumber } from '../../base/flag-values.js';
 import { efficiency as measure } from '../../resolver/efficiency.js';
 import { readLayerIndex } from '../../store/layers.js';
 import { resolveImage } from '../../store/lookup.js';
@@ -12,15 +12,15 @@ export const efficiency = defineCommand({
   describe: "Wasted space across an image's layers (dive's score); a CI gate with --lowest-efficiency",
   builder: (y) => y
     .positional('image', { type: 'string', demandOption: true })
-    .option('lowest-efficiency', { type: 'number', describe: 'Exit 1 when the score is below this (0..1)' })
-    .option('top', { type: 'number', default: 10, describe: 'How many wasted paths to list' }),
+    .option('lowest-efficiency', { type: 'string', requiresArg: true, describe: 'Exit 1 when the score is below this (0..1)' })
+    .option('top', { type: 'string', requiresArg: true, describe: 'How many wasted paths to list (default 10)' }),
   run: async (ctx, argv) => {
-    const floor = argv.lowestEfficiency;
-    if (floor !== undefined && !(floor >= 0 && floor <= 1)) throw new UsageError(`--lowest-efficiency must be between 0 and 1, not ${floor}`);
+    const floor = argv.lowestEfficiency === undefined ? undefined : fraction('--lowest-efficiency', argv.lowestEfficiency);
+    const count = argv.top === undefined ? 10 : wholeNumber('--top', argv.top, 0, 1_000_000);
     const store = await ctx.store();
     const image = resolveImage(store, argv.image);
     const report = measure(image.config.rootfs.diff_ids.map((d) => readLayerIndex(store, d)));
-    const top = report.wastedPaths.slice(0, Math.max(0, argv.top));
+    const top = report.wastedPaths.slice(0, count);
     const pass = floor === undefined || report.score >= floor;
     if (ctx.json) {
       ctx.jsonLine({
@@ -40,3 +40,4 @@ export const efficiency = defineCommand({
     }
   },
 });
+

@@ -2,7 +2,8 @@
 // container's supervisor runs (runtime/containers/supervisor.ts). The runtime loads inside `run`.
 
 import type { CommandModule } from 'yargs';
-import { StrataError } from '../../base/errors.js';
+import { StrataError, oneLine } from '../../base/errors.js';
+import { wholeNumber } from '../../base/flag-values.js';
 import { makeContext, type GlobalOptions } from '../../app/context.js';
 import { defineCommand } from '../define.js';
 
@@ -15,7 +16,7 @@ async function eachContainer(names: readonly string[], out: (t: string) => void,
       out(`${name}\n`);
     } catch (err) {
       if (!(err instanceof StrataError)) throw err;
-      process.stderr.write(`strata: ${err.message}\n`);
+      process.stderr.write(`strata: ${oneLine(err)}\n`);
       failed++;
     }
   }
@@ -40,11 +41,12 @@ export const stop = defineCommand({
   describe: 'Stop running containers: SIGTERM, then SIGKILL after the grace period',
   builder: (y) => y
     .positional('container', containers)
-    .option('time', { alias: 't', type: 'number', default: 10, describe: 'Seconds to wait before SIGKILL' }),
+    .option('time', { alias: 't', type: 'string', requiresArg: true, describe: 'Seconds to wait before SIGKILL (default 10)' }),
   run: async (ctx, argv) => {
+    const grace = argv.time === undefined ? 10 : wholeNumber('--time', argv.time, 0, 24 * 3600, 'whole seconds');
     const store = await ctx.store();
     const { stopContainer } = await import('../../runtime/containers/lifecycle.js');
-    return eachContainer(argv.container, ctx.out, (name) => stopContainer(store, name, argv.time));
+    return eachContainer(argv.container, ctx.out, (name) => stopContainer(store, name, grace));
   },
 });
 

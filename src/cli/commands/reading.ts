@@ -5,6 +5,7 @@
 
 import { escapePath, unescapePath } from '../../base/byte-path.js';
 import { StrataError } from '../../base/errors.js';
+import { wholeNumber } from '../../base/flag-values.js';
 import type { IndexEntry } from '../../base/layer-index.js';
 import { openImageView } from '../../content/image-view.js';
 import { readVerifiedContent } from '../../content/read-file.js';
@@ -77,11 +78,12 @@ export const tree = defineCommand({
   describe: 'Print every path of an image, sorted, one a line',
   builder: (y) => y
     .positional('ref', { type: 'string', demandOption: true, describe: 'NAME[:TAG] or image id' })
-    .option('layer', { type: 'number', describe: 'The image as of layer N (0 = the base layer)' }),
+    .option('layer', { type: 'string', requiresArg: true, describe: 'The image as of layer N (0 = the base layer)' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
     const image = resolveImage(store, argv.ref);
-    const { view } = openImageView(store, image, argv.layer);
+    const layer = argv.layer === undefined ? undefined : wholeNumber('--layer', argv.layer, 0, image.config.rootfs.diff_ids.length - 1, 'a layer of the image');
+    const { view } = openImageView(store, image, layer);
     const entries = view.walk().filter((r) => r.path !== '/');
     if (ctx.json) return entries.forEach((r) => ctx.jsonLine(entryJson(r, r.path.slice(r.path.lastIndexOf('/') + 1))));
     ctx.out(Buffer.concat(entries.map((r) => Buffer.concat([nameBytes(ctx.terminal, r.path), Buffer.from('\n')]))));

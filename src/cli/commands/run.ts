@@ -1,6 +1,8 @@
 // `strata run [OPTIONS] IMAGE [COMMAND] [ARG...]`: the words after IMAGE never reach yargs
 // (command-tail.ts cuts them off; they arrive as `commandTail`). The exit status is the
-// command's; strata's own failures exit 125 (DESIGN §5), as `docker run` does.
+// command's; strata's own failures exit 125 (DESIGN §5), as `docker run` does, and a command line
+// that cannot be acted on (a bad flag value among them) 2, as for every command. Values arrive as
+// typed, numbers too: runtime/run-flags.ts checks them, for yargs and the fast path alike.
 
 import type { Options } from 'yargs';
 import { StrataError, UsageError, oneLine } from '../../base/errors.js';
@@ -22,11 +24,11 @@ export const RUN_OPTIONS = {
   workdir: { alias: 'w', type: 'string', requiresArg: true, describe: 'Working directory inside the container' },
   user: { alias: 'u', type: 'string', requiresArg: true, describe: 'USER[:GROUP], names from the image\'s /etc/passwd and /etc/group' },
   volume: { alias: 'v', ...list, describe: 'Bind mount HOST:CONTAINER[:ro]' },
-  net: { alias: 'network', type: 'string', choices: ['none', 'host'], describe: 'Network: none (loopback only, the default) or host' },
+  net: { alias: 'network', type: 'string', requiresArg: true, describe: 'Network: none (loopback only, the default) or host' },
   memory: { alias: 'm', type: 'string', requiresArg: true, describe: 'Memory limit (e.g. 256m, 1g)' },
-  pids: { type: 'number', requiresArg: true, describe: 'Process limit (default 4096)' },
-  cpus: { type: 'number', requiresArg: true, describe: 'CPU limit (e.g. 0.5)' },
-  timeout: { type: 'number', requiresArg: true, describe: 'Kill the container after this many seconds (exit 124)' },
+  pids: { type: 'string', requiresArg: true, describe: 'Process limit (default 4096)' },
+  cpus: { type: 'string', requiresArg: true, describe: 'CPU limit (e.g. 0.5)' },
+  timeout: { type: 'string', requiresArg: true, describe: 'Kill the container after this many whole seconds (exit 124)' },
   hostname: { type: 'string', requiresArg: true, describe: 'Hostname (default: the short container id)' },
   'read-only': { type: 'boolean', describe: 'Mount the container\'s root read-only' },
   entrypoint: { type: 'string', requiresArg: true, describe: 'Replace the image\'s Entrypoint (and drop its Cmd)' },
@@ -60,7 +62,7 @@ export const run = defineCommand({
         workdir: argv.workdir,
         user: argv.user,
         volumes: argv.volume,
-        net: argv.net as 'none' | 'host' | undefined,
+        net: argv.net,
         memory: argv.memory,
         pids: argv.pids,
         cpus: argv.cpus,
@@ -77,9 +79,9 @@ export const run = defineCommand({
   },
 });
 
-/** Before the command runs, every failure is strata's: status 125 (unless already 126/127…). */
+/** Before the command runs, every failure but a usage error is strata's: status 125 (unless
+ * already 126/127…). */
 function strataFailure(err: unknown): unknown {
-  if (err instanceof UsageError) return new StrataError(err.message, { exitCode: 125 });
   if (err instanceof StrataError && err.exitCode === 1) return new StrataError(err.message, { cause: err.cause, exitCode: 125 });
   if (!(err instanceof StrataError)) return new StrataError(oneLine(err), { exitCode: 125 });
   return err;

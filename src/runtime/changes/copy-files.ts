@@ -60,6 +60,7 @@ export async function copyFiles(store: Store, source: string, destination: strin
   const from = parseCpArgument(source);
   const to = parseCpArgument(destination);
   if ('container' in from === 'container' in to) throw new UsageError('cp copies between a container and the host: exactly one of SRC and DST is CONTAINER:PATH');
+  if (('host' in from && from.host === '') || ('host' in to && to.host === '')) throw new UsageError('cp: the host path is empty');
   if ('container' in from && 'host' in to) {
     const cv = await openContainerView(store, await touchedContainer(store, from.container));
     return copyOut(store, cv, from.path, to.host, io);

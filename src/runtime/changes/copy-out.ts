@@ -8,10 +8,13 @@
 // destination's own directory one name at a time (a link already there is replaced, not
 // followed), owned by the caller (Docker's rule), without setuid/setgid bits (a container must not
 // hand the host a setuid-root file), and device nodes, fifos and sockets are skipped (a container
-// must not hand the host a /dev/mem either).
+// must not hand the host a /dev/mem either). A file copied to a host path that names a file (or
+// nothing) is written by archive/output-file.ts's rule, as `save -o` is: a device or FIFO there
+// is written into, a symbolic link followed, a regular file replaced once the copy is complete.
 
 import { closeSync, constants, fchmodSync, futimesSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { openOutputFile, outputFailure } from '../../archive/output-file.js';
 import { bytesOfUserString, displayPath } from '../../base/byte-path.js';
 import { StrataError } from '../../base/errors.js';
 import type { IndexEntry } from '../../base/layer-index.js';
@@ -37,8 +40,7 @@ export interface CopyOutIo {
   readonly stdout: (chunk: Buffer) => void;
 }
 
-/** `unsafePath` is a byte string, the container's side as given. */
-export function copyOut(store: Store, cv: ContainerView, unsafePath: string, dest: string, io: CopyOutIo): void {
+export async function copyOut(store: Store, cv: ContainerView, unsafePath: string, dest: string, io: CopyOutIo): Promise<void> {
   const src = resolveSource(cv, unsafePath);
   const name = sourceName(unsafePath, src);
   if (dest === '-') {
@@ -59,7 +61,8 @@ export function copyOut(store: Store, cv: ContainerView, unsafePath: string, des
   } else {
     if (st !== undefined && src.entry.type === 'dir') throw new StrataError(`cannot copy directory ${displayPath(src.path)} onto file ${dest}`);
     if (st === undefined && dest.endsWith('/')) throw new StrataError(`${dest}: no such directory`);
-    [parent, target] = [dirname(resolve(dest)), bytesOfUserString(basename(resolve(dest)))];
+    if (src.entry.type === 'file') return copyFileOut(store, cv, src, dest);
+    [parent, target] = [dirname(resolve(dest)), basename(resolve(dest))];
   }
   const fd = openHostDir(parent);
   try {
@@ -67,6 +70,28 @@ export function copyOut(store: Store, cv: ContainerView, unsafePath: string, des
   } finally {
     closeSync(fd);
   }
+}
+
+/** One file to a host path that is not a directory: its bytes, and for a file made anew the
+ * entry's permissions (no setuid/setgid) and mtime. */
+async function copyFileOut(store: Store, cv: ContainerView, src: ResolvedEntry, dest: string): Promise<void> {
+  const out = await openOutputFile(dest);
+  try {
+    const fd = out.fd;
+    readContent(store, cv, src, fd === undefined ? (chunk) => out.stream().write(chunk) : (chunk) => writeAll(fd, chunk));
+    if (out.replaces) {
+      fchmodSync(fd!, src.entry.mode & 0o777);
+      futimesSync(fd!, src.entry.mtime, src.entry.mtime);
+    }
+    await out.commit();
+  } catch (err) {
+    out.abort();
+    throw err instanceof StrataError ? err : outputFailure(dest, err);
+  }
+}
+
+function writeAll(fd: number, chunk: Buffer): void {
+  for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
 }
 
 function resolveSource(cv: ContainerView, unsafePath: string): ResolvedEntry {
@@ -114,9 +139,7 @@ function hostSink(dirFd: number): OutSink {
       clear(name, false);
       const fd = openFileAt(dirFd, name, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       try {
-        content((chunk) => {
-          for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
-        });
+        content((chunk) => writeAll(fd, chunk));
         fchmodSync(fd, e.mode & 0o777);
         futimesSync(fd, e.mtime, e.mtime);
       } finally {

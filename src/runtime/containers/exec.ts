@@ -9,15 +9,15 @@
 import { UsageError } from '../../base/errors.js';
 import type { Store } from '../../store/store.js';
 import { openContainerView, readContainerText } from './view.js';
+import { thawAbandonedPause } from './pause.js';
 import { containerDir, findContainer } from './records.js';
 import type { Op } from '../helper/ops.js';
 import { runHelper } from '../helper/process.js';
-import { thawAbandonedPause } from './pause.js';
 import { processOps, type ProcessPlan } from '../sandbox/plan.js';
-import { commandCwd, commandEnv } from '../sandbox/process-spec.js';
+import { checkCommandName, commandCwd, commandEnv } from '../sandbox/process-spec.js';
 import { loadRunSpec } from '../sandbox/run-spec.js';
 import { containerCgroupProcs, foreignNamespaces, sandboxProcess } from './sandbox-process.js';
-import { resolveUser } from '../sandbox/users.js';
+import { checkUserFlag, resolveUser } from '../sandbox/users.js';
 
 export interface ExecRequest {
   /** The command and its arguments. */
@@ -32,6 +32,8 @@ export interface ExecRequest {
 /** Runs the command to its end; resolves to its exit status. */
 export async function execInContainer(store: Store, text: string, o: ExecRequest): Promise<number> {
   if (o.args.length === 0) throw new UsageError('exec needs a command to run');
+  checkCommandName(o.args);
+  if (o.user !== undefined) checkUserFlag(o.user);
   const rec = findContainer(store, text);
   // Joining a frozen cgroup would freeze the new process too, and `exec` would hang.
   await thawAbandonedPause(store, rec);

@@ -5,10 +5,10 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants as os } from 'node:os';
-import { StrataError, UsageError } from '../../base/errors.js';
+import { StrataError, invalidValue } from '../../base/errors.js';
 import type { Store } from '../../store/store.js';
-import { containerDir, effectiveRecord, findContainer, readContainer, type ContainerRecord } from './records.js';
 import { thawAbandonedPause } from './pause.js';
+import { containerDir, effectiveRecord, findContainer, readContainer, type ContainerRecord } from './records.js';
 import { LOG_FILES, startDetached } from './supervisor.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,7 +28,7 @@ function signal(rec: ContainerRecord, sig: NodeJS.Signals): void {
 
 export function parseSignal(text: string): NodeJS.Signals {
   const name = (/^\d+$/.test(text) ? Object.entries(os.signals).find(([, n]) => n === Number(text))?.[0] : `SIG${text.toUpperCase().replace(/^SIG/, '')}`) as NodeJS.Signals | undefined;
-  if (!name || !(name in os.signals)) throw new UsageError(`unknown signal "${text}"`);
+  if (!name || !(name in os.signals)) throw invalidValue('--signal', text, 'a signal name (TERM, SIGKILL) or number');
   return name;
 }
 

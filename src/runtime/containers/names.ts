@@ -3,7 +3,7 @@
 // digits. A name is the user's (--name) or an adjective_noun pair in Docker's manner.
 
 import { customAlphabet } from 'nanoid';
-import { UsageError } from '../../base/errors.js';
+import { invalidValue } from '../../base/errors.js';
 
 export const newContainerId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 32);
 
@@ -20,13 +20,13 @@ export function isContainerName(text: string): boolean {
   return NAME.test(text) && text.length <= 128 && !ID.test(text);
 }
 
+/** --name's value: Docker's rule, and a length that fits one file name in ROOT/names. */
 export function checkContainerName(name: string): string {
-  if (!NAME.test(name) || name.length > 128) {
-    throw new UsageError(`invalid container name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-  }
+  if (!NAME.test(name)) throw invalidValue('--name', name, 'letters, digits, "_", "." and "-", starting with a letter or digit');
+  if (name.length > 128) throw invalidValue('--name', name, 'longer than 128 characters');
   // A name shaped like an id would read as one: ids are resolved before names, so it could never
   // be used, and lists would show it as if it were one.
-  if (ID.test(name)) throw new UsageError(`invalid container name "${name}": it looks like a container id`);
+  if (ID.test(name)) throw invalidValue('--name', name, 'it looks like a container id');
   return name;
 }
 

@@ -9,12 +9,13 @@ import { openImageView } from '../../content/image-view.js';
 import { resolveImage } from '../../store/lookup.js';
 import type { Store } from '../../store/store.js';
 import { detectCgroups, sweepStaleCgroups } from '../cgroups/detect.js';
-import { newContainerId } from './names.js';
+import { checkContainerName, newContainerId } from './names.js';
 import { createContainer } from './records.js';
 import { defaultDriverName, openDriver } from '../drivers/driver.js';
 import type { DriverName } from '../drivers/types.js';
 import { etcFiles } from '../sandbox/etc-files.js';
 import { helperNodeMaker } from '../helper/process.js';
+import { checkRunFlags } from '../sandbox/run-flags.js';
 import { ETC_FILES, prepareRun, saveRunSpec, type RunRequest } from '../sandbox/run-spec.js';
 import { startContainer } from './start.js';
 import { startDetached } from './supervisor.js';
@@ -29,6 +30,8 @@ export interface RunOptions extends RunRequest {
 
 /** Returns the command's exit status; with `detach`, 0 once it runs (its id is printed). */
 export async function runContainer(store: Store, o: RunOptions, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+  if (o.name !== undefined) checkContainerName(o.name);
+  const flags = checkRunFlags(o);
   if (process.getuid?.() === 0) {
     const cgroups = detectCgroups();
     if (cgroups) sweepStaleCgroups(cgroups);
@@ -36,7 +39,7 @@ export async function runContainer(store: Store, o: RunOptions, out: (text: stri
   const image = resolveImage(store, o.image);
   const iv = openImageView(store, image);
   const id = newContainerId();
-  const { spec, mountPoints } = prepareRun(store, image, iv, id, o);
+  const { spec, mountPoints } = prepareRun(store, image, iv, id, o, flags);
 
   const driver = await openDriver(o.driver ?? defaultDriverName(), { store, makeNodes: helperNodeMaker(store) });
   const files = etcFiles(spec.hostname, spec.net);

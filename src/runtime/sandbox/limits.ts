@@ -1,6 +1,9 @@
-// Resource limits as the user writes them (Docker's units) and as strata reports them.
+// Resource limits and the time limit, as the user writes them (Docker's units) and as strata
+// reports them. Each bounds what the kernel and the helper accept, so a value the kernel would
+// refuse mid-start is a usage error naming its flag instead.
 
-import { UsageError } from '../../base/errors.js';
+import { invalidValue } from '../../base/errors.js';
+import { positiveDecimal, wholeNumber } from '../../base/flag-values.js';
 import { DEFAULT_PIDS_LIMIT } from './hardening.js';
 
 export interface Limits {
@@ -12,28 +15,34 @@ export interface Limits {
   readonly cpus?: number;
 }
 
+const UNITS = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 } as const;
+
 /** "64m", "1g", "512k", "1048576", "100b" — binary units, as `docker run --memory`. */
 export function parseMemory(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)i?b?$/i.exec(text.trim());
-  if (!m) throw new UsageError(`invalid memory size "${text}" (e.g. 256m, 1g)`);
-  const unit = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'b' | 'k' | 'm' | 'g' | 't'];
-  const bytes = Math.floor(Number(m[1]) * unit);
+  if (!m) throw invalidValue('--memory', text, 'a size such as 256m or 1g');
+  const bytes = Math.floor(Number(m[1]) * UNITS[m[2]!.toLowerCase() as keyof typeof UNITS]);
   // Docker's minimum: below it the runtime itself cannot start.
-  if (bytes < 6 * 1024 * 1024) throw new UsageError(`memory limit ${text} is too low (the minimum is 6m)`);
+  if (bytes < 6 * UNITS.m) throw invalidValue('--memory', text, 'below the minimum of 6m');
+  if (bytes > 1024 * UNITS.t) throw invalidValue('--memory', text, 'above the maximum of 1024t');
   return bytes;
 }
 
-export function parsePids(value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`invalid --pids ${value}: a positive whole number`);
-  return value;
+/** At most Linux's PID_MAX_LIMIT: no more processes can exist. */
+export function parsePids(text: string): number {
+  return wholeNumber('--pids', text, 1, 4 * 1024 * 1024);
 }
 
-export function parseCpus(value: number): number {
-  if (!Number.isFinite(value) || value <= 0 || value > 1024) throw new UsageError(`invalid --cpus ${value}: a positive number of CPUs`);
-  return value;
+export function parseCpus(text: string): number {
+  return positiveDecimal('--cpus', text, 1024, 'a number of CPUs');
 }
 
-export function limitsFrom(options: { memory?: string; pids?: number; cpus?: number }): Limits {
+/** Whole seconds, at most the helper's bound (100 years). */
+export function parseTimeout(text: string): number {
+  return wholeNumber('--timeout', text, 1, 100 * 365 * 24 * 3600, 'whole seconds');
+}
+
+export function limitsFrom(options: { memory?: string; pids?: string; cpus?: string }): Limits {
   return {
     ...(options.memory !== undefined ? { memory: parseMemory(options.memory) } : {}),
     pids: options.pids !== undefined ? parsePids(options.pids) : DEFAULT_PIDS_LIMIT,

@@ -14,12 +14,12 @@ import type { Image } from '../../store/images.js';
 import type { Store } from '../../store/store.js';
 import type { NetMode } from './etc-files.js';
 import { readImageText } from './image-files.js';
-import { limitsFrom, type Limits } from './limits.js';
+import type { Limits } from './limits.js';
 import { resolveMountPoint, type MountPoint } from './mount-points.js';
 import type { ProcessPlan } from './plan.js';
 import { commandArgv, commandCwd, commandEnv } from './process-spec.js';
 import { resolveUser } from './users.js';
-import { parseVolume, resolveHostSource } from './volumes.js';
+import { resolveHostSource, type VolumeSpec } from './volumes.js';
 
 export const ETC_FILES = ['hostname', 'hosts', 'resolv.conf'] as const;
 
@@ -27,7 +27,8 @@ export const ETC_FILES = ['hostname', 'hosts', 'resolv.conf'] as const;
  * characters of its id that lists show (containers/names.ts), as Docker's is. */
 const SHORT_ID_LENGTH = 12;
 
-/** What the user asked for (the run command's options, the words after IMAGE). */
+/** What the user asked for (the run command's options as typed, the words after IMAGE);
+ * run-flags.ts checks the values. */
 export interface RunRequest {
   readonly args: readonly string[];
   readonly interactive?: boolean;
@@ -37,11 +38,11 @@ export interface RunRequest {
   readonly workdir?: string;
   readonly user?: string;
   readonly volumes?: readonly string[];
-  readonly net?: NetMode;
+  readonly net?: string;
   readonly memory?: string;
-  readonly pids?: number;
-  readonly cpus?: number;
-  readonly timeout?: number;
+  readonly pids?: string;
+  readonly cpus?: string;
+  readonly timeout?: string;
   readonly hostname?: string;
   readonly readOnly?: boolean;
   readonly entrypoint?: string;
@@ -69,13 +70,18 @@ export interface Prepared {
   readonly mountPoints: readonly MountPoint[];
 }
 
-export function prepareRun(store: Store, image: Image, iv: ImageView, id: string, o: RunRequest): Prepared {
+/** run's flag values once checked (run-flags.ts). */
+export interface RunFlags {
+  readonly net: NetMode;
+  readonly limits: Limits;
+  readonly timeout?: number;
+  readonly volumes: readonly VolumeSpec[];
+}
+
+/** `flags`: checkRunFlags(o). */
+export function prepareRun(store: Store, image: Image, iv: ImageView, id: string, o: RunRequest, flags: RunFlags): Prepared {
   const config = image.config.config ?? {};
-  const net: NetMode = o.net ?? 'none';
-  const limits = limitsFrom(o);
-  if (o.timeout !== undefined && (!Number.isInteger(o.timeout) || o.timeout < 1)) {
-    throw new StrataError(`invalid --timeout ${o.timeout}: whole seconds, at least 1`, { exitCode: 125 });
-  }
+  const { net, limits, timeout } = flags;
   const hostname = o.hostname ?? (net === 'host' ? hostHostname() : id.slice(0, SHORT_ID_LENGTH));
   const cli = { args: o.args, entrypoint: o.entrypoint, env: o.env, envFiles: o.envFiles, workdir: o.workdir, tty: o.tty };
   const argv = commandArgv(config, cli);
@@ -87,8 +93,7 @@ export function prepareRun(store: Store, image: Image, iv: ImageView, id: string
   const mountPoints: MountPoint[] = ['/proc', '/sys', '/dev'].map((dir) => resolveMountPoint(iv.view, dir, 'dir'));
   const etc = ETC_FILES.map((f) => resolveMountPoint(iv.view, `/etc/${f}`, 'file'));
   mountPoints.push(...etc);
-  const volumes = (o.volumes ?? []).map((text) => {
-    const v = parseVolume(text);
+  const volumes = flags.volumes.map((v) => {
     const source = resolveHostSource(v.source);
     const target = resolveMountPoint(iv.view, v.target, source.isDir ? 'dir' : 'file');
     mountPoints.push(target);
@@ -98,7 +103,7 @@ export function prepareRun(store: Store, image: Image, iv: ImageView, id: string
   const spec: RunSpec = {
     process: { argv, env, cwd, createCwd: !isDirInImage(iv, cwd), uid: user.uid, gid: user.gid, groups: user.groups },
     net, hostname, readOnly: o.readOnly ?? false, tty: o.tty ?? false, interactive: o.interactive ?? false,
-    etcTargets: etc.map((m) => m.path), volumes, limits, ...(o.timeout !== undefined ? { timeout: o.timeout } : {}), rm: o.rm ?? false,
+    etcTargets: etc.map((m) => m.path), volumes, limits, ...(timeout !== undefined ? { timeout } : {}), rm: o.rm ?? false,
   };
   return { spec, mountPoints };
 }

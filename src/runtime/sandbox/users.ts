@@ -3,7 +3,7 @@
 // not; without an explicit group the user's primary group and the groups that list the user by
 // name apply; HOME comes from the passwd entry, else "/".
 
-import { StrataError } from '../../base/errors.js';
+import { StrataError, invalidValue } from '../../base/errors.js';
 
 export interface ExecUser {
   readonly uid: number;
@@ -43,6 +43,11 @@ export function parseGroup(text: string): GroupEntry[] {
 
 function numeric(s: string): number | undefined {
   return /^\d{1,10}$/.test(s) && Number(s) <= 0xffffffff - 1 ? Number(s) : undefined;
+}
+
+/** -u's value, before any image is read: USER[:GROUP], each a name or a number. */
+export function checkUserFlag(text: string): void {
+  if (text === '' || text.split(':').length > 2 || text.split(':').includes('')) throw invalidValue('--user', text, 'USER[:GROUP], each a name or a number');
 }
 
 /** Resolve `spec` ("", "name", "1000", "name:group", "1000:1000"); files absent are empty. */

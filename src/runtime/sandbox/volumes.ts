@@ -6,7 +6,7 @@
 
 import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { StrataError, UsageError } from '../../base/errors.js';
+import { StrataError, invalidValue } from '../../base/errors.js';
 
 export interface VolumeSpec {
   readonly source: string;
@@ -14,15 +14,15 @@ export interface VolumeSpec {
   readonly readOnly: boolean;
 }
 
+/** -v's value. */
 export function parseVolume(text: string): VolumeSpec {
+  const bad = (why: string) => invalidValue('--volume', text, why);
   const parts = text.split(':');
-  if (parts.length < 2 || parts.length > 3) {
-    throw new UsageError(`invalid volume "${text}": expected HOST:CONTAINER[:ro] (strata has bind mounts only)`);
-  }
+  if (parts.length < 2 || parts.length > 3) throw bad('HOST:CONTAINER[:ro] (strata has bind mounts only)');
   const [source = '', target = '', mode = 'rw'] = parts;
-  if (!isAbsolute(source)) throw new UsageError(`invalid volume "${text}": the host path must be absolute (strata has bind mounts only, no named volumes)`);
-  if (!target.startsWith('/')) throw new UsageError(`invalid volume "${text}": the container path must be absolute`);
-  if (mode !== 'ro' && mode !== 'rw') throw new UsageError(`invalid volume "${text}": mode "${mode}" is not ro or rw`);
+  if (!isAbsolute(source)) throw bad('the host path must be absolute (strata has bind mounts only, no named volumes)');
+  if (!target.startsWith('/')) throw bad('the container path must be absolute');
+  if (mode !== 'ro' && mode !== 'rw') throw bad(`mode "${mode}" is not ro or rw`);
   return { source, target, readOnly: mode === 'ro' };
 }
 
