@@ -5,7 +5,7 @@
 import { closeSync, fsyncSync, linkSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { errnoOf } from '../base/errors.js';
 import { createStagingFile } from './staging.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 
 /** Write `data` to `path` (in the store), replacing what is there: synced, then renamed. Not
  * synced with `durable: false`, for a file that names live processes (a lease): after a reboot

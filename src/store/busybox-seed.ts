@@ -7,7 +7,7 @@ import type { ImageConfig } from './image-config.js';
 import { encodeConfig, writeImage } from './images.js';
 import { addLayer } from './layers.js';
 import { withLease } from './lease.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 import { setTag } from './tags.js';
 
 export async function seedBusybox(store: Store): Promise<void> {

@@ -15,7 +15,7 @@ import { imageIdOf, listImageIds, readImageBytes } from './images.js';
 import { hasLayer, stackCacheAgrees } from './layers.js';
 import { STORE_ENTRIES, STORE_FORMAT } from './paths.js';
 import { sourceProblems } from './sources.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 import { tagRecords } from './tags.js';
 
 /** What a damaged record's error says is wrong (without "run strata check"), else its line. */

@@ -17,7 +17,7 @@ import { imageProblems, layoutProblems, reasonOf, strayProblems, tagProblems } f
 import { leasedIds } from './lease.js';
 import { layerRootfs, listLayers, readLayerIndex, readLayerInfo } from './layers.js';
 import { hexOf } from './paths.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 
 export async function checkStore(store: Store): Promise<string[]> {
   const layout = layoutProblems(store);

@@ -20,7 +20,7 @@ import { findImageId } from './lookup.js';
 import { formatReference, parseReference } from './reference.js';
 import { createStagingDir } from './staging.js';
 import { removeStoredTree } from './mapped-owners.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 import { listTags, readTag, removeTag } from './tags.js';
 
 export interface RemovalReport {

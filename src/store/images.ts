@@ -10,7 +10,7 @@ import { writeFileAtomic } from './atomic.js';
 import { damagedRecord } from './damaged.js';
 import { isDigestId } from './ids.js';
 import { parseImageConfig, type ImageConfig } from './image-config.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 
 export interface Image {
   /** "sha256:<64 hex>" */

@@ -11,7 +11,7 @@ import { addLayer, readLayerInfo, retainLayer, type LayerInfo } from './layers.j
 import { withLease, type Lease } from './lease.js';
 import { formatReference, parseReference } from './reference.js';
 import { digestByStat, hashFile, knownSize, knownSource, rememberSource, rememberStat, statKey } from './sources.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 import { setTag } from './tags.js';
 
 export interface ImportOptions {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { parseIndex, type LayerIndex } from '../base/layer-index.js';
 import { damagedRecord } from './damaged.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 import type { Lease } from './lease.js';
 import { STACK_INDEXES, readStackCache, writeStackCache } from './stack-cache.js';
 import { createStagingDir } from './staging.js';

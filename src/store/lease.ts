@@ -8,7 +8,7 @@
 import { readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 import { isAlive, ownedName, ownerOf } from './process-identity.js';
 
 export interface Lease {

@@ -11,7 +11,7 @@ import { StrataError } from '../base/errors.js';
 import { createFileAtomic } from './atomic.js';
 import { isAlive, ownIdentity } from './process-identity.js';
 import { stagingPath } from './staging.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 
 export async function withLock<T>(store: Store, name: string, fn: () => Promise<T> | T, timeoutMs = 60_000): Promise<T> {
   const path = join(store.paths.locks, name);

@@ -9,7 +9,7 @@ import { StrataError } from '../base/errors.js';
 import { fullImageId, looksLikeImageId, shortImageId } from './ids.js';
 import { listImageIds, readImage, type Image } from './images.js';
 import { formatReference, parseReference } from './reference.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 import { readTag } from './tags.js';
 
 export function findImage(store: Store, text: string): Image | undefined {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { isDigestId, isHex64 } from './ids.js';
 import { hexOf } from './paths.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 
 export function knownSize(store: Store, size: number): boolean {
   return existsSync(join(store.paths.sources, String(size)));

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 
 /** What a stack cache holds, and the suffix of its file name. */
 export const STACK_INDEXES = '';

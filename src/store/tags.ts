@@ -10,7 +10,7 @@ import { writeFileAtomic } from './atomic.js';
 import { damagedRecord } from './damaged.js';
 import { isDigestId } from './ids.js';
 import { formatReference, parseReference } from './reference.js';
-import type { Store } from './store.js';
+import type { Store } from './types.js';
 
 export function setTag(store: Store, ref: string, imageId: string): void {
   const problem = tagNameProblem(ref);
