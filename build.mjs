@@ -5,7 +5,7 @@
 //   node build.mjs            build what changed; prints one summary line
 //   node build.mjs --force    rebuild everything
 //
-// The facts behind each step are in shared/notes/single-binary.md. Incremental: the busybox tar is
+// Why each step is as it is: docs/ARCHITECTURE.md, "The single binary". Incremental: the busybox tar is
 // rebuilt only when its recipe or /bin/busybox changed, the helper only when its C source or flags
 // changed; the SEA steps (blob, copy, strip, inject) run only when the bundle, the assets or this
 // node changed. Writes only under dist/.

@@ -1,10 +1,10 @@
 // `npm run bench`: strata side by side with its peers, one hyperfine run per row, ratios against
-// targets (DESIGN §10), one markdown table on stdout and in bench/RESULTS.md.
+// targets (docs/DESIGN.md §10), one markdown table on stdout and in bench/RESULTS.md.
 //   node bench/run.mjs [SUBSTRING...]    only the rows whose name contains one of them
 //
 // On a fresh clone (after `npm ci`) it builds dist/strata, installs the peers from Debian
 // (bench/install-peers.sh) and makes its fixtures in bench/.work/ (kept between runs). How it
-// measures follows shared/notes/measuring.md: rows that write trees run on a freshly made,
+// measures follows docs/DESIGN.md §10: rows that write trees run on a freshly made,
 // journaled ext4 loop mount with `rm -rf` + `sync` before every run, for strata and for the peer
 // alike; NODE_EXTRA_CA_CERTS (≈ 60 ms per Node start here) and NODE_OPTIONS are removed from
 // the timed commands' environment. Needs root (mount).

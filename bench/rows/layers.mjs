@@ -1,4 +1,4 @@
-// Reading through the resolver: a lookup must not cost more with more layers (DESIGN §4: an
+// Reading through the resolver: a lookup must not cost more with more layers (docs/DESIGN.md §4: an
 // index, not a search). /etc/os-release sits in the base layer under 255 others.
 import { join } from 'node:path';
 import { q } from '../shell.mjs';

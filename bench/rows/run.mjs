@@ -7,7 +7,7 @@
 // follow the change, not the image).
 //
 // The run rows keep their store on the root filesystem, where podman keeps its own; rows that
-// import the Debian tree use the fresh journaled ext4 loop mount (shared/notes/measuring.md).
+// import the Debian tree use the fresh journaled ext4 loop mount (docs/DESIGN.md §10).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// The terminal UI, for `strata tui` and `strata` alone on a terminal (DESIGN §1, §7), and for the
+// The terminal UI, for `strata tui` and `strata` alone on a terminal (docs/DESIGN.md §1, §7), and for the
 // TUI's fast path (cli/tui-fast-path.ts), which comes here without yargs. The one module outside
 // tui/ that loads the UI, and only by import(): React and Ink cost every other command's start
 // nothing.

@@ -13,7 +13,8 @@
 
 import { readSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { StrataError, errnoOf } from '../base/errors.js';
+import { errnoOf } from '../base/errors.js';
+import { OutputBroken } from './output-file.js';
 import { BLOCK_SIZE } from '../tar/header.js';
 import { encodeEntryHeader, paddingSize, writeEntryHeader, type TarWriteEntry } from '../tar/writer.js';
 
@@ -208,7 +209,7 @@ export class BufferedTar {
   }
 
   private fail(err: Error): void {
-    this.failure ??= new StrataError('cannot write the archive', { cause: err });
+    this.failure ??= new OutputBroken(err);
     this.wake?.();
   }
 }

@@ -1,4 +1,4 @@
-// Which tags a loaded image gets (DESIGN §6, `load PATH [NAME]`):
+// Which tags a loaded image gets (docs/DESIGN.md §6, `load PATH [NAME]`):
 //  - an OCI ref name that is a bare tag T becomes NAME:T, NAME defaulting to the archive's file
 //    name without its extension; a ref name that is a full reference is kept;
 //  - docker-archive RepoTags are kept as given;

@@ -23,7 +23,7 @@ import { verifyLayerBlob } from './layer-verify.js';
 import { tagsFor } from './load-names.js';
 
 export interface LoadOptions {
-  /** NAME[:TAG] (DESIGN §6): names bare-tag and unnamed images, and replaces stated names. */
+  /** NAME[:TAG] (docs/DESIGN.md §6): names bare-tag and unnamed images, and replaces stated names. */
   readonly name?: string;
   /** Defaults to this machine's (linux/<arch>). */
   readonly platform?: Platform;

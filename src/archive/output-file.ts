@@ -81,7 +81,16 @@ export async function produceInto(out: Writable, where: string, produce: (out: W
   try {
     await produce(out);
   } catch (err) {
-    throw broken === undefined ? err : outputFailure(where, broken);
+    const failed = broken ?? (err instanceof OutputBroken ? err.cause : undefined);
+    throw failed === undefined ? err : outputFailure(where, failed);
+  }
+}
+
+/** A failure of the output itself, met by a producer that writes to its descriptor directly
+ * (buffered-tar.ts) rather than through the stream: produceInto names the output for it. */
+export class OutputBroken extends StrataError {
+  constructor(cause: unknown) {
+    super('cannot write the output', { cause });
   }
 }
 

@@ -1,4 +1,4 @@
-// Progress on stderr, only when stderr is a terminal (DESIGN §6): bytes and entries, redrawn in
+// Progress on stderr, only when stderr is a terminal (docs/DESIGN.md §6): bytes and entries, redrawn in
 // place at most ten times a second.
 
 import { humanSize } from '../base/format.js';

@@ -3,7 +3,7 @@
 // Every layer contributes one "copy" per leaf path it holds (a path with nothing of the same layer
 // below it; the root never counts). A copy's size is the bytes the layer stores for it: a regular
 // file's size, 0 for directories, links and devices, 0 for a hard link (the tar stores no content
-// for it). A whiteout is a copy whose size is what it deletes (DESIGN §6): for a directory, the
+// for it). A whiteout is a copy whose size is what it deletes (docs/DESIGN.md §6): for a directory, the
 // bytes of all files below it in the view of the layers under the whiteout; for a file, its size.
 // (dive's code counts a deleted file as 0; strata follows its design, where a file added and
 // deleted again costs its bytes twice, so both copies count as waste.) As in dive, a directory no layer lists (only implied by deeper paths) counts 0, a whiteout of a path

@@ -76,7 +76,7 @@ export class MergedTree {
       const entry = index.entries.get(path)!;
       if (path === ROOT) {
         // The root is a directory in every image; a layer that says otherwise is ignored here (the
-        // unpacker refuses to change the root's type, DESIGN §9).
+        // unpacker refuses to change the root's type, docs/DESIGN.md §9).
         if (entry.type === 'dir') this.winners.set(ROOT, this.explicit(ROOT, entry, layer));
         continue;
       }

@@ -1,4 +1,4 @@
-// Every new store starts with the busybox image embedded in the binary (DESIGN §8), so
+// Every new store starts with the busybox image embedded in the binary (docs/DESIGN.md §8), so
 // `strata run busybox …` works with nothing downloaded. Like any image, `rmi` can remove it.
 
 import busyboxConfig from '../../layers/busybox/config.json' with { type: 'json' };

@@ -14,7 +14,7 @@ import type { MappedOwners, Store } from './types.js';
 
 export type { Store } from './types.js';
 
-/** DESIGN §3: --root, else $STRATA_ROOT, else /var/lib/strata for root, else $XDG_DATA_HOME/strata. */
+/** docs/DESIGN.md §3: --root, else $STRATA_ROOT, else /var/lib/strata for root, else $XDG_DATA_HOME/strata. */
 export function defaultRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.STRATA_ROOT) return env.STRATA_ROOT;
   if (process.getuid?.() === 0) return '/var/lib/strata';

@@ -5,6 +5,7 @@
 // (ids.ts), or the tag is not used (and `check` reports it).
 
 import { readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { displayPath } from '../base/byte-path.js';
 import { StrataError, errnoOf, oneLine } from '../base/errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { damagedRecord } from './damaged.js';
@@ -32,7 +33,8 @@ export function readTag(store: Store, ref: string): string | undefined {
 function readTagFile(store: Store, ref: string): string | undefined {
   let text: string;
   try {
-    text = readFileSync(store.paths.tag(ref), 'utf8');
+    // As bytes (a byte string): a damaged tag is shown as it is, every byte, escaped (displayPath).
+    text = readFileSync(store.paths.tag(ref), 'latin1');
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return undefined;
     throw err;
@@ -106,5 +108,5 @@ function tagNameProblem(ref: string): string | undefined {
 /** Why a tag file's content is not an image id, or undefined when it is one. */
 function contentProblem(content: string): string | undefined {
   if (isDigestId(content)) return undefined;
-  return `it holds ${JSON.stringify(content.length > 80 ? content.slice(0, 80) + '…' : content)}, not an image id`;
+  return `it holds "${displayPath(content.length > 80 ? content.slice(0, 80) : content)}${content.length > 80 ? '…' : ''}", not an image id`;
 }

@@ -154,7 +154,7 @@ test('export to a pipe read slowly gives the bytes of export -o; a reader that g
   execFileSync('bash', ['-c', script, BINARY, a.root, `${file}.piped`], { env: cleanEnv() });
   assert.ok(readFileSync(`${file}.piped`).equals(readFileSync(file)));
   const closed = spawnSync('bash', ['-c', '"$0" --root "$1" export busybox | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}" >&2', BINARY, a.root], { env: cleanEnv(), encoding: 'utf8' });
-  assert.equal(closed.stderr.trim().split('\n'), ['strata: cannot write the archive: EPIPE', '1']);
+  assert.equal(closed.stderr.trim().split('\n'), ['strata: cannot write to standard output: broken pipe', '1']);
 });
 
 test.after(() => {

@@ -73,7 +73,7 @@ test('a fork bomb stops at --pids and the host stays responsive', () => {
 });
 
 test('kill -9 of strata: the sandbox dies; the next command shows the container exited and leaves nothing', async () => {
-  const child = spawnStrata(['run', '--name', 'doomed', 'busybox', 'sh', '-c', 'sleep 1000 & sleep 1001'], opts);
+  const child = spawnStrata(['run', '--name', 'doomed', 'busybox', 'sh', '-c', `sleep ${SLEEP_A} & sleep ${SLEEP_B}`], opts);
   const id = await waitFor('the container', () => runningId('doomed'));
   await waitFor('the sandbox', () => (sleepers().length === 2 ? true : undefined));
   child.kill('SIGKILL');
@@ -88,9 +88,14 @@ test('kill -9 of strata: the sandbox dies; the next command shows the container 
   ok('rm', 'doomed');
 });
 
-/** The sandbox's `sleep 1000`/`sleep 1001` processes, seen from the host. */
+/** Durations no other sandbox on the machine sleeps for (another run of this file, say), so the
+ * host's process list tells this sandbox's sleepers apart. */
+const SLEEP_A = 100_000 + Math.floor(Math.random() * 800_000);
+const SLEEP_B = SLEEP_A + 1;
+
+/** The sandbox's two `sleep` processes, seen from the host. */
 function sleepers(): string[] {
-  const r = spawnSync('pgrep', ['-f', '^sleep 100[01]$']);
+  const r = spawnSync('pgrep', ['-f', `^sleep (${SLEEP_A}|${SLEEP_B})$`]);
   return r.stdout.toString().trim().split('\n').filter(Boolean);
 }
 

@@ -1,4 +1,4 @@
-// The seed's behaviours (seed/README.md point 4) on real sandboxes, under both rootfs drivers:
+// The container layer's rules (docs/DESIGN.md §4) on real sandboxes, under both rootfs drivers:
 // the host's kernel; a new file goes to the container's layer only; a read finds the topmost
 // copy; a modification copies up and leaves the image's layer byte-identical; a deletion records
 // a whiteout; `diff` shows A, C and D; a second container sees none of it; the image is unchanged.

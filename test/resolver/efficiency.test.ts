@@ -27,7 +27,7 @@ test('a whiteout of a listed directory counts the bytes of everything it deleted
   assert.is(report.score, 23000 / 28000);
 });
 
-test('a deleted file: the whiteout counts the size of what it removed (DESIGN §6)', () => {
+test('a deleted file: the whiteout counts the size of what it removed (docs/DESIGN.md §6)', () => {
   const report = efficiency([layer({ '/big': file(100), '/keep': file(50) }), layer({}, { whiteouts: ['/big'] })]);
   // /big: copies 100 (added) + 100 (removed): the image needs 100 of the 200 it accounts for.
   assert.is(report.score, (100 + 50) / (200 + 50));

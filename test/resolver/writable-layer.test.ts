@@ -34,7 +34,7 @@ function listing(tree: TreeReader): Array<[string, string]> {
   return out;
 }
 
-// The seed's four rules (seed/README.md, point 4), literally.
+// The container layer's four rules (docs/DESIGN.md §4), literally.
 
 test('seed rule 1: adding a file writes it into the container layer', () => {
   const { view, unchanged } = image();

@@ -1,5 +1,5 @@
 // helperPath: the helper is extracted into the store once, and checked before every use; a file
-// that someone else could have planted or changed is replaced, never returned (DESIGN §8).
+// that someone else could have planted or changed is replaced, never returned (docs/DESIGN.md §8).
 
 import { createHash } from 'node:crypto';
 import {

@@ -1,4 +1,4 @@
-// End to end, as DESIGN §7's first-time user walks it: dist/strata in a real terminal (tmux,
+// End to end, as docs/DESIGN.md §7's first-time user walks it: dist/strata in a real terminal (tmux,
 // 120x40), the screen read back with `tmux capture-pane`. Open the TUI, busybox focused; Enter
 // opens it; move to /etc; filter; `r` runs a shell (uname -r shows the host's kernel) and the TUI
 // comes back where it was; Esc back to the images; q quits with status 0.

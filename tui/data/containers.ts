@@ -1,4 +1,4 @@
-// The Containers pane's data, through the CLI contract (DESIGN §6): `ps -a --json`, `diff --json`,
+// The Containers pane's data, through the CLI contract (docs/DESIGN.md §6): `ps -a --json`, `diff --json`,
 // and the lifecycle verbs. Rows are plain data; a failure is one line for the status bar.
 
 import type { BytePath } from '../../src/base/byte-path.js';

@@ -1,4 +1,4 @@
-// The TUI's way to the commands that run sandboxes: it starts the strata binary itself (DESIGN §6's
+// The TUI's way to the commands that run sandboxes: it starts the strata binary itself (docs/DESIGN.md §6's
 // CLI contract), as lazydocker drives docker. `run -it` needs the terminal to itself, so
 // `interactive` gives it the TUI's stdio and blocks until it ends; the rest capture output.
 

@@ -1,6 +1,6 @@
 // The Image view: dive's layout over the resolver. The layer list picks the layer; the tree shows
 // the merged view at that layer with its changes marked; the details and the efficiency summary
-// sit under the layers. Opens on the top layer with the tree focused (DESIGN §7).
+// sit under the layers. Opens on the top layer with the tree focused (docs/DESIGN.md §7).
 
 import { Box } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';

@@ -1,6 +1,6 @@
 // `strata run [OPTIONS] IMAGE [COMMAND] [ARG...]`: the words after IMAGE never reach yargs
 // (command-tail.ts cuts them off; they arrive as `commandTail`). The exit status is the
-// command's; strata's own failures exit 125 (DESIGN §5), as `docker run` does, and a command line
+// command's; strata's own failures exit 125 (docs/DESIGN.md §5), as `docker run` does, and a command line
 // that cannot be acted on (a bad flag value among them) 2, as for every command. Values arrive as
 // typed, numbers too: runtime/run-flags.ts checks them, for yargs and the fast path alike.
 

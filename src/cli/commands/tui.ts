@@ -1,5 +1,5 @@
 // `strata tui`, and `strata` alone: the terminal UI on a terminal, the help anywhere else
-// (DESIGN §1, §7). The UI loads through app/open-tui.ts, the one place its modules (React, Ink)
+// (docs/DESIGN.md §1, §7). The UI loads through app/open-tui.ts, the one place its modules (React, Ink)
 // are loaded from.
 
 import { openTui } from '../../app/open-tui.js';

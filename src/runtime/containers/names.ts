@@ -1,5 +1,5 @@
 // Container ids and names. An id is 32 lowercase letters and digits from nanoid's custom alphabet
-// (DESIGN §3: it never looks like a flag); lists show its first 12, as Docker shows 12 of 64 hex
+// (docs/DESIGN.md §3: it never looks like a flag); lists show its first 12, as Docker shows 12 of 64 hex
 // digits. A name is the user's (--name) or an adjective_noun pair in Docker's manner.
 
 import { customAlphabet } from 'nanoid';

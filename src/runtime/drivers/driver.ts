@@ -1,4 +1,4 @@
-// Rootfs assembly drivers (DESIGN §5). `overlay`: the kernel's overlayfs gives copy-on-write at
+// Rootfs assembly drivers (docs/DESIGN.md §5). `overlay`: the kernel's overlayfs gives copy-on-write at
 // run time and the container's upper directory is its writable layer. `copy`: the merged view is
 // materialized into the container's own rootfs (reflinked where the file system can), and its
 // writable layer is computed after the fact by comparing with the image. Both hand the run plan a

@@ -1,4 +1,4 @@
-// The native helper as strata runs it (DESIGN §8). The binary embeds it as the asset
+// The native helper as strata runs it (docs/DESIGN.md §8). The binary embeds it as the asset
 // `strata-helper`; on first use it is extracted into the store, at ROOT/helper/strata-helper-<hex>
 // (hex = the sha256 of its bytes), and before EVERY use the file is checked again: its digest is
 // the embedded one, it is a regular file owned by us, and neither it nor its directory can be
