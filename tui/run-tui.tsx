@@ -6,7 +6,7 @@ import { defaultDriverName } from '../src/runtime/drivers/driver.js';
 import type { Store } from '../src/store/store.js';
 import { App } from './app/app.js';
 import { storeServices } from './app/services.js';
-import { strataCli } from './data/strata-cli.js';
+import { runInteractive } from './data/interactive-command.js';
 import { enterFullScreen, leaveFullScreen, withTerminalGivenAway } from './terminal.js';
 import { ThemeContext, themeFor } from './widgets/line/theme.js';
 
@@ -18,8 +18,7 @@ export interface TuiOptions {
 
 export async function runTui({ store, driver }: TuiOptions): Promise<number> {
   const out = process.stdout;
-  const cli = strataCli(store.root);
-  const services = storeServices(store, driver ?? defaultDriverName(), cli, (args) => withTerminalGivenAway(out, () => cli.interactive(args)));
+  const services = storeServices(store, driver ?? defaultDriverName(), (args) => withTerminalGivenAway(out, () => runInteractive(store.root, args)));
   enterFullScreen(out);
   try {
     const app = render(

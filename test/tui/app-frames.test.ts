@@ -124,7 +124,7 @@ ${STATUS}`);
   app.unmount();
 });
 
-test('Containers pane: Tab shows `strata ps -a`; Enter shows the diff as a tree (A/C/D as A/M/R)', async () => {
+test('Containers pane: Tab lists every container; Enter shows the diff as a tree (A/C/D as A/M/R)', async () => {
   const { services, recorded } = fakeServices();
   const app = renderApp(services, { columns: 80, rows: 24 });
   await settle();
@@ -143,7 +143,7 @@ A              motd
 R            tmp
 ${blank(13)}
                                  store /var/lib/strata · driver overlay · ? help`);
-  assert.equal(recorded.cli, [['ps', '-a', '--json'], ['diff', 'a1b2c3d4e5f6g7h8i9j0k1l2m3', '--json']]);
+  assert.equal(recorded.containers, [['list'], ['diff', 'a1b2c3d4e5f6g7h8i9j0k1l2m3']]);
   app.unmount();
 });
 

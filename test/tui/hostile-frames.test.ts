@@ -6,7 +6,9 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { BytePath } from '../../src/base/byte-path.js';
 import type { ImageConfig } from '../../src/store/image-config.js';
+import type { ContainerRow, Containers } from '../../tui/data/containers.js';
 import { imageModelOf } from '../../tui/data/image-model.js';
 import { dir, file, layer, link } from '../helpers/overlay-index.js';
 import { fakeServices } from './helpers/fake-services.js';
@@ -31,25 +33,21 @@ const CONFIG: ImageConfig = {
   history: [{ created_by: `/bin/sh -c ${TITLE}${CLEAR_RED}echo red` }, { created_by: `/bin/sh -c \u009b2Jc1` }],
 };
 
-const PS = JSON.stringify({ id: 'e'.repeat(26), name: 'evil', image: 'demo:1', command: ['sh', '-c', `${CLEAR_RED}x`], state: 'exited', exitCode: 0, created: '2024-01-01T01:00:00Z' }) + '\n';
-const DIFF = JSON.stringify({ kind: 'A', path: `/tmp/${TITLE}made` }) + '\n' + JSON.stringify({ kind: 'A', path: '/tmp/new\\xff' }) + '\n';
+const CONTAINER: ContainerRow = { id: 'e'.repeat(26), name: 'evil', image: 'demo:1', command: `sh -c ${CLEAR_RED}x`, state: 'exited', exitCode: 0, created: '2024-01-01T01:00:00Z' };
+const DIFF = [{ path: `/tmp/${TITLE}made` as BytePath, mark: 'A' as const }, { path: '/tmp/new\xff' as BytePath, mark: 'A' as const }];
 const LOGS = `line ${TITLE}one\n\ttabbed ${CLEAR_RED}two\n`;
 
 function hostileServices() {
   const { services } = fakeServices({ openImage: (row) => imageModelOf(`sha256:${'d'.repeat(64)}`, row.ref, CONFIG, LAYERS, [{ size: 33 }, { size: 10 }]) });
-  const captured = services.cli.captured;
   return {
     ...services,
-    cli: {
-      ...services.cli,
-      captured: async (args: readonly string[]) => {
-        if (args[0] === 'ps') return { status: 0, stdout: PS, stderr: '' };
-        if (args[0] === 'diff') return { status: 0, stdout: DIFF, stderr: '' };
-        if (args[0] === 'logs') return { status: 0, stdout: LOGS, stderr: '' };
-        if (args[0] === 'rm') return { status: 1, stdout: '', stderr: `strata: cannot remove ${TITLE}\n` };
-        return captured(args);
-      },
-    },
+    containers: {
+      ...services.containers,
+      list: async () => ({ ok: true, value: [CONTAINER] }),
+      diff: async () => ({ ok: true, value: DIFF }),
+      logs: async () => ({ ok: true, value: LOGS }),
+      remove: async () => ({ ok: false, error: `cannot remove ${TITLE}` }),
+    } satisfies Containers,
   };
 }
 

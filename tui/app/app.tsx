@@ -100,7 +100,7 @@ export function App({ services, now = Date.now }: AppProps) {
           ) : null}
           {screen.kind === 'panes' && state.pane === 'containers' ? (
             <ContainersPane
-              cli={services.cli} width={columns} height={bodyHeight} isActive={active} generation={state.generation} now={now()}
+              containers={services.containers} width={columns} height={bodyHeight} isActive={active} generation={state.generation} now={now()}
               onTerminal={takeTerminal} onNotify={notify} onStoreChanged={storeChanged}
               onSwitchPane={() => dispatch({ type: 'switchPane' })} onHelp={help} onQuit={() => exit()}
             />

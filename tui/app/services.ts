@@ -1,14 +1,15 @@
-// Everything the TUI asks of the world, in one interface: the store through the library's
-// functions, the sandbox commands through the strata CLI. The app takes it as a prop, so tests
-// give it a store of their own (or fakes) and no component reaches past it.
+// Everything the TUI asks of the world, in one interface: images and containers through the
+// library's functions, and the terminal given to an interactive `run -it` / `exec -it`. The app
+// takes it as a prop, so tests give it a store of their own (or fakes) and no component reaches
+// past it.
 
 import { removeImages } from '../../src/store/gc.js';
 import type { Store } from '../../src/store/store.js';
+import { storeContainers, type Containers } from '../data/containers.js';
 import { listImageRows, refOfRow, type ImageRow } from '../data/image-rows.js';
 import { openImageModel, type ImageModel } from '../data/image-model.js';
 import { runImport, type ImportProgress, type ImportRequest } from '../data/import-job.js';
 import { completePath } from '../data/path-completion.js';
-import type { StrataCli } from '../data/strata-cli.js';
 
 export interface TuiServices {
   /** The store's directory, for the status line. */
@@ -20,13 +21,13 @@ export interface TuiServices {
   removeImage(row: ImageRow): Promise<string>;
   importFile(request: ImportRequest, onProgress: (p: ImportProgress) => void, signal: AbortSignal): Promise<string[]>;
   completePath(text: string): string[];
-  /** The sandbox commands (ps, diff, commit, rm, start, stop, logs). */
-  readonly cli: StrataCli;
+  /** The containers: list, diff, commit, remove, start, stop, logs. */
+  readonly containers: Containers;
   /** Gives the terminal to `strata ARGS…` (run -it, exec -it) and takes it back; its status. */
   onTerminal(args: readonly string[]): number;
 }
 
-export function storeServices(store: Store, driver: string, cli: StrataCli, onTerminal: (args: readonly string[]) => number): TuiServices {
+export function storeServices(store: Store, driver: string, onTerminal: (args: readonly string[]) => number): TuiServices {
   return {
     root: store.root,
     driver,
@@ -39,7 +40,7 @@ export function storeServices(store: Store, driver: string, cli: StrataCli, onTe
     },
     importFile: (request, onProgress, signal) => runImport(store, request, onProgress, signal),
     completePath: (text) => completePath(text),
-    cli,
+    containers: storeContainers(store),
     onTerminal,
   };
 }

@@ -1,11 +1,10 @@
-// The Containers pane: the list from `strata ps -a`, the selected container's diff as a tree,
-// its logs, and commit / remove / start / stop / exec through the CLI.
+// The Containers pane: every container (`ps -a`), the selected one's diff as a tree, its logs,
+// commit / remove / start / stop through the library, and exec on the terminal.
 
 import { Box } from 'ink';
 import { useEffect, useState } from 'react';
-import { containerCommand, containerDiff, listContainers, type ContainerRow, type Outcome } from '../data/containers.js';
+import type { ContainerRow, Containers, Outcome } from '../data/containers.js';
 import { buildPathTree } from '../data/file-tree-model.js';
-import type { StrataCli } from '../data/strata-cli.js';
 import { FileTree } from '../widgets/file-tree/file-tree.js';
 import { useFileTree } from '../widgets/file-tree/use-file-tree.js';
 import { fileTreeReducer, initialFileTree, type FileTreeState } from '../widgets/file-tree/use-file-tree-state.js';
@@ -20,7 +19,7 @@ import { containerLine, containersHeader } from './containers-table.js';
 import { useContainersPane, type ContainersMode } from './use-containers-pane.js';
 
 export interface ContainersPaneProps {
-  readonly cli: StrataCli;
+  readonly containers: Containers;
   readonly width: number;
   readonly height: number;
   readonly isActive: boolean;
@@ -36,7 +35,7 @@ export interface ContainersPaneProps {
 }
 
 export function ContainersPane(props: ContainersPaneProps) {
-  const { cli, width, height, isActive, generation, now } = props;
+  const { containers, width, height, isActive, generation, now } = props;
   const [rows, setRows] = useState<Outcome<ContainerRow[]> | undefined>(undefined);
   const [reloads, setReloads] = useState(0);
   const [mode, setMode] = useState<ContainersMode>('list');
@@ -51,14 +50,14 @@ export function ContainersPane(props: ContainersPaneProps) {
 
   useEffect(() => {
     let live = true;
-    void listContainers(cli).then((r) => live && setRows(r));
+    void containers.list().then((r) => live && setRows(r));
     return () => {
       live = false;
     };
-  }, [cli, generation, reloads]);
+  }, [containers, generation, reloads]);
 
-  const act = (args: string[], done: string) => {
-    void containerCommand(cli, args).then((r) => {
+  const act = (work: Promise<Outcome<unknown>>, done: string) => {
+    void work.then((r) => {
       props.onNotify(r.ok ? done : r.error, !r.ok);
       if (r.ok) {
         setReloads((n) => n + 1);
@@ -71,7 +70,7 @@ export function ContainersPane(props: ContainersPaneProps) {
     move: (m) => list.move(m),
     diff: () => {
       if (!selected) return;
-      void containerDiff(cli, selected.id).then((r) => {
+      void containers.diff(selected.id).then((r) => {
         if (!r.ok) return props.onNotify(r.error, true);
         setDiff(initialFileTree(buildPathTree(r.value)));
         setMode('diff');
@@ -88,16 +87,16 @@ export function ContainersPane(props: ContainersPaneProps) {
     askRemove: () => setMode('confirmRemove'),
     remove: () => {
       setMode('list');
-      if (selected) act(['rm', selected.id], `removed ${selected.name}`);
+      if (selected) act(containers.remove(selected.id), `removed ${selected.name}`);
     },
     startStop: () => {
       if (!selected) return;
-      if (selected.state === 'running') act(['stop', selected.id], `stopped ${selected.name}`);
-      else act(['start', selected.id], `started ${selected.name}`);
+      if (selected.state === 'running') act(containers.stop(selected.id), `stopped ${selected.name}`);
+      else act(containers.start(selected.id), `started ${selected.name}`);
     },
     logs: () => {
       if (!selected) return;
-      void containerCommand(cli, ['logs', selected.id]).then((r) => {
+      void containers.logs(selected.id).then((r) => {
         if (!r.ok) return props.onNotify(r.error, true);
         const lines = r.value.split('\n').map(expandTabs);
         setLogs({ lines, view: clampList({ cursor: lines.length - 1, top: 0 }, lines.length, lowerHeight) });
@@ -116,7 +115,7 @@ export function ContainersPane(props: ContainersPaneProps) {
     isActive: isActive && mode === 'commit',
     onSubmit: (ref) => {
       setMode('list');
-      if (selected && ref.trim()) act(['commit', selected.id, ref.trim()], `committed ${selected.name} as ${ref.trim()}`);
+      if (selected && ref.trim()) act(containers.commit(selected.id, ref.trim()), `committed ${selected.name} as ${ref.trim()}`);
     },
     onCancel: () => setMode('list'),
   });

@@ -11,7 +11,7 @@ import { history } from './history.js';
 import { images } from './images.js';
 import { importCommand } from './import.js';
 import { info } from './info.js';
-import { commitLayer, kill, logs, start, stop, supervise, wait, writableLayer } from './lifecycle.js';
+import { kill, logs, start, stop, wait } from './lifecycle.js';
 import { inspect } from './inspect.js';
 import { prune } from './prune.js';
 import { cat, ls, tree } from './reading.js';
@@ -23,7 +23,7 @@ import { tui } from './tui.js';
 
 export const commands = [
   run, exec, ps, rm, diff, commit, cp, start, stop, kill, wait, logs, importCommand, load, save, exportCommand, images, history, inspect, tag, rmi, prune,
-  ls, cat, tree, efficiency, check, info, tui, supervise, writableLayer, commitLayer,
+  ls, cat, tree, efficiency, check, info, tui,
 ];
 
 /** Commands whose words after their positionals belong to a command they run (command-tail.ts). */

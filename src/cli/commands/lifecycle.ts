@@ -1,10 +1,7 @@
-// Detached containers: start, stop, kill, wait, logs; and the hidden command a detached
-// container's supervisor runs (runtime/containers/supervisor.ts). The runtime loads inside `run`.
+// Detached containers: start, stop, kill, wait, logs. The runtime loads inside `run`.
 
-import type { CommandModule } from 'yargs';
 import { StrataError, oneLine } from '../../base/errors.js';
 import { wholeNumber } from '../../base/flag-values.js';
-import { makeContext, type GlobalOptions } from '../../app/context.js';
 import { defineCommand } from '../define.js';
 
 /** Runs `fn` for each named container; a failure is reported and the rest go on (Docker's way). */
@@ -87,45 +84,3 @@ export const logs = defineCommand({
     await containerLogs(store, argv.container, argv.follow ?? false, (b) => ctx.out(b), (b) => process.stderr.write(b));
   },
 });
-
-/** Hidden: the supervisor of a detached container (runtime/containers/supervisor.ts). */
-export const supervise: CommandModule<GlobalOptions, GlobalOptions & { id: string }> = {
-  command: '__supervise <id>',
-  describe: false,
-  builder: (y) => y.positional('id', { type: 'string', demandOption: true }),
-  handler: async (argv) => {
-    const ctx = makeContext(argv);
-    const { supervise: run } = await import('../../runtime/containers/supervisor.js');
-    process.exitCode = await run(await ctx.store(), argv.id);
-  },
-};
-
-/** Hidden: a container's writable layer, walked as root of the rootless user namespace that maps
- * its owners (runtime/containers/mapped-layer.ts); prints the layer index. */
-export const writableLayer: CommandModule<GlobalOptions, GlobalOptions & { id: string }> = {
-  command: '__writable-layer <id>',
-  describe: false,
-  builder: (y) => y.positional('id', { type: 'string', demandOption: true }),
-  handler: async (argv) => {
-    const ctx = makeContext(argv);
-    const store = await ctx.store();
-    const { readContainer } = await import('../../runtime/containers/records.js');
-    const { writableLayerOf } = await import('../../runtime/containers/writable-layer.js');
-    const { printableIndex } = await import('../../runtime/containers/mapped-layer.js');
-    ctx.out(printableIndex(await writableLayerOf(store, readContainer(store, argv.id))));
-  },
-};
-
-/** Hidden: a container's layer tar for `commit`, written as root of the rootless user namespace
- * that maps its owners (runtime/changes/mapped-changes.ts). */
-export const commitLayer: CommandModule<GlobalOptions, GlobalOptions & { id: string; file: string }> = {
-  command: '__commit-layer <id> <file>',
-  describe: false,
-  builder: (y) => y.positional('id', { type: 'string', demandOption: true }).positional('file', { type: 'string', demandOption: true }),
-  handler: async (argv) => {
-    const store = await makeContext(argv).store();
-    const { readContainer } = await import('../../runtime/containers/records.js');
-    const { writeContainerLayer } = await import('../../runtime/changes/mapped-changes.js');
-    await writeContainerLayer(store, readContainer(store, argv.id), argv.file);
-  },
-};

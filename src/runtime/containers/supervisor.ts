@@ -1,5 +1,5 @@
 // Detached containers (-d, `start`). A supervisor — strata itself, started again in a session of
-// its own with a hidden command — runs the container the way a foreground `run` does, with its
+// its own for an internal job (app/internal-jobs.ts) — runs the container the way a foreground `run` does, with its
 // stdout and stderr appended to files in the container's directory (`logs`), and records its exit
 // status. It owns the container while it runs (the record's owner), so a supervisor killed with
 // SIGKILL leaves a container that the next command shows as exited, and its sandbox dies with it.
@@ -10,17 +10,16 @@ import { join } from 'node:path';
 import { StrataError } from '../../base/errors.js';
 import type { Store } from '../../store/store.js';
 import { containerDir, readContainer, type ContainerRecord } from './records.js';
-import { selfCommand } from '../../base/self-command.js';
+import { selfJobCommand } from '../../base/self-command.js';
 import { startContainer } from './start.js';
 
-export const SUPERVISE_COMMAND = '__supervise';
 export const LOG_FILES = { stdout: 'stdout.log', stderr: 'stderr.log' } as const;
 
 /** Start the container under a supervisor; resolves once it runs. */
 export async function startDetached(store: Store, id: string): Promise<void> {
-  const [cmd, ...pre] = selfCommand();
+  const [cmd, ...args] = selfJobCommand('supervise', store.root, [id]);
   const before = readContainer(store, id).started;
-  const child = spawn(cmd!, [...pre, '--root', store.root, SUPERVISE_COMMAND, id], { detached: true, stdio: 'ignore', env: process.env });
+  const child = spawn(cmd!, args, { detached: true, stdio: 'ignore', env: process.env });
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
   child.unref();
@@ -43,7 +42,7 @@ export async function startDetached(store: Store, id: string): Promise<void> {
   }
 }
 
-/** The supervisor's own work (the hidden command). */
+/** The supervisor's own work (its internal job). */
 export async function supervise(store: Store, id: string): Promise<number> {
   const dir = containerDir(store, id);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;

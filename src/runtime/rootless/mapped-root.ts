@@ -11,7 +11,7 @@ import type { MappedOwners } from '../../store/types.js';
 import type { Store } from '../../store/store.js';
 import type { Op, SandboxProcess } from '../helper/ops.js';
 import { runHelper } from '../helper/process.js';
-import { selfCommand } from '../../base/self-command.js';
+import { selfCommand, selfJobCommand, type InternalJobName } from '../../base/self-command.js';
 import { mapSubordinateIds, subordinateIds, type SubordinateIds } from './subordinate-ids.js';
 
 /** Bytes of `own` steps per helper run: well under the helper's 16 MiB program limit. */
@@ -106,10 +106,12 @@ async function removeMapped(store: Store, ids: SubordinateIds, path: string): Pr
   if (code !== 0) throw new StrataError(`cannot remove ${path} (rm in a user namespace: status ${code})`);
 }
 
-/** strata itself, with ARGS after `--root STORE`, as root of the mapped user namespace: for work
- * that walks trees only mapped owners may enter. Its stdout; its errors go to stderr. */
-export function runSelfMapped(store: Store, args: readonly string[]): Promise<Buffer> {
-  return outputMapped(store, callerIds(), selfArgv(store, args), (code) => `strata ${args[0]} in a user namespace failed (status ${code})`);
+/** strata itself, for an internal job (app/internal-jobs.ts), as root of the mapped user
+ * namespace: for work that walks trees only mapped owners may enter. Its stdout; its errors go to
+ * stderr. */
+export function runJobMapped(store: Store, job: InternalJobName, args: readonly string[]): Promise<Buffer> {
+  const argv = selfJobCommand(job, store.root, args).map(bytesOfUserString);
+  return outputMapped(store, callerIds(), argv, (code) => `strata's ${job} job in a user namespace failed (status ${code})`);
 }
 
 /** strata itself, with ARGS after `--root STORE`, as root of the mapped user namespace — a new

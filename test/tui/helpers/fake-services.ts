@@ -1,9 +1,10 @@
-// TuiServices for component tests: fixed images (the demo image and busybox), containers from a
-// canned `ps`/`diff`, and a record of what the app asked for.
+// TuiServices for component tests: fixed images (the demo image and busybox), two fixed
+// containers with a fixed diff, and a record of what the app asked for.
 
 import type { TuiServices } from '../../../tui/app/services.js';
 import type { ImageRow } from '../../../tui/data/image-rows.js';
-import type { CliResult, StrataCli } from '../../../tui/data/strata-cli.js';
+import type { BytePath } from '../../../src/base/byte-path.js';
+import type { ContainerRow, Containers } from '../../../tui/data/containers.js';
 import { demoModel, DEMO_ID } from './demo-image.js';
 
 export const NOW = Date.parse('2024-01-01T02:00:00Z');
@@ -13,30 +14,34 @@ export const ROWS: ImageRow[] = [
   { id: `sha256:${'b'.repeat(64)}`, ref: 'busybox:latest', size: 1_980_000, layers: 1, created: '2023-12-31T00:00:00Z' },
 ];
 
-export const PS = [
+/** Newest first, as Containers.list gives them. */
+export const CONTAINERS: ContainerRow[] = [
+  { id: 'a1b2c3d4e5f6g7h8i9j0k1l2m3', name: 'web', image: 'demo:1', command: 'httpd -f', state: 'running', exitCode: undefined, created: '2024-01-01T01:30:00Z' },
   { id: 'k3v9q2x7m1p4w8r6t5y0u2i9o3', name: 'quirky_tesla', image: 'busybox:latest', command: 'sh', state: 'exited', exitCode: 0, created: '2024-01-01T01:00:00Z' },
-  { id: 'a1b2c3d4e5f6g7h8i9j0k1l2m3', name: 'web', image: 'demo:1', command: 'httpd -f', state: 'running', created: '2024-01-01T01:30:00Z' },
-].map((o) => JSON.stringify(o)).join('\n') + '\n';
+];
 
 export interface Recorded {
   readonly terminal: (readonly string[])[];
-  readonly cli: (readonly string[])[];
+  /** Containers' calls: the method's name and its arguments. */
+  readonly containers: (readonly string[])[];
   readonly removed: string[];
 }
 
 export function fakeServices(overrides: Partial<TuiServices> = {}): { services: TuiServices; recorded: Recorded } {
-  const recorded: Recorded = { terminal: [], cli: [], removed: [] };
-  const answers: Record<string, CliResult> = {
-    ps: { status: 0, stdout: PS, stderr: '' },
-    diff: { status: 0, stdout: '{"kind":"C","path":"/etc"}\n{"kind":"A","path":"/etc/motd"}\n{"kind":"D","path":"/tmp"}\n', stderr: '' },
-    rm: { status: 0, stdout: '', stderr: '' },
-  };
-  const cli: StrataCli = {
-    interactive: () => 0,
-    captured: async (args) => {
-      recorded.cli.push(args);
-      return answers[args[0]!] ?? { status: 1, stdout: '', stderr: `strata: unknown command "${args[0]}"\n` };
-    },
+  const recorded: Recorded = { terminal: [], containers: [], removed: [] };
+  const called = (...call: string[]) => void recorded.containers.push(call);
+  const containers: Containers = {
+    list: async () => (called('list'), { ok: true, value: CONTAINERS }),
+    diff: async (id) => (called('diff', id), { ok: true, value: [
+      { path: '/etc' as BytePath, mark: 'M' },
+      { path: '/etc/motd' as BytePath, mark: 'A' },
+      { path: '/tmp' as BytePath, mark: 'R' },
+    ] }),
+    remove: async (id) => (called('remove', id), { ok: true, value: undefined }),
+    start: async (id) => (called('start', id), { ok: false, error: 'no sandbox here' }),
+    stop: async (id) => (called('stop', id), { ok: false, error: 'no sandbox here' }),
+    commit: async (id, ref) => (called('commit', id, ref), { ok: true, value: `sha256:${'c'.repeat(64)}` }),
+    logs: async (id) => (called('logs', id), { ok: true, value: 'hello\n' }),
   };
   const services: TuiServices = {
     root: '/var/lib/strata',
@@ -49,7 +54,7 @@ export function fakeServices(overrides: Partial<TuiServices> = {}): { services: 
     },
     importFile: async () => ['x:1'],
     completePath: () => [],
-    cli,
+    containers,
     onTerminal: (args) => {
       recorded.terminal.push(args);
       return 0;
