@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { BufferedTar } from '../../src/archive/buffered-tar.js';
-import { StrataError } from '../../src/base/errors.js';
+import { OutputBroken } from '../../src/archive/output-file.js';
 import { TarWriter, type TarWriteEntry } from '../../src/tar/writer.js';
 
 const work = mkdtempSync(join(tmpdir(), 'strata-buffered-tar-'));
@@ -129,7 +129,7 @@ test('BufferedTar: file() gives the length the file turned out to have, up to on
   }
 });
 
-test('BufferedTar: a stream that fails fails the writing with one line naming the archive', async () => {
+test('BufferedTar: a stream that fails fails the writing as a failure of the output, its cause kept', async () => {
   const failing = new Writable({ write: (_chunk, _enc, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
   const tar = new BufferedTar(failing, 1024);
   let caught: unknown;
@@ -139,8 +139,9 @@ test('BufferedTar: a stream that fails fails the writing with one line naming th
   } catch (err) {
     caught = err;
   }
-  assert.instance(caught, StrataError);
-  assert.match((caught as Error).message, /^cannot write the archive$/);
+  assert.instance(caught, OutputBroken);
+  assert.match((caught as Error).message, /^cannot write the output$/);
+  assert.is(((caught as Error).cause as NodeJS.ErrnoException).code, 'EPIPE');
 });
 
 test('BufferedTar: a buffer size that is not a whole number of blocks is refused', () => {
