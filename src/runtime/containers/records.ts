@@ -90,20 +90,20 @@ export async function createContainer(store: Store, spec: NewContainer, populate
   try {
     // The first record is synced, and the directory holding it, before the container is
     // published, and its name after (durable.ts): a container that was listed once is not lost
-    // to a power cut. What the driver made in it is a running container's state, not synced.
+    // to a power cut. What the driver makes beside it is a running container's state, not synced.
     writeRecord(store, staging, rec, { durable: true });
     await populate(staging, rec);
-    syncDir(staging);
     await withLock(store, 'gc', () => {
       if (!existsSync(store.paths.image(spec.image))) throw new StrataError(`image "${spec.imageRef}" was removed while the container was being made`);
       renameSync(staging, containerDir(store, id));
-      syncDir(store.paths.containers);
     });
   } catch (err) {
     removeTree(staging);
     releaseName(store, name, id);
     throw err;
   }
+  // Published: a failure from here on leaves the container, as it is.
+  syncDir(store.paths.containers);
   return rec;
 }
 
