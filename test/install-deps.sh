@@ -16,7 +16,7 @@ packages=(
   e2fsprogs       # mkfs.ext4 for loop-mounted test filesystems
   hyperfine       # timing (bench, performance smoke tests)
   uidmap          # newuidmap/newgidmap: rootless sandboxes map subordinate ids (run-rootless tests)
-  strace          # signals injected at a chosen system call (interrupted-writes tests)
+  strace          # signals injected at a chosen system call (interrupted-writes); the order of syncs and renames (durable-publish)
   "$@"            # more, from a caller (bench/install-peers.sh)
 )
 

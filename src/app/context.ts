@@ -49,6 +49,8 @@ export function makeContext(argv: GlobalOptions): Context {
       seed: async (store) => (await import('../store/busybox-seed.js')).seedBusybox(store),
       // Rootless: layers get their image owners through the caller's subordinate ids, if any.
       ...(process.getuid?.() === 0 ? {} : { mapped: async () => (await import('../runtime/rootless/mapped-root.js')).mappedOwners() }),
+      // A layer goes on the disk in one syncfs before it is published (store/durable.ts).
+      syncFilesystem: async (store, path) => (await import('../runtime/helper/process.js')).syncFilesystem(store, path),
     })),
     out: (data) => {
       process.stdout.write(data);

@@ -3,21 +3,25 @@
 // complete new one — and a writer killed at any moment leaves nothing beside it.
 
 import { closeSync, fsyncSync, linkSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { errnoOf } from '../base/errors.js';
+import { syncDir } from './durable.js';
 import { createStagingFile } from './staging.js';
 import type { Store } from './types.js';
 
-/** Write `data` to `path` (in the store), replacing what is there: synced, then renamed. Not
- * synced with `durable: false`, for a file that names live processes (a lease): after a reboot
- * it means nothing. */
+/** Write `data` to `path` (in the store), replacing what is there: synced, renamed, and then its
+ * directory synced, so the new name is on the disk too (durable.ts). Not synced with `durable:
+ * false`, for a file that names live processes (a lease): after a reboot it means nothing. */
 export function writeFileAtomic(store: Store, path: string, data: string | Uint8Array, options: { readonly durable?: boolean } = {}): void {
-  const tmp = writeStaged(store, data, options.durable ?? true);
+  const durable = options.durable ?? true;
+  const tmp = writeStaged(store, data, durable);
   try {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
   }
+  if (durable) syncDir(dirname(path));
 }
 
 /** Create `path` (in the store) holding `data`, complete from its first moment (a link to a

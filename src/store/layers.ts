@@ -11,6 +11,7 @@ import type { Store } from './types.js';
 import type { Lease } from './lease.js';
 import { STACK_INDEXES, readStackCache, writeStackCache } from './stack-cache.js';
 import { createStagingDir } from './staging.js';
+import { syncDir, syncTree } from './durable.js';
 import { onDisk, removeStoredTree } from './mapped-owners.js';
 import { withLock } from './lock.js';
 
@@ -49,6 +50,8 @@ export async function addLayer(store: Store, tar: AsyncIterable<Uint8Array>, lea
     writeFileSync(join(staging, 'layer.json'), JSON.stringify(info), { mode: 0o600 });
     lease.add(info.diffId);
     const target = store.paths.layer(info.diffId);
+    // Its files on the disk before its name, and its name after (durable.ts).
+    await syncTree(store, staging);
     try {
       renameSync(staging, target);
     } catch (err) {
@@ -57,6 +60,7 @@ export async function addLayer(store: Store, tar: AsyncIterable<Uint8Array>, lea
       if (!(await retainLayer(store, lease, info.diffId))) throw new StrataError(`layer ${info.diffId} was removed while being imported; try again`);
       return readLayerInfo(store, info.diffId);
     }
+    syncDir(store.paths.layers);
     return info;
   } catch (err) {
     await removeStoredTree(store, staging);

@@ -27,6 +27,8 @@ export interface OpenOptions {
   readonly seed?: (store: Store) => Promise<void>;
   /** Rootless: the subordinate-id mapping layers get their owners through, if there is one. */
   readonly mapped?: () => Promise<MappedOwners | undefined>;
+  /** syncfs(2) of the filesystem holding a path (Store.syncFilesystem). */
+  readonly syncFilesystem?: (store: Store, path: string) => Promise<void>;
   /** Open a store that has lost its format marker as it is (nothing created, seeded or swept),
    * for `check` to report; every other command refuses it. */
   readonly unmarked?: boolean;
@@ -34,7 +36,10 @@ export interface OpenOptions {
 
 export async function openStore(root: string, options: OpenOptions = {}): Promise<Store> {
   const mapped = await options.mapped?.();
-  const store: Store = { root, paths: storePaths(root), ...(mapped ? { mapped } : {}) };
+  const store: Store = {
+    root, paths: storePaths(root), ...(mapped ? { mapped } : {}),
+    ...(options.syncFilesystem ? { syncFilesystem: options.syncFilesystem } : {}),
+  };
   let format: string | undefined;
   try {
     format = readFileSync(store.paths.format, 'utf8').trim();

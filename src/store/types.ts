@@ -10,6 +10,9 @@ export interface Store {
   readonly paths: StorePaths;
   /** Rootless with subordinate ids: layers carry shifted image owners (mapped-owners.ts). */
   readonly mapped?: MappedOwners;
+  /** syncfs(2) of the filesystem holding `path`: what `durable.ts` puts a published tree on the
+   * disk with. Node.js has no binding for it; without one, every file is synced on its own. */
+  readonly syncFilesystem?: (store: Store, path: string) => Promise<void>;
 }
 
 export interface MappedOwners {

@@ -537,5 +537,39 @@ test('set-xattr: sets the attribute on the descriptor handed over; refused besid
   }
 });
 
+test('syncfs: syncs the filesystem of the descriptor handed over; refused beside other steps, on fd 3, or with none', async () => {
+  const programFile = join(scratch, 'syncfs-program');
+  writeFileSync(programFile, encodeProgram([{ op: 'syncfs', fd: 4 }]));
+  // The helper reads its program to the end: each run gets a descriptor of its own.
+  const run = (...fds: number[]) => {
+    const p = openSync(programFile, 'r');
+    try {
+      return spawnSync(HELPER, [], { stdio: ['ignore', 'pipe', 'pipe', p, ...fds] });
+    } finally {
+      closeSync(p);
+    }
+  };
+  const d = openSync(scratch, 'r');
+  try {
+    const r = run(d);
+    assert.is(r.status, 0, r.stderr.toString());
+    assert.is(r.stdout.length, 0);
+  } finally {
+    closeSync(d);
+  }
+  // No descriptor 4: the call itself fails, and says so.
+  const r = run();
+  assert.is(r.status, 125);
+  assert.match(r.stderr.toString(), /^strata-helper: syncfs: on descriptor 4: Bad file descriptor\n$/);
+  for (const bad of [
+    [{ op: 'syncfs', fd: 3 }],
+    [{ op: 'syncfs', fd: 4 }, { op: 'exec', env: [], argv: ['/bin/true'] }],
+  ] as Op[][]) {
+    const r = await runHelper(bad);
+    assert.is(r.status, 125);
+    assert.match(r.stderr, /^strata-helper: program: syncfs/);
+  }
+});
+
 test.after(cleanup);
 test.run();

@@ -12,6 +12,7 @@ import { isoTime } from '../../base/time.js';
 import { withLock } from '../../store/lock.js';
 import { isAlive, ownIdentity } from '../../store/process-identity.js';
 import { writeFileAtomic, createFileAtomic } from '../../store/atomic.js';
+import { syncDir } from '../../store/durable.js';
 import { createStagingDir, removeTree, stagingPath } from '../../store/staging.js';
 import type { Store } from '../../store/store.js';
 import { refusedByOwner } from '../../store/mapped-owners.js';
@@ -87,7 +88,10 @@ export async function createContainer(store: Store, spec: NewContainer, populate
   };
   const staging = createStagingDir(store);
   try {
-    writeRecord(store, staging, rec);
+    // The first record is synced, and the directory holding it, before the container is
+    // published, and its name after (durable.ts): a container that was listed once is not lost
+    // to a power cut. What the driver makes beside it is a running container's state, not synced.
+    writeRecord(store, staging, rec, { durable: true });
     await populate(staging, rec);
     await withLock(store, 'gc', () => {
       if (!existsSync(store.paths.image(spec.image))) throw new StrataError(`image "${spec.imageRef}" was removed while the container was being made`);
@@ -98,6 +102,8 @@ export async function createContainer(store: Store, spec: NewContainer, populate
     releaseName(store, name, id);
     throw err;
   }
+  // Published: a failure from here on leaves the container, as it is.
+  syncDir(store.paths.containers);
   return rec;
 }
 
@@ -199,11 +205,11 @@ export function updateContainer(store: Store, id: string, changes: Partial<Conta
 
 /** A record is replaced by rename, so a reader sees the old one or the new one; it is written in
  * staging (atomic.ts), so a writer killed meanwhile leaves nothing in the container's directory.
- * Not synced: a record is state that changes several times a run (on a power cut ext4 still
- * flushes data renamed over an existing file first); syncing each would cost every run
- * milliseconds. */
-function writeRecord(store: Store, dir: string, rec: ContainerRecord): void {
-  writeFileAtomic(store, join(dir, RECORD), JSON.stringify(rec), { durable: false });
+ * Only the first is synced (createContainer): a record is state that changes several times a run
+ * (on a power cut ext4 still flushes data renamed over an existing file first); syncing each
+ * would cost every run milliseconds. */
+function writeRecord(store: Store, dir: string, rec: ContainerRecord, options: { readonly durable?: boolean } = {}): void {
+  writeFileAtomic(store, join(dir, RECORD), JSON.stringify(rec), { durable: options.durable ?? false });
 }
 
 /** Every container, newest first. */

@@ -27,7 +27,7 @@ enum op_kind {
 	OP_SPAWN, OP_SYNC, OP_MAP_SELF, OP_CGROUP, OP_RLIMIT, OP_PRIVATE_MOUNTS, OP_MOUNT_OVERLAY,
 	OP_BIND, OP_MOUNT, OP_MKDIR, OP_SYMLINK, OP_MKNOD, OP_MASK, OP_READONLY, OP_PIVOT,
 	OP_REMOUNT_ROOT_RO, OP_HOSTNAME, OP_LOOPBACK_UP, OP_PTY, OP_CHDIR, OP_IDS, OP_CAPS,
-	OP_NO_NEW_PRIVS, OP_SECCOMP, OP_TIMEOUT, OP_EXEC, OP_JOIN, OP_OWN, OP_XATTR_DIRS, OP_SET_XATTR,
+	OP_NO_NEW_PRIVS, OP_SECCOMP, OP_TIMEOUT, OP_EXEC, OP_JOIN, OP_OWN, OP_XATTR_DIRS, OP_SET_XATTR, OP_SYNCFS,
 };
 
 /* One parsed operation. Strings point into the program buffer (which lives until exec). */
@@ -59,6 +59,7 @@ struct op {
 		struct { pid_t pid; unsigned long long start; char **names; size_t n; } join;
 		struct { const char *root, *name, *value; } xattr_dirs;
 		struct { int fd; const char *name, *value; } set_xattr;
+		struct { int fd; } syncfs;
 	} u;
 };
 
@@ -119,6 +120,8 @@ void op_join(const struct op *op, bool *pid_joined);
 /* xattr-dirs.c: the query program's one operation; writes its answer to stdout. */
 void op_xattr_dirs(const struct op *op);
 void op_set_xattr(const struct op *op);
+/* syncfs.c: the `syncfs` query. */
+void op_syncfs(const struct op *op);
 
 /* monitor.c: the process outside the sandbox. Never returns. */
 struct monitor_setup {

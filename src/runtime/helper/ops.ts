@@ -6,7 +6,7 @@
 // Wire format: the helper reads its program from file descriptor 3: a sequence of tokens, each
 // terminated by a NUL byte. A token is an operation name followed by exactly its arguments
 // (numbers in decimal, file modes in octal). The program ends with `exec` (which carries the
-// command) — nothing may follow it — unless it is a query (`xattr-dirs` or `set-xattr`) alone.
+// command) — nothing may follow it — unless it is a query (`xattr-dirs`, `set-xattr` or `syncfs`) alone.
 // Tokens are byte strings (see base/byte-path.ts: one char per byte): callers convert text a user
 // typed with bytesOfUserString first. Paths are absolute.
 // Lists inside one argument are comma-separated. Before `pivot`, a path under its newRoot is
@@ -112,6 +112,10 @@ export type Op =
    * above) the caller opened and passed: `cp` marks a directory of an upper layer opaque, opened
    * beneath it, so no path is resolved again. */
   | { op: 'set-xattr'; fd: number; name: string; value: string }
+  /** A query, the program's only operation: syncfs(FD) on a descriptor (4 or above) the caller
+   * opened and passed — every file of that filesystem on the disk in one call, which Node.js has
+   * no binding for; the store syncs a layer with it before publishing it (store/durable.ts). */
+  | { op: 'syncfs'; fd: number }
   /** The last operation: environment (K=V each) and argv; argv[0] found through the PATH in
    * env (inside the new root) unless it contains a '/'. */
   | { op: 'exec'; env: readonly string[]; argv: readonly string[] };
@@ -161,6 +165,7 @@ export function encodeProgram(ops: readonly Op[]): Buffer {
       case 'join': tokens.push(o.op, String(o.pid), o.startTime, list(o.namespaces)); break;
       case 'xattr-dirs': tokens.push(o.op, o.root, o.name, o.value); break;
       case 'set-xattr': tokens.push(o.op, String(o.fd), o.name, o.value); break;
+      case 'syncfs': tokens.push(o.op, String(o.fd)); break;
       case 'exec': tokens.push(o.op, String(o.env.length), ...o.env, String(o.argv.length), ...o.argv); break;
     }
   }

@@ -7,7 +7,7 @@
 // -t. If strata dies, the helper dies with it (PR_SET_PDEATHSIG), and the sandbox with the helper.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { constants as os } from 'node:os';
 import { StrataError } from '../../base/errors.js';
 import { createStagingFile } from '../../store/staging.js';
@@ -160,6 +160,36 @@ export function setXattrSync(store: Store, fd: number, name: string, value: stri
   } finally {
     closeSync(program);
   }
+}
+
+/** syncfs(2) of the filesystem holding the directory `path`, through the helper's `syncfs` query:
+ * the store's way to put a tree on the disk in one call (Store.syncFilesystem). */
+export function syncFilesystem(store: Store, path: string): Promise<void> {
+  const helper = helperPath(store);
+  const dir = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  let program: number;
+  try {
+    program = programFile(store, encodeProgram([{ op: 'syncfs', fd: 4 }]));
+  } catch (err) {
+    closeSync(dir);
+    throw err;
+  }
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(helper, [], { stdio: ['ignore', 'ignore', 'pipe', program, dir], env: {} });
+    } finally {
+      closeSync(program);
+      closeSync(dir);
+    }
+    let errors = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (errors += d));
+    child.on('error', (err) => reject(new StrataError(`cannot start the helper ${helper}`, { cause: err })));
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolve();
+      reject(new StrataError(errors.trim() || `the helper's syncfs ended with ${signal ?? `status ${code}`}`));
+    });
+  });
 }
 
 /** The program in a file no other process can reach, for the helper's fd 3: made in the store's

@@ -6,7 +6,7 @@
  *
  * Wire format (ops.ts): NUL-terminated tokens; an operation name, then exactly its
  * arguments; numbers decimal, modes octal; lists comma-separated; `exec` last — or, for a query,
- * `xattr-dirs` alone.
+ * `xattr-dirs`, `set-xattr` or `syncfs` alone.
  */
 #include <errno.h>
 #include <sched.h>
@@ -168,6 +168,7 @@ static void parse_op(struct cursor *c, struct op *op)
 		{ "chdir", OP_CHDIR }, { "ids", OP_IDS }, { "caps", OP_CAPS }, { "no-new-privs", OP_NO_NEW_PRIVS },
 		{ "seccomp", OP_SECCOMP }, { "timeout", OP_TIMEOUT }, { "exec", OP_EXEC }, { "join", OP_JOIN },
 		{ "own", OP_OWN }, { "xattr-dirs", OP_XATTR_DIRS }, { "set-xattr", OP_SET_XATTR },
+		{ "syncfs", OP_SYNCFS },
 	};
 	const char *name = c->tok[c->i++];
 	size_t k = 0;
@@ -331,6 +332,10 @@ static void parse_op(struct cursor *c, struct op *op)
 		op->u.set_xattr.value = next(c);
 		if (op->u.set_xattr.name[0] == '\0') die(STEP, "set-xattr: empty attribute name");
 		break;
+	case OP_SYNCFS:
+		op->u.syncfs.fd = (int)number(c, next(c), 10, 1023);
+		if (op->u.syncfs.fd < 4) die(STEP, "syncfs: descriptor must be 4 or above");
+		break;
 	case OP_EXEC: {
 		size_t nenv = number(c, next(c), 10, 1u << 20);
 		op->u.exec.envp = string_array(c, nenv);
@@ -389,6 +394,9 @@ static void check_structure(struct program *prog)
 		case OP_SET_XATTR:
 			if (prog->n != 1) die(STEP, "set-xattr is a query: it must be the only operation");
 			break;
+		case OP_SYNCFS:
+			if (prog->n != 1) die(STEP, "syncfs is a query: it must be the only operation");
+			break;
 		case OP_PIVOT:
 			if (prog->pivot_root) die(STEP, "pivot given twice");
 			if (strcmp(op->u.path.path, "/") == 0) die(STEP, "pivot: the new root cannot be /");
@@ -446,7 +454,7 @@ void read_program(int fd, struct program *prog)
 		if (op->kind == OP_EXEC && c.i < c.n) die(STEP, "%zu token(s) after exec (it must be last)", c.n - c.i);
 	}
 	check_structure(prog);
-	bool query = prog->n == 1 && (prog->ops[0].kind == OP_XATTR_DIRS || prog->ops[0].kind == OP_SET_XATTR);
+	bool query = prog->n == 1 && (prog->ops[0].kind == OP_XATTR_DIRS || prog->ops[0].kind == OP_SET_XATTR || prog->ops[0].kind == OP_SYNCFS);
 	if (!query && prog->ops[prog->n - 1].kind != OP_EXEC) die(STEP, "does not end with exec");
 	free(c.tok);
 }

@@ -457,6 +457,9 @@ __attribute__((noreturn)) static void run_program(const struct program *prog)
 		case OP_SET_XATTR:
 			op_set_xattr(op);
 			_exit(0);
+		case OP_SYNCFS:
+			op_syncfs(op);
+			_exit(0);
 		}
 		if ((ssize_t)i == cgroupns_at && unshare(CLONE_NEWCGROUP) < 0) die_errno("spawn", "unshare the cgroup namespace");
 	}
