@@ -48,8 +48,10 @@ test('a FIFO is written into: its reader gets every byte, and it stays a FIFO', 
   const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
   const chunks: Buffer[] = [];
   reader.stdout.on('data', (c: Buffer) => chunks.push(c));
+  // Listened for from the start: the reader may be gone before writeOutputFile returns.
+  const closed = once(reader, 'close');
   await writeOutputFile(fifo, produce);
-  await once(reader, 'close');
+  await closed;
   assert.ok(Buffer.concat(chunks).equals(bytes));
   assert.ok(lstatSync(fifo).isFIFO());
   rmSync(fifo);
