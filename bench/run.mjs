@@ -1,6 +1,10 @@
 // `npm run bench`: strata side by side with its peers, one hyperfine run per row, ratios against
 // targets (docs/DESIGN.md §10), one markdown table on stdout and in bench/RESULTS.md.
 //   node bench/run.mjs [SUBSTRING...]    only the rows whose name contains one of them
+//   node bench/run.mjs --before OLD [SUBSTRING...]
+//                                        each row's strata side against the same side run by OLD
+//                                        (an earlier build's dist/strata): before and after in one
+//                                        hyperfine call per row; RESULTS.md is left as it is
 //
 // On a fresh clone (after `npm ci`) it builds dist/strata, installs the peers from Debian
 // (bench/install-peers.sh) and makes its fixtures in bench/.work/ (kept between runs). How it
@@ -28,7 +32,11 @@ import { q, sh } from './shell.mjs';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(repo, 'bench', '.work');
 const strata = join(repo, 'dist', 'strata');
-const filters = process.argv.slice(2);
+/** `--before BINARY`: each row times dist/strata against BINARY (an earlier build) instead of
+ * against its peer, in one hyperfine call, so a change's before and after come from one run. */
+const beforeAt = process.argv.indexOf('--before');
+const before = beforeAt >= 0 ? process.argv[beforeAt + 1] : undefined;
+const filters = process.argv.slice(2).filter((_, i) => beforeAt < 0 || (i !== beforeAt - 2 && i !== beforeAt - 1));
 
 function say(line) {
   process.stderr.write(`bench: ${line}\n`);
@@ -120,9 +128,32 @@ function timedEnv() {
   return env;
 }
 
+/** The fixtures as an earlier build sees them: its own binary, and its own part of the mount, so
+ * neither side's stores are the other's. */
+function beforeFixtures(fixtures) {
+  return {
+    ...fixtures,
+    strata: before,
+    mnt: () => {
+      const dir = join(fixtures.mnt(), 'before');
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    },
+  };
+}
+
+/** A row's plan; with --before, its strata side now (as "strata") against the same side built
+ * earlier (as "peer"). */
+function planOf(row, fixtures) {
+  if (before === undefined) return row.plan(fixtures);
+  const now = row.plan(fixtures);
+  const earlier = row.plan(beforeFixtures(fixtures));
+  return { setup: [...(now.setup ?? []), ...(earlier.setup ?? [])], strata: now.strata, peer: earlier.strata };
+}
+
 /** Runs one row: strata and its peer in one hyperfine invocation. */
 function runRow(row, fixtures) {
-  const plan = row.plan(fixtures);
+  const plan = planOf(row, fixtures);
   for (const step of plan.setup ?? []) sh(step);
   const json = join(work, `hyperfine-${process.pid}.json`);
   rmSync(json, { force: true });
@@ -189,7 +220,7 @@ async function main() {
   try {
     for (const [i, row] of rows.entries()) {
       say(`${row.name} (${i + 1}/${rows.length})`);
-      const peer = row.peer;
+      const peer = before === undefined ? row.peer : `the same, ${before}`;
       try {
         lines.push({ row, peer, ...runRow(row, fixtures) });
       } catch (err) {
@@ -211,7 +242,7 @@ async function main() {
     table(lines),
     '',
   ].join('\n');
-  if (filters.length === 0) writeFileSync(join(repo, 'bench', 'RESULTS.md'), text);
+  if (filters.length === 0 && before === undefined) writeFileSync(join(repo, 'bench', 'RESULTS.md'), text);
   process.stdout.write(`${table(lines)}\n`);
   if (lines.some((l) => l.error)) process.exitCode = 1;
 }
