@@ -1,4 +1,4 @@
-// Running sandboxes (issue 3): `strata run --rm busybox true` against podman + runc on the same
+// Running sandboxes: `strata run --rm busybox true` against podman + runc on the same
 // busybox rootfs (imported into podman once, cached under a tag named after the tar's digest),
 // against `node -e 0` (strata's own work must cost about Node's start) and, for information, against
 // bubblewrap on that rootfs extracted. Then the first run of a newly imported Debian image against a

@@ -1,4 +1,4 @@
-// The terminal UI (issue 4): each row drives the UI in a pseudo-terminal (bench/tui-driver.mjs,
+// The terminal UI: each row drives the UI in a pseudo-terminal (bench/tui-driver.mjs,
 // 120x40) and hyperfine times the whole run; the driver exits the moment what it waits for is
 // drawn. The key-press rows also write the per-press median (and the Enter-to-tree time) to
 // bench/.work/tui-keys-*.json: hyperfine's ratio includes the start and the opening.

@@ -7,7 +7,7 @@ import { fit, type Line, type Segment } from '../widgets/line/line.js';
 import { LineText } from '../widgets/line/line-text.js';
 import type { Message, Pane } from './use-app-state.js';
 
-/** Below this the panes cannot be laid out legibly (docs/DESIGN.md §7, issue 4). */
+/** Below this the panes cannot be laid out legibly (docs/DESIGN.md §7). */
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;
 
