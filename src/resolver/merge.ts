@@ -68,8 +68,9 @@ export class MergedTree {
     }
     for (const path of index.whiteouts) if (usable(path)) this.removeSubtree(path);
 
-    // Sorted, so siblings come together and share one parent string: a Map hashes a string once,
-    // and a layer of 100,000 files then costs a few Map operations a file, not a dozen.
+    // Sorted, so a directory's entries mostly follow one another and share one parent string (a
+    // Map hashes a string once) and one answer to usable(): a layer of 100,000 files then costs a
+    // few Map operations a file, not a dozen.
     let parent = ROOT;
     let parentUsable = true;
     for (const path of [...index.entries.keys()].sort()) {
