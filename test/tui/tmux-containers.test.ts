@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { has, tmuxSession } from '../helpers/tmux.js';
 import { requireBinary, strataOk, tempStore } from '../helpers/cli.js';
 import { ENTER, ESC, TAB } from './helpers/keys.js';
 
@@ -13,30 +14,7 @@ const binary = requireBinary();
 const socket = `strata-test-containers-${process.pid}`;
 const session = 'containers';
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr.trim()}`);
-  return r.stdout;
-}
-
-const screen = () => tmux('capture-pane', '-p', '-t', session);
-
-/** Keys as they are typed: tmux's literal mode, so "s" or "q" is never read as a key name. */
-function type(keys: string): void {
-  tmux('send-keys', '-t', session, '-l', keys);
-}
-
-async function waitFor(what: string, ok: (text: string) => boolean, ms = 30_000): Promise<string> {
-  let text = '';
-  for (const start = Date.now(); Date.now() - start < ms;) {
-    text = screen();
-    if (ok(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
-}
-
-const has = (s: string) => (text: string) => text.includes(s);
+const { tmux, type, waitFor } = tmuxSession(socket, session);
 /** The status line (the screen's last line) starts with `s`. */
 const says = (s: string) => (text: string) => text.trimEnd().split('\n').pop()!.startsWith(s);
 /** bg's row shows `state`. */

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { has, tmuxSession } from '../helpers/tmux.js';
 import { requireBinary, strataOk, tempStore } from '../helpers/cli.js';
 import { writeHostileArchive } from '../helpers/hostile-image.js';
 import { DOWN, ENTER, ESC, TAB } from './helpers/keys.js';
@@ -17,47 +18,7 @@ const binary = requireBinary();
 const socket = `strata-test-hostile-${process.pid}`;
 const session = 'hostile';
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr.trim()}`);
-  return r.stdout;
-}
-
-const screen = () => tmux('capture-pane', '-p', '-t', session);
-/** The screen with each cell's attributes as SGR sequences: a red cell shows as 31 (or 41). */
-const styledScreen = () => tmux('capture-pane', '-p', '-e', '-t', session);
-const title = () => tmux('display-message', '-p', '-t', session, '#{pane_title}').trim();
-
-function type(keys: string): void {
-  tmux('send-keys', '-t', session, '-l', keys);
-}
-
-/** Polls the screen (generous deadline: the machine may be busy). */
-async function waitFor(what: string, ok: (text: string) => boolean, ms = 30_000): Promise<string> {
-  let text = '';
-  for (const start = Date.now(); Date.now() - start < ms;) {
-    text = screen();
-    if (ok(text)) return text;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
-}
-
-const has = (s: string) => (text: string) => text.includes(s);
-
-/** Presses `key` until the screen shows what it leads to: a key that arrives while the pane is
- * still taking in what it just read can be dropped, and pressing it again here changes nothing. */
-async function pressUntil(key: string, what: string, ok: (text: string) => boolean, ms = 30_000): Promise<string> {
-  const start = Date.now();
-  for (;;) {
-    type(key);
-    try {
-      return await waitFor(what, ok, Math.min(3_000, Math.max(0, ms - (Date.now() - start))));
-    } catch (err) {
-      if (Date.now() - start >= ms) throw err;
-    }
-  }
-}
+const { tmux, styledScreen, title, type, waitFor, pressUntil } = tmuxSession(socket, session);
 
 /** Nothing the image holds has acted on the terminal. */
 function assertUntouched(where: string): void {

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { release } from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { has, tmuxSession } from '../helpers/tmux.js';
 import { requireBinary, runStrata, tempStore } from '../helpers/cli.js';
 import { ENTER, ESC, SPACE } from './helpers/keys.js';
 
@@ -14,30 +15,7 @@ const binary = requireBinary();
 const socket = `strata-test-${process.pid}`;
 const session = 'walk';
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr.trim()}`);
-  return r.stdout;
-}
-
-const screen = () => tmux('capture-pane', '-p', '-t', session);
-
-/** Keys as they are typed: tmux's literal mode, so "/" or "q" is never read as a key name. */
-function type(keys: string): void {
-  tmux('send-keys', '-t', session, '-l', keys);
-}
-
-async function waitFor(what: string, ok: (text: string) => boolean, ms = 15_000): Promise<string> {
-  let text = '';
-  for (const start = Date.now(); Date.now() - start < ms;) {
-    text = screen();
-    if (ok(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
-}
-
-const has = (s: string) => (text: string) => text.includes(s);
+const { tmux, screen, type, waitFor } = tmuxSession(socket, session);
 
 test('the walk: images, busybox, /etc, filter, a shell, back, quit', async () => {
   const { root, cleanup } = tempStore();
