@@ -14,7 +14,7 @@ const binary = requireBinary();
 const socket = `strata-test-containers-${process.pid}`;
 const session = 'containers';
 
-const { tmux, type, waitFor } = tmuxSession(socket, session);
+const { tmux, type, waitFor, pressUntil } = tmuxSession(socket, session);
 /** The status line (the screen's last line) starts with `s`. */
 const says = (s: string) => (text: string) => text.trimEnd().split('\n').pop()!.startsWith(s);
 /** bg's row shows `state`. */
@@ -55,15 +55,13 @@ test('logs, stop, start, commit and remove of a detached container', async () =>
 
     type('d');
     await waitFor('the question', has('Remove bg? y to remove'));
-    type('y');
-    text = await waitFor('why not', says('cannot remove container '));
+    text = await pressUntil('y', 'why not', says('cannot remove container '));
     assert.ok(bgIs('running')(text), text);
     type('s');
     await waitFor('bg stopped', (t) => says('stopped bg')(t) && bgIs('exited (0)')(t));
     type('d');
     await waitFor('the question', has('Remove bg? y to remove'));
-    type('y');
-    await waitFor('bg removed', (t) => says('removed bg')(t) && has('No containers.')(t));
+    await pressUntil('y', 'bg removed', (t) => says('removed bg')(t) && has('No containers.')(t));
     assert.is(ok('ps', '-a', '-q'), '');
 
     type('q');
