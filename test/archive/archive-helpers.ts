@@ -7,6 +7,17 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { oneLine } from '../../src/base/errors.js';
 
+/** Pseudo-random bytes, the same every run. */
+export function seededBytes(n: number, seed: number): Buffer {
+  const b = Buffer.allocUnsafe(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
 export const sha256 = (b: Uint8Array | string) => 'sha256:' + createHash('sha256').update(b).digest('hex');
 
 /** Every path of a store with its type, size and content digest — minus the work areas a failed

@@ -13,6 +13,7 @@ import { createWriteStream } from 'node:fs';
 import { BufferedTar } from '../../src/archive/buffered-tar.js';
 import { OutputBroken } from '../../src/archive/output-file.js';
 import { TarWriter, type TarWriteEntry } from '../../src/tar/writer.js';
+import { seededBytes } from './archive-helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'strata-buffered-tar-'));
 test.after(() => rmSync(work, { recursive: true, force: true }));
@@ -24,31 +25,20 @@ interface Item {
   readonly whole?: boolean;
 }
 
-/** Pseudo-random bytes, the same every run. */
-function bytes(n: number, seed: number): Buffer {
-  const b = Buffer.allocUnsafe(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
-
 const ITEMS: readonly Item[] = [
   { entry: { name: 'etc/', type: 'dir', mode: 0o755, mtime: 1700000000 } },
-  { entry: { name: 'etc/one', type: 'file', mode: 0o644, size: 1 }, content: bytes(1, 1) },
-  { entry: { name: 'etc/block', type: 'file', mode: 0o644, size: 512 }, content: bytes(512, 2) },
-  { entry: { name: 'etc/odd', type: 'file', mode: 0o600, size: 3001 }, content: bytes(3001, 3) },
-  { entry: { name: `${'long/'.repeat(40)}name`, type: 'file', mode: 0o644, size: 700 }, content: bytes(700, 4) },
+  { entry: { name: 'etc/one', type: 'file', mode: 0o644, size: 1 }, content: seededBytes(1, 1) },
+  { entry: { name: 'etc/block', type: 'file', mode: 0o644, size: 512 }, content: seededBytes(512, 2) },
+  { entry: { name: 'etc/odd', type: 'file', mode: 0o600, size: 3001 }, content: seededBytes(3001, 3) },
+  { entry: { name: `${'long/'.repeat(40)}name`, type: 'file', mode: 0o644, size: 700 }, content: seededBytes(700, 4) },
   { entry: { name: 'link', type: 'symlink', mode: 0o777, linkName: 't'.repeat(150) } },
   { entry: { name: 'hard', type: 'hardlink', mode: 0o644, linkName: 'etc/odd' } },
   // A PAX header larger than the smallest buffers.
-  { entry: { name: 'caps', type: 'file', mode: 0o755, size: 5, xattrs: { 'user.big': bytes(3000, 5) } }, content: bytes(5, 6) },
-  { entry: { name: 'given', type: 'file', mode: 0o644, size: 2500 }, content: bytes(2500, 7), whole: true },
+  { entry: { name: 'caps', type: 'file', mode: 0o755, size: 5, xattrs: { 'user.big': seededBytes(3000, 5) } }, content: seededBytes(5, 6) },
+  { entry: { name: 'given', type: 'file', mode: 0o644, size: 2500 }, content: seededBytes(2500, 7), whole: true },
   { entry: { name: 'empty', type: 'file', mode: 0o644, size: 0 }, content: Buffer.alloc(0) },
   { entry: { name: 'dev/null', type: 'char', mode: 0o666, devMajor: 1, devMinor: 3 } },
-  { entry: { name: 'big', type: 'file', mode: 0o644, size: 70000 }, content: bytes(70000, 8) },
+  { entry: { name: 'big', type: 'file', mode: 0o644, size: 70000 }, content: seededBytes(70000, 8) },
 ];
 
 function reference(items: readonly Item[]): Buffer {

@@ -13,7 +13,7 @@ import type { TarHeader } from '../../src/tar/header.js';
 import { TarParser } from '../../src/tar/reader.js';
 import { makeTar, sha256 } from '../import/tar-fixtures.js';
 import { buildUmociLayout, run, tempDir } from './umoci-fixture.js';
-import { blobPath, treeListing } from './archive-helpers.js';
+import { blobPath, seededBytes, treeListing } from './archive-helpers.js';
 import { mountLayerTars } from './overlay-oracle.js';
 
 let work: string;
@@ -133,17 +133,6 @@ async function loadLayerTars(name: string, layers: readonly Buffer[]): Promise<s
   return diffIds;
 }
 
-/** Pseudo-random bytes, the same every run. */
-function noise(n: number, seed: number): Buffer {
-  const b = Buffer.allocUnsafe(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
-
 test('exportFlattened: long names and targets, hardlinks, files larger than the output buffer and thousands of small ones: GNU tar extracts the overlayfs view', async () => {
   const deep = `deep/${'d'.repeat(90)}/${'e'.repeat(90)}`; // past ustar's name and prefix fields
   const base = [
@@ -152,7 +141,7 @@ test('exportFlattened: long names and targets, hardlinks, files larger than the 
     { name: `${deep}/${'f'.repeat(120)}`, content: 'a long name\n' },
     { name: 'link', type: 'symlink' as const, linkName: `/${'t'.repeat(150)}` },
     // 2.5 MiB + 7: crosses the output buffer's boundaries, with its padding after.
-    { name: 'big', content: noise(2.5 * 1024 * 1024 + 7, 1) },
+    { name: 'big', content: seededBytes(2.5 * 1024 * 1024 + 7, 1) },
     { name: 'big-link', type: 'hardlink' as const, linkName: 'big' },
     { name: `${'h'.repeat(110)}`, type: 'hardlink' as const, linkName: 'big' },
     { name: 'empty', content: '' },
@@ -162,7 +151,7 @@ test('exportFlattened: long names and targets, hardlinks, files larger than the 
     { name: 'gone', content: 'deleted above\n' },
     { name: 'many/', type: 'dir' as const },
     // ≈ 3 MB of headers and small contents: entries straddle every flush.
-    ...Array.from({ length: 3000 }, (_, i) => ({ name: `many/f${String(i).padStart(4, '0')}`, mode: 0o600 + (i % 64), uid: i % 7, mtime: 1700000000 + i, content: noise(i % 700, i) })),
+    ...Array.from({ length: 3000 }, (_, i) => ({ name: `many/f${String(i).padStart(4, '0')}`, mode: 0o600 + (i % 64), uid: i % 7, mtime: 1700000000 + i, content: seededBytes(i % 700, i) })),
   ];
   const upper = [
     // The first name of the big inode goes: the next one carries the content.
@@ -172,7 +161,7 @@ test('exportFlattened: long names and targets, hardlinks, files larger than the 
     { name: 'dir/.wh..wh..opq', content: '' },
     { name: 'dir/upper', content: 'only this one\n' },
     { name: 'many/', type: 'dir' as const },
-    { name: 'many/f0001', content: noise(1500, 99) },
+    { name: 'many/f0001', content: seededBytes(1500, 99) },
   ];
   const tars = [makeTar(base), makeTar(upper)];
   const layers = await loadLayerTars('shapes', tars);
