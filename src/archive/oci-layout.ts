@@ -12,7 +12,7 @@ import { isImageConfig, isLayer, manifestKind, REF_NAME_ANNOTATION } from './med
 /** Nested indexes deeper than this are refused rather than followed (a cycle needs no more). */
 const MAX_DEPTH = 4;
 
-interface Descriptor {
+export interface Descriptor {
   readonly mediaType: string;
   readonly digest: string;
   readonly size: number;
@@ -86,7 +86,7 @@ class Walk {
   }
 }
 
-function descriptor(raw: unknown, what: string): Descriptor {
+export function descriptor(raw: unknown, what: string): Descriptor {
   if (typeof raw !== 'object' || raw === null) throw new StrataError(`${what} is not a descriptor`);
   const d = raw as Record<string, unknown>;
   if (!isSha256Digest(d.digest)) throw new StrataError(`${what} has a malformed digest ${JSON.stringify(d.digest)}`);
