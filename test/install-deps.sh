@@ -9,7 +9,9 @@ packages=(
   busybox-static  # the embedded busybox base image (layers/busybox)
   musl            # the musl loader in the alpine-shaped fixture (layers/alpine)
   tar gzip xz-utils zstd  # deterministic layer tars; compressed rootfs fixtures
-  umoci skopeo    # real OCI layouts and docker-archives for interop tests
+  umoci skopeo    # real OCI layouts and docker-archives for interop tests; skopeo: the other registry client
+  docker-registry # the CNCF distribution registry the push/pull tests start on loopback
+  apache2-utils   # htpasswd -B: the registry's Basic auth file in the login tests
   mmdebstrap      # real Debian rootfs tarballs
   tmux            # driving the TUI in end-to-end tests
   attr            # setfattr: opaque markers in layer tests (and `cp`, see runtime/changes/copy-in.ts)
