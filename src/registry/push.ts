@@ -75,7 +75,7 @@ export async function pushImage(store: Store, imageText: string, destText: strin
         options.onLayerDone?.(label, outcome === 'uploaded');
       }
       const configBlob: BlobSource = { digest: image.id, size: image.raw.length, open: async function* () { yield image.raw; } };
-      outcomes.push(await sendBlob(client, dest.repository, configBlob, 'the config', options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}));
+      outcomes.push(await sendBlob(client, dest.repository, configBlob, 'the config', { mountFrom, ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}) }));
       await putManifest(client, dest, tag, manifest.bytes, manifest.digest);
       setRepoDigest(store, `${dest.storeName}@${manifest.digest}`, image.id);
       return { reference: `${dest.storeName}:${tag}`, digest: manifest.digest, blobs: outcomes };
