@@ -97,6 +97,7 @@ async function patchChunks(client: RegistryClient, start: URL, blob: BlobSource,
         // The registry holds another amount than was sent: ask it how much, go on from there.
         drain(res);
         if (++resumes > MAX_RESUMES) throw new StrataError(`${what}: the registry refused the upload's ranges ${MAX_RESUMES} times (HTTP 416)`);
+        if (headerOf(res, 'location') !== undefined) url = locationOf(client, res, what);
         ({ url, offset } = await uploadStatus(client, url, what));
         continue;
       }
