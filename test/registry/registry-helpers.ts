@@ -37,14 +37,14 @@ export async function putBlob(host: string, repo: string, bytes: Buffer): Promis
   if (post.status !== 202) throw new Error(`POST upload: ${post.status}`);
   const url = new URL(post.headers.get('location')!, `http://${host}/`);
   url.searchParams.set('digest', digest);
-  const put = await fetch(url, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+  const put = await fetch(url, { method: 'PUT', body: new Uint8Array(bytes), headers: { 'content-type': 'application/octet-stream' } });
   if (put.status !== 201) throw new Error(`PUT blob: ${put.status} ${await put.text()}`);
   return { digest, size: bytes.length };
 }
 
 export async function putManifest(host: string, repo: string, ref: string, doc: unknown, mediaType: string): Promise<{ digest: string; size: number; bytes: Buffer }> {
   const bytes = Buffer.from(JSON.stringify(doc));
-  const res = await fetch(`http://${host}/v2/${repo}/manifests/${ref}`, { method: 'PUT', body: bytes, headers: { 'content-type': mediaType } });
+  const res = await fetch(`http://${host}/v2/${repo}/manifests/${ref}`, { method: 'PUT', body: new Uint8Array(bytes), headers: { 'content-type': mediaType } });
   if (res.status !== 201) throw new Error(`PUT manifest: ${res.status} ${await res.text()}`);
   return { digest: sha256(bytes), size: bytes.length, bytes };
 }
