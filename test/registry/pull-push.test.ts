@@ -65,6 +65,8 @@ test('pull: what skopeo pushed (gzip layers) arrives with the ids load gives, ru
     assert.is(imageId(fresh.root, 'loaded:layers'), id);
     assert.equal(diffIds(fresh.root, `${registry.host}/sk/two:gz`), diffIds(fresh.root, 'loaded:layers'));
     assert.is(strataOk(['run', '--rm', `${registry.host}/sk/two@${digest}`, 'cat', '/marker'], { root: fresh.root }).text, 'gzip-marker\n');
+    // The RepoDigest is a record `check` knows.
+    assert.is(runStrata(['check'], { root: fresh.root }).status, 0);
     const listed = strataOk(['images', '--digests'], { root: fresh.root }).text;
     assert.match(listed, new RegExp(`${registry.host.replace(/\./g, '\\.')}/sk/two\\s+gz\\s+${digest}`));
     // A bare sha256: stays an image id: the manifest digest names no image.
