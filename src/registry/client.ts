@@ -11,9 +11,12 @@ import { apiHost, isPlainHttp } from './image-name.js';
 import { trustFor } from './tls-trust.js';
 import { Transport, drain, readBody, type Body, type HttpResponse, type HttpRequest } from './transport.js';
 
-export interface ClientOptions {
+export interface TransportOptions {
   /** podman's --tls-verify (HTTPS registries only); default true. */
   readonly tlsVerify?: boolean;
+}
+
+export interface ClientOptions extends TransportOptions {
   /** The token scopes to ask for: "repository:team/app:pull" and the like. */
   readonly scopes: readonly string[];
   /** Given credentials (login); default: the stored ones (credentials.ts). */

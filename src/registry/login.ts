@@ -1,8 +1,7 @@
 // `strata login` checks the credentials against the registry (GET /v2/, through its Basic or
 // Bearer challenge) before storing them; `strata logout` removes what login stored.
 
-import type { TransportOptions } from './push.js';
-import { RegistryClient } from './client.js';
+import { RegistryClient, type TransportOptions } from './client.js';
 import { storeCredentials, type Credentials } from './credentials.js';
 import { parseRegistryHost } from './image-name.js';
 

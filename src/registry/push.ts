@@ -15,14 +15,10 @@ import { withLease } from '../store/lease.js';
 import { unreadableFiles } from '../store/mapped-owners.js';
 import { listRepoDigests, setRepoDigest } from '../store/repo-digests.js';
 import type { Store } from '../store/store.js';
-import { apiError, headerOf, RegistryClient } from './client.js';
+import { apiError, headerOf, RegistryClient, type TransportOptions } from './client.js';
 import { parseRemoteName, type RemoteName } from './image-name.js';
 import { drain } from './transport.js';
 import { sendBlob, type BlobOutcome, type BlobSource } from './upload.js';
-
-export interface TransportOptions {
-  readonly tlsVerify?: boolean;
-}
 
 export interface PushOptions extends TransportOptions {
   readonly chunkSize?: number;

@@ -5,7 +5,7 @@
 // naming the host.
 
 import { once } from 'node:events';
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { StrataError, errnoOf, oneLine } from '../base/errors.js';
 import type { TrustOptions } from './tls-trust.js';
@@ -63,7 +63,7 @@ export class Transport {
   }
 }
 
-async function writeBody(out: import('node:http').ClientRequest, body: Body | undefined): Promise<void> {
+async function writeBody(out: ClientRequest, body: Body | undefined): Promise<void> {
   if (body === undefined || Buffer.isBuffer(body)) {
     out.end(body);
     return;

@@ -2,7 +2,7 @@
 // logout.
 
 import { UsageError } from '../../base/errors.js';
-import { nonEmpty } from '../../base/flag-values.js';
+import { nonEmpty, wholeNumber } from '../../base/flag-values.js';
 import { humanSize } from '../../base/format.js';
 import { defineCommand } from '../define.js';
 
@@ -17,7 +17,7 @@ export const pull = defineCommand({
     .option('tls-verify', TLS_VERIFY),
   run: async (ctx, argv) => {
     const [{ pullImage }, { platformOf }] = await Promise.all([import('../../registry/pull.js'), import('../../archive/archive-plan.js')]);
-    const platform = argv.platform === undefined ? undefined : parsePlatform(argv.platform, platformOf);
+    const platform = argv.platform === undefined ? undefined : platformOf(...osAndArch(argv.platform));
     const progress = layerProgress();
     try {
       const pulled = await pullImage(await ctx.store(), argv.image, {
@@ -45,7 +45,6 @@ export const push = defineCommand({
     .option('tls-verify', TLS_VERIFY),
   run: async (ctx, argv) => {
     const { pushImage } = await import('../../registry/push.js');
-    const { wholeNumber } = await import('../../base/flag-values.js');
     const chunkSize = argv.chunkSize === undefined ? undefined : wholeNumber('--chunk-size', argv.chunkSize, 1, 2 ** 40, 'a number of bytes');
     const progress = layerProgress();
     try {
@@ -94,10 +93,11 @@ export const logout = defineCommand({
   },
 });
 
-function parsePlatform(text: string, platformOf: (os: string, arch: string) => import('../../archive/image-plan.js').Platform) {
+/** --platform OS/ARCH[/VARIANT]: the variant is accepted and not used to choose. */
+function osAndArch(text: string): [string, string] {
   const m = /^([a-z0-9]+)\/([a-z0-9_]+)(?:\/[a-z0-9]+)?$/.exec(text);
   if (!m) throw new UsageError(`invalid value "${text}" for --platform: OS/ARCH, such as linux/amd64`);
-  return platformOf(m[1]!, m[2]!);
+  return [m[1]!, m[2]!];
 }
 
 /** Per-layer progress on stderr when it is a terminal: one line redrawn for the layer in flight,
