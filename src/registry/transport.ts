@@ -46,8 +46,13 @@ export class Transport {
       outgoing.once('response', resolve);
       outgoing.once('error', reject);
     });
+    // A registry may answer before the body is all sent (a 401, a refused upload): the reply
+    // wins, and the rest of the body's writing may then fail without anyone waiting for it.
+    const writing = writeBody(outgoing, req.body);
+    writing.catch(() => {});
+    replied.catch(() => {});
     try {
-      await Promise.race([writeBody(outgoing, req.body), replied]);
+      await Promise.race([writing, replied]);
       const res = await replied;
       res.setTimeout(IDLE_MS, () => res.destroy(new StrataError(`the reply stalled for ${IDLE_MS / 1000} s`)));
       return { status: res.statusCode ?? 0, headers: res.headers, url: req.url, body: res };
