@@ -2,8 +2,8 @@
 // (`strata login` checks and stores the credentials 0600; logout removes them; Docker's
 // config.json is read too), and a Bearer token flow of the tests' own — a proxy that answers
 // every request without a token it issued, for the repository and action asked, with a 401
-// challenge naming its token server, which wants Basic credentials and answers `token` or
-// `access_token` alternately.
+// challenge naming its token server, which wants Basic credentials (anonymous: pull only) and
+// answers `token` or `access_token` alternately.
 
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -97,15 +97,15 @@ async function startTokenServer(user: string, password: string): Promise<TokenSe
     const url = new URL(req.url!, 'http://x');
     const given = req.headers.authorization;
     asked.push({ scopes: url.searchParams.getAll('scope'), basic: given, service: url.searchParams.get('service') });
-    if (given !== `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`) {
+    if (given !== undefined && given !== `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`) {
       res.writeHead(401, { 'content-type': 'application/json' });
       return res.end('{"details":"bad credentials"}');
     }
     const token = randomBytes(16).toString('hex');
-    // "repository:a/b:pull,push" -> "a/b:pull", "a/b:push"
+    // "repository:a/b:pull,push" -> "a/b:pull", "a/b:push"; anonymous: pull only (as Docker Hub).
     tokens.set(token, new Set(url.searchParams.getAll('scope').flatMap((s) => {
       const [, repo, actions] = /^repository:(.+):([a-z,]+)$/.exec(s) ?? [];
-      return repo ? actions!.split(',').map((a) => `${repo}:${a}`) : [];
+      return repo ? actions!.split(',').filter((a) => given !== undefined || a === 'pull').map((a) => `${repo}:${a}`) : [];
     })));
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(n++ % 2 === 0 ? { token, expires_in: 300 } : { access_token: token }));
@@ -151,6 +151,14 @@ test('Bearer: the challenge is answered with a token for the scope; token and ac
     assert.ok(tokens.asked.some((a) => a.scopes.includes('repository:t/app:pull,push') && a.service === 'strata-test'), JSON.stringify(tokens.asked));
     const fresh = tempStore();
     try {
+      // Anonymous pulls get a pull-only token, as from Docker Hub.
+      const anonymousPull = tempStore();
+      try {
+        await strataAsyncOk(anonymousPull.root, ['pull', `${proxy.host}/t/app:1`], env);
+        assert.ok(tokens.asked.some((a) => a.basic === undefined && a.scopes.includes('repository:t/app:pull')));
+      } finally {
+        anonymousPull.cleanup();
+      }
       await strataAsyncOk(fresh.root, ['pull', `${proxy.host}/t/app:1`], withCreds);
       // Pushing the image to a second repository mounts its layer from the first: the token asked
       // for covers both.

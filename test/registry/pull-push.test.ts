@@ -46,7 +46,7 @@ test('push: skopeo reads the pushed image, at the digest strata printed, and its
   }
 });
 
-test('pull: what skopeo pushed (gzip layers) arrives with the ids load gives, runs, and is found by its digest', () => {
+test('pull: what skopeo pushed (Docker schema 2, gzip layers) arrives with the ids load gives, runs, and is found by its digest', () => {
   const { root, scratch } = store;
   const id = layeredImage(root, 'two:layers', 64 * 1024, 'gzip-marker');
   const archive = join(scratch, 'two.tar');
@@ -54,6 +54,7 @@ test('pull: what skopeo pushed (gzip layers) arrives with the ids load gives, ru
   skopeo(['copy', '-q', '--dest-tls-verify=false', `docker-archive:${archive}`, `docker://${registry.host}/sk/two:gz`]);
   const manifest = JSON.parse(skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/sk/two:gz`]));
   assert.ok(manifest.layers.every((l: { mediaType: string }) => /gzip/.test(l.mediaType)), 'skopeo compressed the layers');
+  assert.is(manifest.mediaType, 'application/vnd.docker.distribution.manifest.v2+json', 'a Docker schema 2 manifest');
   const digest = JSON.parse(skopeo(['inspect', '--tls-verify=false', `docker://${registry.host}/sk/two:gz`])).Digest as string;
 
   const fresh = tempStore();
