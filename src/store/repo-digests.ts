@@ -3,7 +3,8 @@
 // lock). `run NAME@sha256:…` resolves through them (lookup.ts); a bare "sha256:…" stays an image
 // id. A record is trusted for neither name nor content, and one whose image is gone is not used.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { isDigestId } from './ids.js';
@@ -43,6 +44,25 @@ export function readRepoDigest(store: Store, repoDigest: string): string | undef
     throw err;
   }
   return isDigestId(text) && existsSync(store.paths.image(text)) ? text : undefined;
+}
+
+/** Removes the RepoDigests naming `imageId` (its image record is going). */
+export function removeRepoDigestsOf(store: Store, imageId: string): void {
+  let files: string[];
+  try {
+    files = readdirSync(store.paths.digests).filter((f) => !f.startsWith('.tmp-'));
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return;
+    throw err;
+  }
+  for (const file of files) {
+    const path = join(store.paths.digests, file);
+    try {
+      if (readFileSync(path, 'latin1').replace(/\n$/, '') === imageId) unlinkSync(path);
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOENT') throw err;
+    }
+  }
 }
 
 /** Every sound repo digest whose image is there, "NAME@sha256:…" -> image id, sorted. */

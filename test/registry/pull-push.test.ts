@@ -3,7 +3,7 @@
 // same image id); what skopeo pushes (gzip, zstd) strata pulls to the image id and diff_ids `load`
 // gives for the same archive, and runs, also by NAME@sha256:<manifest digest>.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -121,8 +121,12 @@ test('round trip: strata push then strata pull into another store gives the same
   } finally {
     fresh.cleanup();
   }
-  // The pusher records the RepoDigest too.
+  // The pusher records the RepoDigest too; it goes with the image.
   assert.is(imageId(root, `${registry.host}/rt/app@${digest}`), id);
+  assert.is(readdirSync(join(root, 'digests')).filter((f) => decodeURIComponent(f) === `${registry.host}/rt/app@${digest}`).length, 1);
+  strataOk(['rmi', 'round:trip'], { root });
+  assert.is(runStrata(['inspect', `${registry.host}/rt/app@${digest}`], { root }).status, 1);
+  assert.is(readdirSync(join(root, 'digests')).filter((f) => decodeURIComponent(f).startsWith(`${registry.host}/rt/app@`)).length, 0);
 });
 
 test('pull: an image that is not there is one line, exit 1, and the store is unchanged', () => {
