@@ -1,7 +1,10 @@
-// Progress on a terminal only: `pull` and `push` in a tmux pane show a line per layer (fetched or
-// already there), and the same commands with stderr not a terminal print nothing there.
+// The terminal side of the registry commands, in a tmux pane: `pull` shows a line per layer
+// (fetched or already there), and with stderr not a terminal nothing is printed there; `login`
+// without --password-stdin asks for the password on the terminal without echoing it.
 
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { requireBinary, runStrata, strataOk, tempStore } from '../helpers/cli.js';
@@ -11,6 +14,7 @@ import { layeredImage } from './registry-helpers.js';
 
 const socket = `strata-registry-test-${process.pid}`;
 const { tmux, waitFor } = tmuxSession(socket, 'progress');
+const login = tmuxSession(socket, 'login');
 
 test('a line per layer on a terminal, nothing on a pipe', async () => {
   const registry = await startRegistry();
@@ -33,6 +37,30 @@ test('a line per layer on a terminal, nothing on a pipe', async () => {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
     store.cleanup();
     fresh.cleanup();
+    await registry.stop();
+  }
+});
+
+test('login asks for the password on the terminal, without echo, and stores it', async () => {
+  const registry = await startRegistry({ htpasswd: { user: 'dave', password: 'typed-secret' } });
+  const store = tempStore();
+  const config = join(store.scratch, 'config');
+  mkdirSync(config);
+  try {
+    const command = `env -i PATH=/usr/bin:/bin HOME=/root XDG_CONFIG_HOME=${config} LANG=C.UTF-8 TERM=xterm-256color ${requireBinary()} --root ${store.root} login -u dave ${registry.host}; echo STRATA-EXIT=$?; sleep 60`;
+    login.tmux('new-session', '-d', '-s', 'login', '-x', '120', '-y', '10', command);
+    await login.waitFor('the prompt', has('Password:'));
+    login.type('typed-secret');
+    login.tmux('send-keys', '-t', 'login', 'Enter');
+    const text = await login.waitFor('the login to end', has('STRATA-EXIT='));
+    assert.match(text, `Login Succeeded (${registry.host})`);
+    assert.match(text, 'STRATA-EXIT=0');
+    assert.not.match(text, 'typed-secret');
+    const auth = JSON.parse(readFileSync(join(config, 'strata', 'auth.json'), 'utf8')).auths[registry.host].auth;
+    assert.is(Buffer.from(auth, 'base64').toString(), 'dave:typed-secret');
+  } finally {
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    store.cleanup();
     await registry.stop();
   }
 });
