@@ -3,8 +3,7 @@
 import type { Writable } from 'node:stream';
 import { UsageError } from '../../base/errors.js';
 import { nonEmpty, oneOf } from '../../base/flag-values.js';
-import { resolveImage } from '../../store/lookup.js';
-import { listTags } from '../../store/tags.js';
+import { resolveImage, resolveImageReference } from '../../store/lookup.js';
 import { defineCommand } from '../define.js';
 import { progressReporter } from '../progress.js';
 
@@ -36,20 +35,23 @@ export const load = defineCommand({
 });
 
 export const save = defineCommand({
-  command: 'save <image>',
-  describe: 'Write an image as a docker-archive (default) or an OCI layout tar',
+  command: 'save <images..>',
+  describe: 'Write images as one docker-archive (default) or OCI layout tar, named by the references given (none for an image given by id)',
   builder: (y) => y
-    .positional('image', { type: 'string', demandOption: true })
+    .positional('images', { type: 'string', array: true, demandOption: true })
     .option('output', OUTPUT)
     .option('format', { type: 'string', requiresArg: true, describe: 'docker (the default: docker-archive) or oci (an OCI layout)' }),
   run: async (ctx, argv) => {
     const format = argv.format === undefined ? 'docker' : oneOf('--format', argv.format, ['docker', 'oci'] as const);
     const output = outputOf(argv.output);
-    const { saveImage } = await import('../../archive/save.js');
+    const { saveImages } = await import('../../archive/save.js');
     const store = await ctx.store();
-    const image = resolveImage(store, argv.image);
-    const refs = [...listTags(store)].filter(([, id]) => id === image.id).map(([ref]) => ref);
-    await writeOutput(output, (out) => saveImage(store, image.id, out, { format, refs }));
+    // Each argument names the image it resolves to; it is recorded only when it was a tag.
+    const requests = argv.images.map((text) => {
+      const { image, ref } = resolveImageReference(store, String(text));
+      return { id: image.id, refs: ref === undefined ? [] : [ref] };
+    });
+    await writeOutput(output, (out) => saveImages(store, requests, out, { format }));
   },
 });
 
