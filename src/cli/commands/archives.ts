@@ -12,13 +12,18 @@ export const load = defineCommand({
   describe: 'Load images from an OCI image layout (directory or tar) or a docker-archive',
   builder: (y) => y
     .positional('path', { type: 'string', demandOption: true })
-    .positional('name', { type: 'string', describe: 'NAME[:TAG] for bare-tag or unnamed images' }),
+    .positional('name', { type: 'string', describe: 'NAME[:TAG] for bare-tag or unnamed images' })
+    .option('platform', { type: 'string', requiresArg: true, describe: 'OS/ARCH[/VARIANT] to load (default: this machine\'s, else the only one in the archive, with a warning; another platform\'s image can be inspected, read and saved, not run)' }),
   run: async (ctx, argv) => {
     const { loadArchive } = await import('../../archive/load.js');
+    const { parsePlatform } = await import('../../archive/archive-plan.js');
+    const platform = argv.platform === undefined ? undefined : parsePlatform(argv.platform);
     const progress = progressReporter('Loading');
     try {
       const loaded = await loadArchive(await ctx.store(), argv.path, {
         ...(argv.name !== undefined ? { name: argv.name } : {}),
+        ...(platform ? { platform } : {}),
+        onWarning: (message) => process.stderr.write(`strata: warning: ${message}\n`),
         ...(progress ? { onProgress: progress.update } : {}),
       });
       progress?.done();
