@@ -15,6 +15,7 @@ import { withLease } from '../store/lease.js';
 import { formatReference, parseReference } from '../store/reference.js';
 import type { Store } from '../store/store.js';
 import type { TarWriter, TarWriteEntry } from '../tar/writer.js';
+import { OutputBroken } from './output-file.js';
 import { tarOutput } from './tar-output.js';
 import { blobName, dockerManifest, ociLayout, type MetadataFile, type SavedImage } from './save-metadata.js';
 
@@ -118,6 +119,8 @@ async function writeLayer(store: Store, tar: TarWriter, entry: TarWriteEntry, di
     }
     if (size !== entry.size) throw new Error(`${size} bytes, ${entry.size} recorded`);
   } catch (err) {
+    // The output failing is not the layer failing: produceInto names the output.
+    if (err instanceof OutputBroken) throw err;
     throw new StrataError(`layer ${diffId} cannot be reproduced: ${oneLine(err)}`, { cause: err });
   }
   const actual = 'sha256:' + hash.digest('hex');
