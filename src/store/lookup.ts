@@ -24,6 +24,15 @@ export function resolveImage(store: Store, text: string): Image {
   return image;
 }
 
+/** The image `text` names and, when it named it as a tag, that tag ("busybox" → "busybox:latest");
+ * no tag when it named the image by id or id prefix. */
+export function resolveImageReference(store: Store, text: string): { image: Image; ref?: string } {
+  const image = resolveImage(store, text);
+  if (fullImageId(text) !== undefined) return { image };
+  const ref = taggedImageId(store, text, looksLikeImageId(text)) === image.id ? formatReference(parseReference(text)) : undefined;
+  return ref === undefined ? { image } : { image, ref };
+}
+
 export function findImageId(store: Store, text: string): string | undefined {
   // NAME@sha256:<manifest digest>: a pulled or pushed image, through its RepoDigest.
   const repoDigest = repoDigestOf(text);
