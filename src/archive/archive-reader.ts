@@ -38,6 +38,9 @@ const MAX_HOPS = 16;
 /** An untrusted member name made relative and normalized ("./a//b" -> "a/b") by the one
  * path-safety rule (import/safe-name.ts), or undefined when it is refused or names the root. */
 export function memberName(unsafeName: string): string | undefined {
+  // An image archive's writer names its members relative: an absolute name is not one of them
+  // (a layer's entries, safe-name.ts, take a leading "/" off as GNU tar does).
+  if (unsafeName.startsWith('/')) return undefined;
   const safe = safeEntryPath(unsafeName);
   return safe.ok && safe.path !== ROOT ? safe.path.slice(1) : undefined;
 }

@@ -36,7 +36,12 @@ export async function* readTarMembers(handle: FileHandle): AsyncGenerator<TarMem
         headers.extension(data);
         break;
       }
+      case 'skip':
+        break;
+      case 'sparse-map':
       case 'entry':
+        // An image archive's members are read as they lie in the file: a sparse one does not.
+        if (event.kind === 'sparse-map' || event.header.sparse !== undefined) throw new StrataError('a sparse member in an image archive is not read');
         yield event;
     }
   }

@@ -213,8 +213,13 @@ test('a bad checksum names the byte and the entry before it', async () => {
   assert.is(await refused(tar), 'tar header at byte 1024 after entry "first": bad header checksum');
 });
 
-test('a member type no reader here understands is refused by name', async () => {
-  assert.is(await refused(Buffer.concat([block({ typeflag: 'S', name: 'sparse' }, Buffer.from('data')), EOA])), "tar entry \"sparse\": unsupported entry type 'S'");
+test('a member type GNU tar refuses is refused by name', async () => {
+  assert.is(await refused(Buffer.concat([block({ typeflag: 'M', name: 'part' }, Buffer.from('data')), EOA])), "tar entry \"part\": unsupported entry type 'M'");
+});
+
+test('an old GNU sparse member whose map places more or fewer bytes than it stores is refused', async () => {
+  // The map is empty (no region), so none of the 4 stored bytes has a place.
+  assert.is(await refused(Buffer.concat([block({ typeflag: 'S', name: 'sparse' }, Buffer.from('data')), EOA])), 'tar entry "sparse": malformed sparse archive member');
 });
 
 test('a truncated archive: inside data, a header, the padding, an extended header; an extended header with no entry', async () => {
