@@ -121,6 +121,8 @@ async function indexTar(handle: FileHandle): Promise<Map<string, Member>> {
   for await (const { header: h, dataAt } of readTarMembers(handle)) {
     const name = memberName(h.name);
     if (name === undefined) continue;
+    // A GNU sparse member's data is its regions without the holes between: not the blob's bytes.
+    if (h.type === 'file' && h.sparse !== undefined) throw new StrataError(`archive member "${name}" is a sparse file, which an image archive does not hold`);
     if (h.type === 'file') members.set(name, { kind: 'file', offset: dataAt, size: h.size });
     else if (h.type === 'hardlink') setLink(members, name, memberName(h.linkName));
     else if (h.type === 'symlink' && !h.linkName.startsWith('/')) setLink(members, name, memberName(posix.join(posix.dirname(name), h.linkName)));
