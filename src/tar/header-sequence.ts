@@ -147,10 +147,16 @@ export class TarHeaderSequence {
       throw new StrataError(`tar entry "${displayPath(h.name)}": unsupported entry type ${describeTypeflag(typeflag)}`);
     }
     h.type = type;
-    // A dumpdir's data is its listing, which is skipped: every other header-only type has none.
-    if (isHeaderOnly(type) && typeflag !== 'D') h.size = 0;
+    // A dumpdir's data is its listing, which is skipped: every other header-only type has none,
+    // and only a regular file is sparse.
+    if (isHeaderOnly(type)) {
+      if (typeflag !== 'D') h.size = 0;
+      h.sparse = undefined;
+    }
     if (h.sparse !== undefined && (extended || h.sparse.regions === undefined)) {
       const text = h.sparse.regions === undefined ? new SparseMapText() : undefined;
+      // A PAX 1.0 map takes at least one block of the member's data.
+      if (text !== undefined && h.size < BLOCK_SIZE) throw this.headerError(malformed(), at, h.name);
       this.sparse = { header: h, file: h.sparse, at, size: h.size, text, blocks: 0 };
       this.last = { kind: 'entry', dataAt, size: h.size };
       this.next = dataAt;

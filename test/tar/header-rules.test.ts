@@ -239,6 +239,14 @@ test('a member type GNU tar refuses is refused by name', async () => {
   assert.is(await refused(Buffer.concat([block({ typeflag: 'M', name: 'part' }, Buffer.from('data')), EOA])), "tar entry \"part\": unsupported entry type 'M'");
 });
 
+test('a PAX 1.0 sparse member too short for its map is refused, not read into the next header', async () => {
+  const tar = Buffer.concat([
+    pax('x', [['GNU.sparse.major', '1'], ['GNU.sparse.minor', '0'], ['GNU.sparse.realsize', '10']]), block({ typeflag: '0', name: 'short' }),
+    file('next', 'x'), EOA,
+  ]);
+  assert.is(await refused(tar), 'tar entry "short": malformed sparse archive member');
+});
+
 test('an old GNU sparse member whose map places more or fewer bytes than it stores is refused', async () => {
   // The map is empty (no region), so none of the 4 stored bytes has a place.
   assert.is(await refused(Buffer.concat([block({ typeflag: 'S', name: 'sparse' }, Buffer.from('data')), EOA])), 'tar entry "sparse": malformed sparse archive member');
