@@ -17,7 +17,6 @@ import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { StrataError } from '../base/errors.js';
 import { BLOCK_SIZE, isZeroBlock, looksLikeHeader } from '../tar/header.js';
-import { HashedFileReader } from './hashed-file-reader.js';
 
 export type Compression = 'none' | 'gzip' | 'xz' | 'zstd';
 
@@ -33,9 +32,6 @@ export interface TarSource {
 }
 
 const READ_SIZE = 4 << 20;
-/** From this size on, a tarball file is hashed on a worker thread while it is unpacked: below
- * it, starting the worker costs more than the hashing it moves. */
-const HASH_BESIDE_FROM = 32 << 20;
 const GZIP_CHUNK = 1 << 20;
 
 /** The compression a stream uses, from its first bytes (at least 512 unless it ends sooner). */
@@ -70,12 +66,7 @@ export async function openTarSource(pathOrDash: string): Promise<TarSource> {
     if (stat.isDirectory()) throw new StrataError(`cannot read tarball "${pathOrDash}": it is a directory`);
     // Standard input redirected from a file gets the fast path too; a pipe or terminal is read
     // through Node's stream (readSync on a non-blocking pipe fails with EAGAIN).
-    if (stat.isFile() && stat.size >= HASH_BESIDE_FROM) {
-      const reader = new HashedFileReader(fd, owned, READ_SIZE);
-      stream = new TarStream(ringChunks(reader, pathOrDash), () => reader.digest());
-    } else {
-      stream = new TarStream(stat.isFile() ? fileChunks(fd, owned, pathOrDash) : streamChunks(process.stdin, pathOrDash));
-    }
+    stream = new TarStream(stat.isFile() ? fileChunks(fd, owned, pathOrDash) : streamChunks(process.stdin, pathOrDash));
   } catch (err) {
     if (owned) closeSync(fd);
     throw err;
@@ -114,24 +105,6 @@ async function* fileChunks(fd: number, owned: boolean, label: string): AsyncGene
   }
 }
 
-/** A large file's chunks, hashed on a worker thread as they are read (hashed-file-reader.ts). */
-async function* ringChunks(reader: HashedFileReader, label: string): AsyncGenerator<Uint8Array, void, undefined> {
-  try {
-    for (;;) {
-      let chunk: Buffer | undefined;
-      try {
-        chunk = reader.read();
-      } catch (err) {
-        throw new StrataError(`cannot read tarball "${label}"`, { cause: err });
-      }
-      if (chunk === undefined) return;
-      yield chunk;
-    }
-  } finally {
-    reader.close();
-  }
-}
-
 async function* streamChunks(stream: NodeJS.ReadableStream, label: string): AsyncGenerator<Uint8Array, void, undefined> {
   try {
     for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -153,9 +126,7 @@ export class TarStream implements AsyncIterable<Uint8Array> {
   private finished: { source: string; tar: string } | undefined;
   private started = false;
 
-  /** `rawDigest`, when given, is the sha256 of the raw bytes, computed by their source itself
-   * (hashed-file-reader.ts), once they have all been read: the stream then does not hash them. */
-  constructor(private readonly rawSource: AsyncIterator<Uint8Array>, private readonly rawDigest?: () => Promise<string>) {}
+  constructor(private readonly rawSource: AsyncIterator<Uint8Array>) {}
 
   /** Read the first bytes and tell the compression (iteration does this itself). */
   async probe(): Promise<Compression> {
@@ -210,7 +181,7 @@ export class TarStream implements AsyncIterable<Uint8Array> {
         throw this.corrupt(compression, err);
       }
     }
-    const source = this.rawDigest ? await this.rawDigest() : `sha256:${this.rawHash.digest('hex')}`;
+    const source = `sha256:${this.rawHash.digest('hex')}`;
     this.finished = { source, tar: compression === 'none' ? source : `sha256:${this.tarHash!.digest('hex')}` };
   }
 
@@ -243,16 +214,15 @@ export class TarStream implements AsyncIterable<Uint8Array> {
   private async *raw(): AsyncGenerator<Uint8Array, void, undefined> {
     const head = this.head;
     this.head = [];
-    const hashing = this.rawDigest === undefined;
     for (const chunk of head) {
-      if (hashing) this.rawHash.update(chunk);
+      this.rawHash.update(chunk);
       this.rawBytes += chunk.length;
       yield chunk;
     }
     if (!this.rawEnded) {
       try {
         for (let r = await this.rawSource.next(); !r.done; r = await this.rawSource.next()) {
-          if (hashing) this.rawHash.update(r.value);
+          this.rawHash.update(r.value);
           this.rawBytes += r.value.length;
           yield r.value;
         }
