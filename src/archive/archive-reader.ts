@@ -38,6 +38,9 @@ const MAX_HOPS = 16;
 /** An untrusted member name made relative and normalized ("./a//b" -> "a/b") by the one
  * path-safety rule (import/safe-name.ts), or undefined when it is refused or names the root. */
 export function memberName(unsafeName: string): string | undefined {
+  // An image archive's writer names its members relative: an absolute name is not one of them
+  // (a layer's entries, safe-name.ts, take a leading "/" off as GNU tar does).
+  if (unsafeName.startsWith('/')) return undefined;
   const safe = safeEntryPath(unsafeName);
   return safe.ok && safe.path !== ROOT ? safe.path.slice(1) : undefined;
 }
@@ -118,6 +121,8 @@ async function indexTar(handle: FileHandle): Promise<Map<string, Member>> {
   for await (const { header: h, dataAt } of readTarMembers(handle)) {
     const name = memberName(h.name);
     if (name === undefined) continue;
+    // A GNU sparse member's data is its regions without the holes between: not the blob's bytes.
+    if (h.type === 'file' && h.sparse !== undefined) throw new StrataError(`archive member "${name}" is a sparse file, which an image archive does not hold`);
     if (h.type === 'file') members.set(name, { kind: 'file', offset: dataAt, size: h.size });
     else if (h.type === 'hardlink') setLink(members, name, memberName(h.linkName));
     else if (h.type === 'symlink' && !h.linkName.startsWith('/')) setLink(members, name, memberName(posix.join(posix.dirname(name), h.linkName)));

@@ -93,10 +93,12 @@ export class LayerTree {
     return this.asRoot && (uid !== this.euid || gid !== this.egid);
   }
 
-  /** Start a regular file; returns the open fd for its content. */
+  /** Start a regular file; returns the open fd for its content (readable too for a sparse file,
+   * whose digest is read back once its regions are written). */
   createFile(path: BytePath, h: TarHeader): number {
     this.prepare(path, 'file', h.mtime);
-    return openSync(this.abs(path), CREATE_FILE, h.mode & 0o777);
+    const flags = h.sparse === undefined ? CREATE_FILE : CREATE_FILE & ~constants.O_WRONLY | constants.O_RDWR;
+    return openSync(this.abs(path), flags, h.mode & 0o777);
   }
 
   /** Finish a regular file: owner, then mode (chown clears setuid/setgid), then mtime. Owner and
@@ -111,7 +113,8 @@ export class LayerTree {
     } finally {
       closeSync(fd);
     }
-    this.entries.set(path, withXattrs({ path, type: 'file', mode: h.mode, uid: h.uid, gid: h.gid, size: h.size, mtime: h.mtime, digest }, h));
+    const size = h.sparse?.realSize ?? h.size;
+    this.entries.set(path, withXattrs({ path, type: 'file', mode: h.mode, uid: h.uid, gid: h.gid, size, mtime: h.mtime, digest }, h));
   }
 
   addDir(path: BytePath, h: TarHeader): void {

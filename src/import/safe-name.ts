@@ -2,14 +2,13 @@
 // target, becomes a BytePath inside the layer, or is refused with a reason. Nothing else in strata
 // turns an untrusted name into a path. Until a name has passed through here it is called unsafe*.
 //
-// The rule is strict on purpose. A name is refused when:
-//   - it is empty, or holds a NUL byte (a C-string truncation would make it mean another path);
-//   - it is absolute ("/etc/passwd"): an archive that names host paths is bad input, whatever a
-//     tolerant extractor would do with it;
+// Names are read as GNU tar and Docker read them: leading "/" are stripped ("/etc/passwd" is
+// etc/passwd of the layer: kaniko writes "/" itself into every layer), empty and "." components
+// ("./etc//passwd", as alpine's minirootfs writes) are dropped, and a name left empty — "", "/",
+// ".", "./" — names the layer root. The rest is strict on purpose. A name is refused when:
+//   - it holds a NUL byte (a C-string truncation would make it mean another path);
 //   - any component is "..": even "a/../b", which stays inside, is refused — a name that needs ".."
 //     is never produced by an honest writer, and refusing all of them leaves nothing to get wrong.
-// Empty and "." components ("./etc//passwd", as alpine's minirootfs writes) are dropped; "." and
-// "./" name the layer root.
 
 import type { BytePath } from '../base/byte-path.js';
 import { ROOT } from '../base/byte-path.js';
@@ -33,9 +32,7 @@ function hasDotComponent(s: string): boolean {
 }
 
 function slowPath(unsafeName: string): SafeName {
-  if (unsafeName === '') return refuse('empty name');
   if (unsafeName.includes('\0')) return refuse('name contains a NUL byte');
-  if (unsafeName.startsWith('/')) return refuse('absolute name (names must be relative to the layer root)');
   const parts: string[] = [];
   let depth = 0;
   let climbs = false;

@@ -7,7 +7,9 @@
 // File format (`layerDir/tar-split`), binary and small:
 //   "STSPLIT1"  varint tarSize  varint segmentCount  segments  table
 //   segment: varint length, then deflate-raw data that inflates to ops —
-//            0x01 u32le n, n bytes (literal stream bytes) | 0x03 varint id (content of file #id)
+//            0x01 u32le n, n bytes (literal stream bytes) | 0x03 varint id (content of file #id) |
+//            0x04 varint id, varint offset, varint length (those bytes of file #id: a region of a
+//            GNU sparse member, whose stored data is its regions, one after another)
 //   table:   varint length, then deflate-raw data: varint count, then per file: u8 where
 //            (0: rootfs/<path>, 1: replaced/<id>), varint size, varint pathLength, path bytes
 // Meta bytes are mostly zeros and repeated header fields: deflate at level 1 shrinks a Debian
@@ -25,6 +27,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { BytePath } from '../base/byte-path.js';
 import { displayPath } from '../base/byte-path.js';
 import { StrataError, errnoOf } from '../base/errors.js';
+import type { SparseRegion } from '../tar/header.js';
 
 export const TAR_SPLIT_FILE = 'tar-split';
 /** Files a later tar entry replaced, kept because the layer's tar still holds their bytes. */
@@ -33,6 +36,7 @@ export const REPLACED_DIR = 'replaced';
 const MAGIC = Buffer.from('STSPLIT1', 'latin1');
 const OP_LITERAL = 0x01;
 const OP_FILE = 0x03;
+const OP_RANGE = 0x04;
 const SEGMENT_SIZE = 1 << 20;
 const REPLAY_CHUNK = 1 << 20;
 
@@ -77,11 +81,25 @@ export class TarSplitRecorder {
     this.total += size;
     this.closeLiteral();
     if (this.used + 11 > SEGMENT_SIZE) this.cut();
-    const id = this.files.length;
-    this.files.push({ where: 0, path: path.slice(1), size });
-    this.fileOf.set(path, id);
+    const id = this.addFile(path, size);
     this.stage[this.used++] = OP_FILE;
     this.used = writeVarint(this.stage, this.used, id);
+  }
+
+  /** The next bytes of the stream are the regions of the sparse file at `path` (`size` bytes
+   * long), in the order given. */
+  sparseContent(path: BytePath, size: number, regions: readonly SparseRegion[]): void {
+    const id = this.addFile(path, size);
+    for (const r of regions) {
+      if (r.length === 0) continue;
+      this.total += r.length;
+      this.closeLiteral();
+      if (this.used + 31 > SEGMENT_SIZE) this.cut();
+      this.stage[this.used++] = OP_RANGE;
+      this.used = writeVarint(this.stage, this.used, id);
+      this.used = writeVarint(this.stage, this.used, r.offset);
+      this.used = writeVarint(this.stage, this.used, r.length);
+    }
   }
 
   /** The file at `path` is about to be replaced. When the stream holds its bytes, returns the name
@@ -111,6 +129,13 @@ export class TarSplitRecorder {
     for (const seg of this.segments) parts.push(varint(seg.length), seg);
     parts.push(varint(packedTable.length), packedTable);
     return Buffer.concat(parts);
+  }
+
+  private addFile(path: BytePath, size: number): number {
+    const id = this.files.length;
+    this.files.push({ where: 0, path: path.slice(1), size });
+    this.fileOf.set(path, id);
+    return id;
   }
 
   private closeLiteral(): void {
@@ -175,9 +200,12 @@ export async function* replayLayerTar(layerDir: string, unreadable?: UnreadableF
       const op = ops.byte();
       if (op === OP_LITERAL) {
         yield* put(ops.take(ops.u32()));
-      } else if (op === OP_FILE) {
+      } else if (op === OP_FILE || op === OP_RANGE) {
         const f = files[ops.varint()];
         if (!f) throw new StrataError(`${where}: corrupt (file reference out of range)`);
+        const from = op === OP_RANGE ? ops.varint() : 0;
+        const length = op === OP_RANGE ? ops.varint() : f.size;
+        if (from + length > f.size) throw new StrataError(`${where}: corrupt (a range beyond its file)`);
         const label = f.where === 0 ? displayPath(`/${f.path}`) : `${REPLACED_DIR}/${f.path}`;
         const path = f.where === 0 ? Buffer.concat([Buffer.from(join(layerDir, 'rootfs')), Buffer.from(`/${f.path}`, 'latin1')]) : Buffer.from(join(layerDir, REPLACED_DIR, f.path));
         const fd = openFile(path, label, unreadable !== undefined);
@@ -185,17 +213,18 @@ export async function* replayLayerTar(layerDir: string, unreadable?: UnreadableF
           // A file whose (rootless, mapped) owner shuts the caller out: read whole, rarely.
           const bytes = await unreadable!(path);
           if (bytes.length !== f.size) throw new StrataError(`layer file "${label}" has ${bytes.length} bytes, its tar entry ${f.size}`);
-          yield* put(bytes);
+          yield* put(bytes.subarray(from, from + length));
           continue;
         }
         try {
           const size = fstatSync(fd).size;
           if (size !== f.size) throw new StrataError(`layer file "${label}" has ${size} bytes, its tar entry ${f.size}`);
-          for (let left = f.size; left > 0;) {
-            const n = readSync(fd, out, used, Math.min(left, REPLAY_CHUNK - used), null);
+          for (let left = length, at = from; left > 0;) {
+            const n = readSync(fd, out, used, Math.min(left, REPLAY_CHUNK - used), at);
             if (n === 0) throw new StrataError(`layer file "${label}" is shorter than its tar entry`);
             used += n;
             left -= n;
+            at += n;
             if (used === REPLAY_CHUNK) yield take();
           }
         } finally {

@@ -24,6 +24,7 @@ import type { TarVisitor } from '../tar/reader.js';
 import { TarParser } from '../tar/reader.js';
 import { TarStream } from './decompress.js';
 import { LayerTree, Refused } from './layer-tree.js';
+import { SparseWriter } from './sparse-writer.js';
 import { safeEntryPath } from './safe-name.js';
 import { TAR_SPLIT_FILE, TarSplitRecorder } from './tar-split.js';
 import { classifyEntry } from './whiteout.js';
@@ -76,6 +77,8 @@ class Unpacker implements TarVisitor {
   private fd = -1;
   private path: BytePath | undefined;
   private header: TarHeader | undefined;
+  /** Where the content of a sparse file goes, while it arrives. */
+  private sparse: SparseWriter | undefined;
 
   constructor(private readonly tree: LayerTree, private readonly split: TarSplitRecorder, private readonly hasher: IHasher) {}
 
@@ -96,11 +99,16 @@ class Unpacker implements TarVisitor {
 
   content(bytes: Buffer): void {
     if (this.fd < 0) {
-      // Content nobody keeps on disk (a whiteout file with data): the tar-split keeps it.
+      // Content nobody keeps on disk (a whiteout file with data, a dumpdir's listing): the
+      // tar-split keeps it.
       this.split.meta(bytes);
       return;
     }
     try {
+      if (this.sparse !== undefined) {
+        this.sparse.write(this.fd, bytes);
+        return;
+      }
       for (let off = 0; off < bytes.length;) off += writeSync(this.fd, bytes, off, bytes.length - off);
     } catch (err) {
       this.abandon();
@@ -114,6 +122,10 @@ class Unpacker implements TarVisitor {
     const fd = this.fd;
     this.fd = -1;
     try {
+      if (this.sparse !== undefined) {
+        this.sparse.finish(fd, this.hasher);
+        this.sparse = undefined;
+      }
       this.tree.finishFile(fd, this.path!, this.header!, `xxh128:${this.hasher.digest('hex')}`);
     } catch (err) {
       throw new StrataError(`layer entry "${displayPath(this.header!.name)}": cannot unpack`, { cause: err });
@@ -143,7 +155,12 @@ class Unpacker implements TarVisitor {
         this.path = path;
         this.header = h;
         this.hasher.init();
-        this.split.content(path, h.size);
+        if (h.sparse !== undefined) {
+          this.sparse = new SparseWriter(h.sparse);
+          this.split.sparseContent(path, h.sparse.realSize, h.sparse.regions!);
+        } else {
+          this.split.content(path, h.size);
+        }
         return;
       case 'dir': this.tree.addDir(path, h); return;
       case 'symlink': this.tree.addSymlink(path, h); return;

@@ -8,16 +8,23 @@
 //   - a `g` header's records replace those of any earlier `g` and apply to every later member,
 //     beneath the member's own `x` records;
 //   - a GNU long name and a PAX path that differ (or long link and linkpath) are refused;
-//   - a member of a type we do not read is refused; header-only types carry no data;
+//   - typeflags as GNU tar reads them: 'X' (Solaris) is a PAX 'x'; a volume label ('V') and a
+//     Solaris ACL ('A', which describes the member after it) are skipped with their data; a GNU
+//     dumpdir ('D') is a directory whose data (its listing) is skipped; a continuation of another
+//     volume ('M') and the obsolete 'N' are refused; any other unknown type is a regular file
+//     ("extracted as normal file"); header-only types carry no data;
+//   - GNU sparse members (sparse.ts): an old 'S' header's extension blocks and a PAX 1.0 map, which
+//     come before the stored data, are read through sparseMapBlock();
 //   - the first zero block ends the archive; an input that stops anywhere but at a member
 //     boundary is truncated, and so is one whose last extension header has no member after it.
 
 import { displayPath } from '../base/byte-path.js';
 import { StrataError } from '../base/errors.js';
-import type { TarHeader } from './header.js';
+import type { SparseFile, TarHeader } from './header.js';
 import { BLOCK_SIZE, TarHeaderError, isHeaderOnly, isZeroBlock, memberType, parseHeaderBlock } from './header.js';
 import type { PaxRecords } from './pax.js';
 import { applyPax, parsePaxRecords } from './pax.js';
+import { SparseMapText, checkSparseMap, malformed, oldGnuSparse, oldGnuSparseExtension } from './sparse.js';
 
 /** The most data one extension header may carry. It is held in memory, and names and xattrs never
  * need more (PATH_MAX is 4 KiB, an xattr value at most 64 KiB). Go's archive/tar, and so Docker and
@@ -30,6 +37,12 @@ export type HeaderEvent =
   | { readonly kind: 'entry'; readonly header: TarHeader; readonly dataAt: number }
   /** An extension header: its `size` bytes at `dataAt` go to extension() before the next header. */
   | { readonly kind: 'extension'; readonly size: number; readonly dataAt: number }
+  /** A member nothing is made of (a volume label, a Solaris ACL): its `size` bytes at `dataAt`
+   * and their padding are skipped. */
+  | { readonly kind: 'skip'; readonly size: number; readonly dataAt: number }
+  /** A sparse member's map goes on in the block at `at`: hand it, and each next block, to
+   * sparseMapBlock() until that returns the member. */
+  | { readonly kind: 'sparse-map'; readonly at: number }
   /** A zero block: the archive ends; whatever follows is not read as headers. */
   | { readonly kind: 'end' };
 
@@ -40,6 +53,18 @@ interface Region {
   readonly kind: 'entry' | 'extension';
   readonly dataAt: number;
   readonly size: number;
+}
+
+/** A sparse member whose map is still being read: old GNU extension blocks, or PAX 1.0 text. */
+interface PendingSparse {
+  readonly header: TarHeader;
+  readonly file: SparseFile;
+  /** Offset of the member's header block, for a truncation message. */
+  readonly at: number;
+  /** Bytes of data the header's size field counts (PAX 1.0: the map blocks as well). */
+  readonly size: number;
+  readonly text: SparseMapText | undefined;
+  blocks: number;
 }
 
 interface AwaitedExtension {
@@ -60,6 +85,7 @@ export class TarHeaderSequence {
   private gnuLongName: string | undefined;
   private gnuLongLink: string | undefined;
   private lastName: string | undefined;
+  private sparse: PendingSparse | undefined;
 
   /** Where the next header block is expected. */
   get nextHeaderAt(): number {
@@ -69,7 +95,7 @@ export class TarHeaderSequence {
   /** Read the header block at `off` of `block`, which sits at `nextHeaderAt` in the archive.
    * Throws a one-line StrataError naming the entry or the byte offset when it cannot be read. */
   header(block: Uint8Array, off: number): HeaderEvent {
-    if (this.ended || this.awaited) throw new Error('tar header read out of sequence');
+    if (this.ended || this.awaited || this.sparse) throw new Error('tar header read out of sequence');
     const at = this.next;
     if (isZeroBlock(block, off)) {
       // The first zero block ends the archive, as GNU tar without --ignore-zeros and Go read it.
@@ -86,7 +112,7 @@ export class TarHeaderSequence {
     }
     const { typeflag } = raw;
     const dataAt = at + BLOCK_SIZE;
-    if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+    if (typeflag === 'x' || typeflag === 'g' || typeflag === 'X' || typeflag === 'L' || typeflag === 'K') {
       if (raw.size > MAX_EXTENSION_SIZE) throw new StrataError(`tar header at byte ${at}${this.afterLast()}: extended header of ${raw.size} bytes is too large`);
       this.awaited = { typeflag, at, size: raw.size };
       this.advance({ kind: 'extension', dataAt, size: raw.size });
@@ -95,9 +121,11 @@ export class TarHeaderSequence {
     const h: TarHeader = {
       name: raw.name, type: 'file', mode: raw.mode, uid: raw.uid, gid: raw.gid, size: raw.size, mtime: raw.mtime,
       linkName: raw.linkName, uname: raw.uname, gname: raw.gname, devMajor: raw.devMajor, devMinor: raw.devMinor,
-      xattrs: undefined,
+      xattrs: undefined, sparse: undefined,
     };
+    let extended = false;
     try {
+      if (typeflag === 'S') ({ file: h.sparse, extended } = oldGnuSparse(block, off));
       applyPax(h, this.globalPax, this.localPax);
       // GNU tar lets a PAX path win over a GNU long name, Go (and so Docker) the long name: a
       // member that names itself both ways, differently, would be two members to two tools.
@@ -109,13 +137,69 @@ export class TarHeaderSequence {
     this.localPax = undefined;
     this.gnuLongName = undefined;
     this.gnuLongLink = undefined;
+    this.lastName = h.name;
+    if (typeflag === 'V' || typeflag === 'A') {
+      this.advance({ kind: 'entry', dataAt, size: raw.size });
+      return { kind: 'skip', size: raw.size, dataAt };
+    }
     const type = memberType(typeflag, h.name);
     if (type === undefined) {
       throw new StrataError(`tar entry "${displayPath(h.name)}": unsupported entry type ${describeTypeflag(typeflag)}`);
     }
     h.type = type;
-    if (isHeaderOnly(type)) h.size = 0;
-    this.lastName = h.name;
+    // A dumpdir's data is its listing, which is skipped: every other header-only type has none,
+    // and only a regular file is sparse.
+    if (isHeaderOnly(type)) {
+      if (typeflag !== 'D') h.size = 0;
+      h.sparse = undefined;
+    }
+    if (h.sparse !== undefined && (extended || h.sparse.regions === undefined)) {
+      const text = h.sparse.regions === undefined ? new SparseMapText() : undefined;
+      // A PAX 1.0 map takes at least one block of the member's data.
+      if (text !== undefined && h.size < BLOCK_SIZE) throw this.headerError(malformed(), at, h.name);
+      this.sparse = { header: h, file: h.sparse, at, size: h.size, text, blocks: 0 };
+      this.last = { kind: 'entry', dataAt, size: h.size };
+      this.next = dataAt;
+      return { kind: 'sparse-map', at: dataAt };
+    }
+    return this.member(h, dataAt);
+  }
+
+  /** The next block of a sparse member's map (at `nextHeaderAt`): undefined while more follow,
+   * then the member, whose stored data starts after the map. */
+  sparseMapBlock(block: Uint8Array, off: number): HeaderEvent | undefined {
+    const pending = this.sparse;
+    if (pending === undefined) throw new Error('sparse map read out of sequence');
+    pending.blocks++;
+    this.next += BLOCK_SIZE;
+    const h = pending.header;
+    try {
+      if (pending.text !== undefined) {
+        const regions = pending.text.block(block, off);
+        if (regions === undefined) {
+          if (pending.text.size >= pending.size) throw malformed();
+          return undefined;
+        }
+        pending.file.regions = regions;
+        h.size = pending.size - pending.text.size;
+      } else if (oldGnuSparseExtension(block, off, pending.file, pending.blocks)) {
+        return undefined;
+      }
+    } catch (err) {
+      throw this.headerError(err, pending.at, h.name);
+    }
+    this.sparse = undefined;
+    return this.member(h, this.next);
+  }
+
+  private member(h: TarHeader, dataAt: number): HeaderEvent {
+    if (h.sparse !== undefined) {
+      try {
+        checkSparseMap(h.sparse, h.size);
+      } catch (err) {
+        throw this.headerError(err, dataAt, h.name);
+      }
+    }
     this.advance({ kind: 'entry', dataAt, size: h.size });
     return { kind: 'entry', header: h, dataAt };
   }
@@ -146,6 +230,7 @@ export class TarHeaderSequence {
    * member boundary (an archive without its end-of-archive blocks is accepted, as Go reads it). */
   end(length: number): void {
     if (this.ended) return;
+    if (this.sparse !== undefined) throw new StrataError(`tar entry "${displayPath(this.sparse.header.name)}": truncated (the archive ends inside its sparse map)`);
     if (length === this.next) {
       if (!this.pendingExtensions()) return;
       throw new StrataError(`tar archive ends after an extended header with no entry${this.afterLast()}`);

@@ -27,6 +27,22 @@ export interface TarHeader {
   devMinor: number;
   /** From PAX SCHILY.xattr.* / LIBARCHIVE.xattr.* records: name -> raw value. */
   xattrs: Map<string, Buffer> | undefined;
+  /** A GNU sparse file (sparse.ts): `size` bytes of stored regions make a file of `realSize`. */
+  sparse: SparseFile | undefined;
+}
+
+export interface SparseRegion {
+  /** Where the region goes in the file. */
+  readonly offset: number;
+  /** How many stored bytes it takes. */
+  readonly length: number;
+}
+
+/** What sparse.ts reads of a GNU sparse member's map. */
+export interface SparseFile {
+  readonly realSize: number;
+  /** In the order the data holds them; undefined while a PAX 1.0 map is still to be read. */
+  regions: SparseRegion[] | undefined;
 }
 
 /** A header block exactly as written, before any extension record applies to it. */
@@ -119,8 +135,13 @@ export function parseHeaderBlock(buf: Uint8Array, off: number): RawHeader {
       if (prefix !== '') name = `${prefix}/${name}`;
     }
   }
+  const typeflag = String.fromCharCode(buf[off + 156]!);
+  const size = parseNumber(buf, off + 124, 12, 'size');
+  // A negative base-256 size: GNU tar calls it out of range and stops.
+  if (size < 0) throw new TarHeaderError('negative size');
+  const isDevice = typeflag === '3' || typeflag === '4';
   return {
-    typeflag: String.fromCharCode(buf[off + 156]!),
+    typeflag,
     name,
     linkName: cString(b, off + 157, 100),
     uname,
@@ -128,10 +149,11 @@ export function parseHeaderBlock(buf: Uint8Array, off: number): RawHeader {
     mode: parseNumber(buf, off + 100, 8, 'mode') & 0o7777,
     uid: parseNumber(buf, off + 108, 8, 'uid'),
     gid: parseNumber(buf, off + 116, 8, 'gid'),
-    size: parseNumber(buf, off + 124, 12, 'size'),
+    size,
     mtime: parseNumber(buf, off + 136, 12, 'mtime'),
-    devMajor: parseNumber(buf, off + 329, 8, 'devmajor'),
-    devMinor: parseNumber(buf, off + 337, 8, 'devminor'),
+    // GNU tar reads the device numbers of devices only: elsewhere the fields may hold anything.
+    devMajor: isDevice ? parseNumber(buf, off + 329, 8, 'devmajor') : 0,
+    devMinor: isDevice ? parseNumber(buf, off + 337, 8, 'devminor') : 0,
   };
 }
 
@@ -159,35 +181,49 @@ export function parseNumber(buf: Uint8Array, off: number, len: number, field: st
   return negative ? -(value + 1) : value;
 }
 
-/** Octal digits with optional leading/trailing spaces and NULs (as Go's archive/tar reads them);
- * anything else inside the field is an error, never silently truncated. */
+/** Octal digits read as GNU tar reads them (from_header): one leading NUL is skipped (some old
+ * writers let the previous field overflow into it), then spaces; the digits end at the first NUL or
+ * space, and whatever follows that is not read. A field that is all NULs is 0; one of blanks, or
+ * with anything but a NUL or space after its digits ("0030816"), is an error, as it is for GNU
+ * tar. Reading the digits any other way would give a member another size than GNU tar gives it,
+ * and everything after it another meaning. */
 function parseOctal(buf: Uint8Array, off: number, len: number, field: string): number {
-  let start = off;
-  let end = off + len;
-  while (start < end && (buf[start] === SPACE || buf[start] === 0)) start++;
-  while (end > start && (buf[end - 1] === SPACE || buf[end - 1] === 0)) end--;
+  const lim = off + len;
+  let i = off;
+  if (buf[i] === 0) i++;
+  while (i < lim && isSpace(buf[i]!)) i++;
+  if (i === lim) throw new TarHeaderError(`blanks where the ${field} field needs a number`);
   let value = 0;
-  for (let i = start; i < end; i++) {
-    const d = buf[i]! - ZERO;
-    if (d < 0 || d > 7) throw new TarHeaderError(`invalid number in the ${field} field`);
-    value = value * 8 + d;
+  while (i < lim && buf[i]! >= ZERO && buf[i]! <= ZERO + 7) {
+    value = value * 8 + buf[i++]! - ZERO;
+    if (value > Number.MAX_SAFE_INTEGER) throw new TarHeaderError(`number in the ${field} field is too large`);
   }
+  if (i < lim && buf[i] !== 0 && !isSpace(buf[i]!)) throw new TarHeaderError(`invalid number in the ${field} field`);
   return value;
 }
 
-/** The member type a typeflag names, or undefined for extension and unsupported types.
- * `name` matters for the old convention: a '\0' regular file whose name ends in '/' is a dir. */
+/** C's isspace() in the C locale. */
+function isSpace(byte: number): boolean {
+  return byte === SPACE || (byte >= 0x09 && byte <= 0x0d);
+}
+
+/** The member type a typeflag names, as GNU tar extracts it; undefined for the types it refuses
+ * to extract (a continuation of another volume, the obsolete GNU 'N'). Extension types are the
+ * header sequence's, never asked here. `name` matters for the old convention: a '\0' regular
+ * file whose name ends in '/' is a dir. */
 export function memberType(typeflag: string, name: string): TarType | undefined {
   switch (typeflag) {
-    case '0': case '7': return 'file';
     case '\0': return name.endsWith('/') ? 'dir' : 'file';
     case '1': return 'hardlink';
     case '2': return 'symlink';
     case '3': return 'char';
     case '4': return 'block';
-    case '5': return 'dir';
+    case '5': case 'D': return 'dir';
     case '6': return 'fifo';
-    default: return undefined;
+    case 'M': case 'N': return undefined;
+    // '0', '7' (contiguous), 'S' (sparse), and every type GNU tar does not know: "Unknown file
+    // type, extracted as normal file".
+    default: return 'file';
   }
 }
 

@@ -4,6 +4,7 @@
 
 import type { TarHeader } from './header.js';
 import { TarHeaderError } from './header.js';
+import { malformed, paxSparseRegions } from './sparse.js';
 
 export type PaxRecords = Map<string, string>;
 
@@ -22,7 +23,15 @@ export function parsePaxRecords(data: Buffer): PaxRecords {
     const record = data.toString('latin1', i + 1, pos + len - 1);
     const eq = record.indexOf('=');
     if (eq <= 0) throw new TarHeaderError('malformed PAX record');
-    records.set(record.slice(0, eq), record.slice(eq + 1));
+    const key = record.slice(0, eq);
+    if (key === SPARSE_OFFSET || key === SPARSE_NUMBYTES) {
+      // PAX sparse 0.0 repeats these two keys, one pair per region, in order: gathered into the
+      // map text of 0.1, which says the same.
+      const map = records.get(SPARSE_MAP);
+      records.set(SPARSE_MAP, map === undefined ? record.slice(eq + 1) : `${map},${record.slice(eq + 1)}`);
+    } else {
+      records.set(key, record.slice(eq + 1));
+    }
     pos += len;
   }
   return records;
@@ -43,13 +52,21 @@ export function encodePaxRecords(records: ReadonlyArray<readonly [key: string, v
 }
 
 const XATTR_SCHILY = 'SCHILY.xattr.';
+const SPARSE_PREFIX = 'GNU.sparse.';
+const SPARSE_OFFSET = 'GNU.sparse.offset';
+const SPARSE_NUMBYTES = 'GNU.sparse.numbytes';
+const SPARSE_MAP = 'GNU.sparse.map';
 const XATTR_LIBARCHIVE = 'LIBARCHIVE.xattr.';
 
 /** Apply global then per-entry records to a header. An empty value in a per-entry record cancels
- * the global one (the header field stands), as POSIX says. */
+ * the global one (the header field stands), as POSIX says. GNU sparse records count in per-entry
+ * headers only, where GNU tar writes them (sparse.ts). */
 export function applyPax(h: TarHeader, global: PaxRecords | undefined, local: PaxRecords | undefined): void {
-  if (global) for (const [key, value] of global) if (!local?.has(key)) applyRecord(h, key, value);
-  if (local) for (const [key, value] of local) applyRecord(h, key, value);
+  if (global) for (const [key, value] of global) if (!local?.has(key) && !key.startsWith(SPARSE_PREFIX)) applyRecord(h, key, value);
+  if (local) {
+    for (const [key, value] of local) applyRecord(h, key, value);
+    applySparse(h, local);
+  }
 }
 
 function applyRecord(h: TarHeader, key: string, value: string): void {
@@ -68,12 +85,29 @@ function applyRecord(h: TarHeader, key: string, value: string): void {
         setXattr(h, Buffer.from(key.slice(XATTR_SCHILY.length), 'latin1').toString('utf8'), Buffer.from(value, 'latin1'));
       } else if (key.startsWith(XATTR_LIBARCHIVE)) {
         setXattr(h, decodeXattrName(key.slice(XATTR_LIBARCHIVE.length)), Buffer.from(value, 'base64'));
-      } else if (key.startsWith('GNU.sparse.')) {
-        // A sparse member's data is a map plus fragments, not the file: unpacking it as a plain
-        // file would write the wrong bytes.
-        throw new TarHeaderError('sparse files are not supported');
       }
   }
+}
+
+/** A member is a GNU sparse file when its records give a real size or a map (0.0, 0.1) or say
+ * version 1.0, whose map is in the data. GNU.sparse.name is the member's real name. */
+function applySparse(h: TarHeader, local: PaxRecords): void {
+  const name = local.get('GNU.sparse.name');
+  if (name) h.name = name;
+  const major = local.get('GNU.sparse.major');
+  const map = local.get(SPARSE_MAP);
+  if (major !== undefined) {
+    if (major !== '1' || local.get('GNU.sparse.minor') !== '0') throw new TarHeaderError(`unsupported GNU sparse format ${major}.${local.get('GNU.sparse.minor') ?? ''}`);
+    if (map !== undefined) throw malformed();
+    h.sparse = { realSize: sparseSize(local.get('GNU.sparse.realsize')), regions: undefined };
+  } else if (map !== undefined || local.has('GNU.sparse.size')) {
+    h.sparse = { realSize: sparseSize(local.get('GNU.sparse.size')), regions: paxSparseRegions(map ?? '') };
+  }
+}
+
+function sparseSize(value: string | undefined): number {
+  if (value === undefined) throw malformed();
+  return paxInteger(value, 'GNU.sparse size');
 }
 
 function setXattr(h: TarHeader, name: string, value: Buffer): void {
@@ -89,14 +123,22 @@ function decodeXattrName(encoded: string): string {
   }
 }
 
+/** A PAX decimal, as GNU tar reads one (strtoumax, the whole value): digits only, leading zeros
+ * allowed ("size=000123"). */
 function paxInteger(value: string, key: string): number {
-  if (!/^\d{1,16}$/.test(value)) throw new TarHeaderError(`invalid PAX ${key} "${value}"`);
+  if (!/^\d+$/.test(value)) throw new TarHeaderError(`invalid PAX ${key} "${value}"`);
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw new TarHeaderError(`PAX ${key} is too large`);
   return n;
 }
 
+/** A PAX time as GNU tar reads one (decode_timespec): an optional '-', digits, and an optional
+ * fraction; anything after that is not read ("1748089464.951928467a" is 1748089464.951928467). */
 function paxTime(value: string): number {
-  if (!/^-?\d{1,16}(\.\d+)?$/.test(value)) throw new TarHeaderError(`invalid PAX mtime "${value}"`);
-  return Number(value);
+  const m = /^(-?)(\d+)(\.\d*)?/.exec(value);
+  if (m === null) throw new TarHeaderError(`invalid PAX mtime "${value}"`);
+  const seconds = Number(m[2]);
+  if (!Number.isSafeInteger(seconds)) throw new TarHeaderError('PAX mtime is out of range');
+  const fraction = m[3] === undefined || m[3].length < 2 ? 0 : Number(`0${m[3].slice(0, 10)}`);
+  return m[1] === '-' ? -(seconds + fraction) : seconds + fraction;
 }

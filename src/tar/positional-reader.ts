@@ -9,7 +9,8 @@ import { BLOCK_SIZE } from './header.js';
 import { TarHeaderSequence } from './header-sequence.js';
 
 export interface TarMember {
-  /** Extension records applied; `size` bytes of data (0 for header-only types). */
+  /** Extension records applied; `size` bytes of data (0 for header-only types; for a sparse
+   * member, its stored regions, one after another). */
   readonly header: TarHeader;
   /** Offset of its data in the file. */
   readonly dataAt: number;
@@ -21,12 +22,13 @@ export async function* readTarMembers(handle: FileHandle): AsyncGenerator<TarMem
   const fileSize = (await handle.stat()).size;
   const headers = new TarHeaderSequence();
   const block = Buffer.alloc(BLOCK_SIZE);
-  for (;;) {
-    // A file too short for the next header stops here; end() says whether that is sound.
+  for (let inMap = false; ;) {
+    // A file too short for the next block stops here; end() says whether that is sound.
     if (headers.nextHeaderAt + BLOCK_SIZE > fileSize) return headers.end(fileSize);
     await readFully(handle, block, headers.nextHeaderAt);
-    const event = headers.header(block, 0);
-    switch (event.kind) {
+    const event = inMap ? headers.sparseMapBlock(block, 0) : headers.header(block, 0);
+    inMap = false;
+    switch (event?.kind) {
       case 'end':
         return;
       case 'extension': {
@@ -36,6 +38,13 @@ export async function* readTarMembers(handle: FileHandle): AsyncGenerator<TarMem
         headers.extension(data);
         break;
       }
+      case 'skip':
+        break;
+      case undefined:
+      case 'sparse-map':
+        // The blocks of a sparse member's map, up to the member.
+        inMap = true;
+        break;
       case 'entry':
         yield event;
     }

@@ -10,17 +10,19 @@
 
 import type { TarHeader } from './header.js';
 import { BLOCK_SIZE } from './header.js';
+import type { HeaderEvent } from './header-sequence.js';
 import { TarHeaderSequence } from './header-sequence.js';
 
 export interface TarVisitor {
   meta(bytes: Buffer): void;
-  /** A member, extension records applied; `header.size` bytes of content follow. */
+  /** A member, extension records applied; `header.size` bytes of content follow (for a sparse
+   * member, `header.sparse` says where each region of them goes). */
   entry(header: TarHeader): void;
   content(bytes: Buffer): void;
   entryEnd(): void;
 }
 
-const enum State { Header, Extension, Content, Padding, Trailer }
+const enum State { Header, SparseMap, Extension, Content, Padding, Trailer }
 
 const NO_DATA = Buffer.alloc(0);
 
@@ -50,11 +52,13 @@ export class TarParser {
     let pos = 0;
     while (pos < n) {
       switch (this.state) {
-        case State.Header: {
+        case State.Header:
+        case State.SparseMap: {
+          // Header blocks and the blocks of a sparse member's map, whole.
           if (this.carryLen === 0 && n - pos >= BLOCK_SIZE) {
             pos += BLOCK_SIZE;
             this.offset += BLOCK_SIZE;
-            this.header(buf, pos - BLOCK_SIZE);
+            this.block(buf, pos - BLOCK_SIZE);
           } else {
             const take = Math.min(BLOCK_SIZE - this.carryLen, n - pos);
             buf.copy(this.carry, this.carryLen, pos, pos + take);
@@ -63,7 +67,7 @@ export class TarParser {
             this.offset += take;
             if (this.carryLen === BLOCK_SIZE) {
               this.carryLen = 0;
-              this.header(this.carry, 0);
+              this.block(this.carry, 0);
             }
           }
           break;
@@ -116,9 +120,17 @@ export class TarParser {
     this.headers.end(this.offset);
   }
 
-  private header(block: Buffer, off: number): void {
+  private block(block: Buffer, off: number): void {
     this.visitor.meta(block.subarray(off, off + BLOCK_SIZE));
-    const event = this.headers.header(block, off);
+    if (this.state === State.Header) {
+      this.event(this.headers.header(block, off));
+    } else {
+      const event = this.headers.sparseMapBlock(block, off);
+      if (event !== undefined) this.event(event);
+    }
+  }
+
+  private event(event: HeaderEvent): void {
     switch (event.kind) {
       case 'end':
         // Whatever follows, the second zero block and record padding included, is kept as meta.
@@ -130,6 +142,13 @@ export class TarParser {
         this.remaining = event.size;
         if (event.size === 0) this.finishExtension();
         else this.state = State.Extension;
+        return;
+      case 'skip':
+        // A member nothing is made of: its data is kept like padding.
+        this.startPadding();
+        return;
+      case 'sparse-map':
+        this.state = State.SparseMap;
         return;
       case 'entry':
         this.visitor.entry(event.header);

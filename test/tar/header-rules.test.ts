@@ -5,6 +5,7 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -114,6 +115,27 @@ async function refused(tar: Buffer): Promise<string> {
 
 const fields = (m: Member[], ...keys: Array<keyof Member>) => m.map((x) => keys.map((k) => x[k]));
 
+test('GNU sparse members: both readers read the map (header, extension blocks, PAX records, 1.0 text) alike', async () => {
+  const src = join(work, 'sparse-src');
+  mkdirSync(src, { recursive: true });
+  const f = join(src, 'f');
+  execFileSync('truncate', ['-s', '4M', f]);
+  for (const at of [1, 2, 3, 4, 5, 6]) execFileSync('dd', [`of=${f}`, 'bs=1', `seek=${at * 600_000}`, 'conv=notrunc', 'status=none'], { input: `region ${at}` });
+  for (const flags of [['--format=gnu'], ['--format=posix', '--sparse-version=0.0'], ['--format=posix', '--sparse-version=0.1'], ['--format=posix', '--sparse-version=1.0']]) {
+    const tar = execFileSync('tar', [...flags, '-S', '-cf', '-', '-C', src, 'f']);
+    const [m] = await members(tar);
+    assert.is(m!.name, 'f', flags.join(' '));
+    // GNU tar stores whole blocks around the data: the regions hold it, with zeros about it.
+    assert.is(m!.data.replace(/\0/g, ''), [1, 2, 3, 4, 5, 6].map((at) => `region ${at}`).join(''), flags.join(' '));
+    assert.ok(m!.data.length < 64 * 1024, `${m!.data.length} stored bytes: the holes are not stored`);
+  }
+  // An image archive's blobs are read where they lie: a sparse one is refused by name.
+  const path = join(work, 'sparse-archive.tar');
+  writeFileSync(path, execFileSync('tar', ['--format=gnu', '-S', '-cf', '-', '-C', src, 'f']));
+  const opened = await openArchive(path, { scratchDir: work }).then(async (a) => { await a.close(); return 'accepted'; }, (err: Error) => err.message);
+  assert.is(opened, 'archive member "f" is a sparse file, which an image archive does not hold');
+});
+
 test('PAX records: a long path and link path, a size that overrides the header field, xattrs', async () => {
   const long = `${'p'.repeat(200)}/${'q'.repeat(100)}`;
   const tar = Buffer.concat([
@@ -213,8 +235,21 @@ test('a bad checksum names the byte and the entry before it', async () => {
   assert.is(await refused(tar), 'tar header at byte 1024 after entry "first": bad header checksum');
 });
 
-test('a member type no reader here understands is refused by name', async () => {
-  assert.is(await refused(Buffer.concat([block({ typeflag: 'S', name: 'sparse' }, Buffer.from('data')), EOA])), "tar entry \"sparse\": unsupported entry type 'S'");
+test('a member type GNU tar refuses is refused by name', async () => {
+  assert.is(await refused(Buffer.concat([block({ typeflag: 'M', name: 'part' }, Buffer.from('data')), EOA])), "tar entry \"part\": unsupported entry type 'M'");
+});
+
+test('a PAX 1.0 sparse member too short for its map is refused, not read into the next header', async () => {
+  const tar = Buffer.concat([
+    pax('x', [['GNU.sparse.major', '1'], ['GNU.sparse.minor', '0'], ['GNU.sparse.realsize', '10']]), block({ typeflag: '0', name: 'short' }),
+    file('next', 'x'), EOA,
+  ]);
+  assert.is(await refused(tar), 'tar entry "short": malformed sparse archive member');
+});
+
+test('an old GNU sparse member whose map places more or fewer bytes than it stores is refused', async () => {
+  // The map is empty (no region), so none of the 4 stored bytes has a place.
+  assert.is(await refused(Buffer.concat([block({ typeflag: 'S', name: 'sparse' }, Buffer.from('data')), EOA])), 'tar entry "sparse": malformed sparse archive member');
 });
 
 test('a truncated archive: inside data, a header, the padding, an extended header; an extended header with no entry', async () => {

@@ -67,7 +67,17 @@ test('parseNumber reads octal with spaces and NULs around it', () => {
 test('parseNumber refuses garbage instead of truncating at it', () => {
   assert.throws(() => parseNumber(Buffer.from('0755x\0\0\0'), 0, 8, 'mode'), /invalid number in the mode field/);
   assert.throws(() => parseNumber(Buffer.from('0789\0\0\0\0'), 0, 8, 'uid'), /uid/);
-  assert.throws(() => parseNumber(Buffer.from('07\x0055\0\0\0'), 0, 8, 'uid'), /uid/);
+  assert.throws(() => parseNumber(Buffer.from('        '), 0, 8, 'uid'), /blanks where the uid field needs a number/);
+});
+
+test('parseNumber reads as GNU tar does: one leading NUL skipped, digits end at a NUL or space', () => {
+  // GNU tar reads no further than the first NUL after the digits.
+  assert.is(parseNumber(Buffer.from('07\x0055\0\0\0'), 0, 8, 'uid'), 7);
+  // A field that starts with two NULs is 0, whatever follows (libarchive's
+  // test_read_format_tar_timestamp_overflow: GNU tar extracts its file empty).
+  assert.is(parseNumber(Buffer.from('\0\0\0\0\0\0\x000016\0'), 0, 12, 'size'), 0);
+  assert.is(parseNumber(Buffer.from('\0 0644\0\0'), 0, 8, 'mode'), 0o644);
+  assert.is(parseNumber(Buffer.from('\t 0644 x'), 0, 8, 'mode'), 0o644);
 });
 
 test('parseNumber reads GNU base-256, positive and negative', () => {
@@ -122,8 +132,14 @@ test('memberType maps typeflags, including the old directory convention', () => 
   assert.is(memberType('4', 'a'), 'block');
   assert.is(memberType('5', 'a'), 'dir');
   assert.is(memberType('6', 'a'), 'fifo');
-  assert.is(memberType('S', 'a'), undefined);
-  assert.is(memberType('x', 'a'), undefined);
+  // As GNU tar extracts them: a sparse file, a dumpdir, a type it does not know ("extracted as
+  // normal file"); a continuation of another volume and the obsolete 'N' it refuses.
+  assert.is(memberType('S', 'a'), 'file');
+  assert.is(memberType('D', 'a'), 'dir');
+  assert.is(memberType('Z', 'a'), 'file');
+  assert.is(memberType('\x01', 'a'), 'file');
+  assert.is(memberType('M', 'a'), undefined);
+  assert.is(memberType('N', 'a'), undefined);
 });
 
 test('isHeaderOnly: only regular files carry content', () => {

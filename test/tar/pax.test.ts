@@ -6,7 +6,7 @@ import { applyPax, encodePaxRecords, parsePaxRecords } from '../../src/tar/pax.j
 function header(): TarHeader {
   return {
     name: 'short', type: 'file', mode: 0o644, uid: 1, gid: 2, size: 10, mtime: 100, linkName: '', uname: '', gname: '',
-    devMajor: 0, devMinor: 0, xattrs: undefined,
+    devMajor: 0, devMinor: 0, xattrs: undefined, sparse: undefined,
   };
 }
 
@@ -76,11 +76,43 @@ test('applyPax: SCHILY.xattr and LIBARCHIVE.xattr records become xattrs', () => 
   assert.equal(h.xattrs?.get('user.na me'), Buffer.from('v'));
 });
 
-test('applyPax refuses bad numbers and sparse files', () => {
-  for (const [k, v] of [['size', '-1'], ['size', '1e9'], ['uid', 'x'], ['mtime', '1.2.3'], ['size', '99999999999999999']]) {
+test('applyPax reads numbers as GNU tar does: leading zeros, a time with trailing garbage', () => {
+  const h = header();
+  applyPax(h, undefined, new Map([['size', '0000000000000000000000012'], ['mtime', '1748089464.5a'], ['uid', '007']]));
+  assert.is(h.size, 12);
+  assert.is(h.mtime, 1748089464.5);
+  assert.is(h.uid, 7);
+  const negative = header();
+  applyPax(negative, undefined, new Map([['mtime', '-1.25']]));
+  assert.is(negative.mtime, -1.25);
+});
+
+test('applyPax reads the GNU sparse records of 0.0, 0.1 and 1.0', () => {
+  const zero = header();
+  applyPax(zero, undefined, parsePaxRecords(encodePaxRecords([
+    ['GNU.sparse.size', '100'], ['GNU.sparse.numblocks', '2'],
+    ['GNU.sparse.offset', '0'], ['GNU.sparse.numbytes', '3'], ['GNU.sparse.offset', '90'], ['GNU.sparse.numbytes', '10'],
+  ])));
+  assert.equal(zero.sparse, { realSize: 100, regions: [{ offset: 0, length: 3 }, { offset: 90, length: 10 }] });
+  const one = header();
+  applyPax(one, undefined, new Map([['GNU.sparse.size', '50'], ['GNU.sparse.map', '10,5'], ['GNU.sparse.name', 'real']]));
+  assert.equal(one.sparse, { realSize: 50, regions: [{ offset: 10, length: 5 }] });
+  assert.is(one.name, 'real');
+  const ten = header();
+  applyPax(ten, undefined, new Map([['GNU.sparse.major', '1'], ['GNU.sparse.minor', '0'], ['GNU.sparse.realsize', '7']]));
+  assert.equal(ten.sparse, { realSize: 7, regions: undefined });
+  // Only a member's own records make it sparse: GNU tar writes them nowhere else.
+  const global = header();
+  applyPax(global, new Map([['GNU.sparse.size', '7']]), undefined);
+  assert.is(global.sparse, undefined);
+});
+
+test('applyPax refuses bad numbers and sparse maps GNU tar refuses', () => {
+  for (const [k, v] of [['size', '-1'], ['size', '1e9'], ['uid', 'x'], ['mtime', 'x'], ['mtime', '.5'], ['size', '99999999999999999']]) {
     assert.throws(() => applyPax(header(), undefined, new Map([[k!, v!]])), /PAX/, `${k}=${v}`);
   }
-  assert.throws(() => applyPax(header(), undefined, new Map([['GNU.sparse.major', '1']])), /sparse files are not supported/);
+  assert.throws(() => applyPax(header(), undefined, new Map([['GNU.sparse.major', '2'], ['GNU.sparse.minor', '0']])), /unsupported GNU sparse format 2\.0/);
+  assert.throws(() => applyPax(header(), undefined, new Map([['GNU.sparse.size', '10'], ['GNU.sparse.map', '0,1,5']])), /malformed sparse archive member/);
   assert.throws(() => applyPax(header(), undefined, new Map([['SCHILY.xattr.', 'v']])), /empty extended attribute name/);
   assert.throws(() => applyPax(header(), undefined, new Map([['LIBARCHIVE.xattr.%zz', 'dg==']])), /malformed LIBARCHIVE/);
 });
