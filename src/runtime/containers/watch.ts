@@ -2,12 +2,13 @@
 // Containers pane): inotify (fs.watch) on the containers directory sees a container published or
 // removed (a rename in or out), and one watch on each container's directory sees its record
 // replaced (a rename onto container.json: created, started, exited). Other files there (logs, the
-// writable layer) change often and are ignored. A slow poll of the same facts (the directory's
-// entries and each record's modification time) catches what a watch can miss: the directory
-// made after the watch began, a watch the kernel refused (its limit reached).
+// writable layer) change often and are ignored. Until the containers directory exists (a store's
+// first container makes it) the store's own directory is watched for it. A slow poll of the same
+// facts (the directory's entries, each record's inode and modification time) catches what a
+// watch can miss: a watch the kernel refused (its limit reached), an event lost in an overflow.
 
 import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Store } from '../../store/store.js';
 import { isContainerId } from './names.js';
 import { containerDir } from './records.js';
@@ -32,6 +33,9 @@ export function watchContainers(store: Store, onChange: () => void, options: Wat
   const top = store.paths.containers;
   const dirs = new Map<string, FSWatcher | undefined>();
   let topWatch: FSWatcher | undefined;
+  // Until the containers directory exists (a store's first container makes it), the store's own
+  // directory is watched for it.
+  let rootWatch: FSWatcher | undefined;
   let pending: NodeJS.Timeout | undefined;
   let closed = false;
   let last = '';
@@ -60,6 +64,12 @@ export function watchContainers(store: Store, onChange: () => void, options: Wat
   /** The watches follow the directory's entries; returns the facts the poll compares. */
   const rescan = (): string => {
     topWatch ??= tryWatch(top, () => true);
+    if (topWatch) {
+      rootWatch?.close();
+      rootWatch = undefined;
+    } else {
+      rootWatch ??= tryWatch(dirname(top), (name) => name === null || name === basename(top));
+    }
     const ids = listIds(top);
     for (const [id, w] of dirs) {
       if (!ids.includes(id)) {
@@ -85,6 +95,7 @@ export function watchContainers(store: Store, onChange: () => void, options: Wat
       clearInterval(poll);
       if (pending) clearTimeout(pending);
       topWatch?.close();
+      rootWatch?.close();
       for (const w of dirs.values()) w?.close();
       dirs.clear();
     },
