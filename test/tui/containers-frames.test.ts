@@ -150,6 +150,7 @@ test('e: a shell in the running container, the one it has (bash here); a stopped
   await until(app, 'the list', (f) => f.includes('quirky_'));
   await app.press('e');
   await until(app, 'the shell done', (f) => f.includes('exec exited with status 0'));
+  await settle(100);   // the key hooks subscribe again once the terminal is back
   assert.equal(recorded.terminal, [['exec', '-it', CONTAINERS[0]!.id, 'bash']]);
   await app.press(DOWN, 'e');
   assert.match(app.frame().split('\n').pop()!, /^quirky_tesla is not running +store/, app.frame());

@@ -83,8 +83,9 @@ test('live: containers run, exit and go from another process without a key; figu
     assert.not.match(text, /Enter the tab|CONTAINER ID/, text);
     type('exit\r');
     text = await waitFor('the pane back', says('exec exited with status 0'));
-    const body = (t: string) => t.split('\n').slice(0, 3).join('\n');
-    assert.is(body(text), body(before), 'the header and the first rows drawn again');
+    // The rows' ages and figures move on their own: the rest of each row must be back.
+    const body = (t: string) => t.split('\n').slice(0, 3).map((l) => l.replace(/ running .*/, ' running')).join('\n');
+    assert.is(body(text), body(before), 'the header and the first row drawn again');
 
     type('d');
     await waitFor('the question', has('Remove bg? y to remove'));

@@ -17,7 +17,7 @@ import { TextInput } from '../widgets/text-input/text-input.js';
 import { useTextInput } from '../widgets/text-input/use-text-input.js';
 import { useTextInputState } from '../widgets/text-input/use-text-input-state.js';
 import { configLines, topHeader, topLines } from './container-details.js';
-import { containerLine, containersHeader } from './containers-table.js';
+import { containerLine, containersHeader, liveDrawing } from './containers-table.js';
 import { useContainersPane, type ContainersFocus } from './use-containers-pane.js';
 import { TABS, useContainerTab, type Tab, type TabContent } from './use-container-tab.js';
 import { useLiveContainers } from './use-live-containers.js';
@@ -41,7 +41,7 @@ export interface ContainersPaneProps {
 
 export function ContainersPane(props: ContainersPaneProps) {
   const { containers, width, height, isActive, generation } = props;
-  const live = useLiveContainers(containers, generation, props.clock);
+  const live = useLiveContainers(containers, generation, props.clock, liveDrawing);
   const rows = live.rows;
   const [focus, setFocus] = useState<ContainersFocus>('list');
   const [tab, setTab] = useState<Tab>('logs');
@@ -52,7 +52,7 @@ export function ContainersPane(props: ContainersPaneProps) {
   const lowerHeight = height - listHeight - 3;
   const list = useListState(count, listHeight);
   const selected = rows?.ok ? rows.value[list.state.cursor] : undefined;
-  const { content, setContent } = useContainerTab(containers, tab, selected, live.now);
+  const { content, setContent } = useContainerTab(containers, tab, selected);
 
   // The list changes under the cursor (a container started elsewhere goes on top): the cursor
   // stays on the container it was on (the one selected when the last frame was drawn).

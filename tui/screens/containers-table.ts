@@ -5,7 +5,7 @@
 
 import { terminalText } from '../../src/base/terminal-text.js';
 import type { ContainerRow } from '../data/containers.js';
-import type { StatsView } from '../data/stats-history.js';
+import type { StatsHistory, StatsView } from '../data/stats-history.js';
 import { fit, fitRight, type Line, type Tone } from '../widgets/line/line.js';
 import { sparkline } from '../widgets/line/sparkline.js';
 
@@ -97,4 +97,16 @@ export function shortAge(iso: string, now: number): string {
   if (s < 86400 * 60) return `${Math.floor(s / 86400 / 7)}w`;
   if (s < 86400 * 365 * 2) return `${Math.floor(s / 86400 / 30)}mo`;
   return `${Math.min(999, Math.floor(s / 86400 / 365))}y`;
+}
+
+/** What the list and the top tab draw from ages and figures, as one text (use-live-containers.ts
+ * draws a new frame only when it changes). */
+export function liveDrawing(rows: readonly ContainerRow[], now: number, stats: StatsHistory): string {
+  return rows.map((r) => {
+    const s = stats.get(r.id);
+    const figures = s && r.state === 'running'
+      ? [sparkline(s.cpu, GRAPH), s.last.cpuPercent === undefined ? '' : percentText(s.last.cpuPercent), s.last.memoryBytes === undefined ? '' : bytesText(s.last.memoryBytes), s.last.memoryLimit, s.last.pids, s.last.pidsLimit].join(' ')
+      : '';
+    return `${shortAge(r.created, now)} ${figures}`;
+  }).join('\n');
 }

@@ -1,10 +1,10 @@
 // What the lower half of the Containers pane shows for the selected container, one tab at a time:
-// its logs (followed: new output is read from where the last read ended, at each tick while it
-// runs), its changes as a tree, its run spec, its processes (read again at each tick). A tab is
+// its logs (followed: new output is read from where the last read ended, each second while it
+// runs), its changes as a tree, its run spec, its processes (read again each second). A tab is
 // read when the selection rests on a container (a cursor running down the list reads nothing on
 // the way) or the tab changes; a reply for a container no longer selected is dropped.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { buildPathTree } from '../data/file-tree-model.js';
 import type { ContainerProcess, ContainerRow, ContainerRunConfig, Containers } from '../data/containers.js';
 import { initialFileTree, type FileTreeState } from '../widgets/file-tree/use-file-tree-state.js';
@@ -25,10 +25,12 @@ export type TabContent =
 /** At most this many lines of logs are kept (the rest scrolled off the top). */
 const LOG_LINES = 5000;
 
-export function useContainerTab(containers: Containers, tab: Tab, selected: ContainerRow | undefined, tick: number) {
+export function useContainerTab(containers: Containers, tab: Tab, selected: ContainerRow | undefined) {
   const [content, setContent] = useState<TabContent | undefined>(undefined);
   const id = selected?.id;
   const running = selected?.state === 'running';
+  const contentRef = useRef(content);
+  contentRef.current = content;
 
   // Read the tab afresh when the selection or the tab changes (after the selection rests).
   useEffect(() => {
@@ -41,22 +43,45 @@ export function useContainerTab(containers: Containers, tab: Tab, selected: Cont
     };
   }, [containers, tab, id]);
 
-  // Follow: the logs from where they ended, the processes again; while the container runs, and
-  // once more when it has just stopped (its last words).
-  const [wasRunning, setWasRunning] = useState(running);
+  // Follow, once a second while the container runs (and once more when it has just stopped: its
+  // last words): the logs from where they ended, the processes again. A read that finds nothing
+  // new draws nothing.
   useEffect(() => {
-    const follow = running || wasRunning;
-    setWasRunning(running);
-    if (!follow || content === undefined || content.id !== id || content.tab !== tab || (tab !== 'logs' && tab !== 'top')) return;
+    if (id === undefined || (tab !== 'logs' && tab !== 'top')) return;
     let live = true;
-    void read(containers, tab, content.id, content).then((c) => live && c !== content && setContent((now) => (now?.id === c.id && now.tab === c.tab ? c : now)));
+    const follow = () => {
+      const before = contentRef.current;
+      if (before === undefined || before.id !== id || before.tab !== tab) return;
+      void read(containers, tab, id, before).then((c) => {
+        if (!live || sameContent(c, before)) return;
+        setContent((now) => (now === before ? c : now));
+      });
+    };
+    if (!running) {
+      follow();
+      return () => {
+        live = false;
+      };
+    }
+    const timer = setInterval(follow, FOLLOW_MS);
+    timer.unref?.();
     return () => {
       live = false;
+      clearInterval(timer);
     };
-  }, [tick, running]);
+  }, [containers, tab, id, running]);
 
   const shown = content && content.id === id && content.tab === tab ? content : undefined;
   return { content: shown, setContent };
+}
+
+const FOLLOW_MS = 1000;
+
+function sameContent(a: TabContent, b: TabContent): boolean {
+  if (a === b) return true;
+  if ('processes' in a && 'processes' in b) return JSON.stringify(a.processes) === JSON.stringify(b.processes);
+  if ('error' in a && 'error' in b) return a.error === b.error;
+  return false;
 }
 
 async function read(containers: Containers, tab: Tab, id: string, before: TabContent | undefined): Promise<TabContent> {

@@ -2,9 +2,11 @@
 // change (the library's watch: a run, start, stop or rm from any process shows within a moment,
 // no key needed) and when the app says the store changed. A clock ticks once a second while a
 // container runs or is under two minutes old (its age and figures move), else twice a minute:
-// each tick samples the running containers' figures into their history. A running container
-// whose strata process is gone has stopped without a record change (it was killed): the list is
-// read again, and shows it exited.
+// each tick samples the running containers' figures into their history. A tick that changes
+// nothing drawn (`drawing` says what is: ages as shown, figures as rounded) costs no frame, so
+// an idle pane of idle containers stays idle. A running container whose strata process is gone
+// has stopped without a record change (it was killed): the list is read again, and shows it
+// exited.
 
 import { useEffect, useRef, useState } from 'react';
 import type { ContainerRow, Containers, Outcome } from '../data/containers.js';
@@ -23,20 +25,34 @@ export interface LiveContainers {
   reload(): void;
 }
 
-export function useLiveContainers(containers: Containers, generation: number, clock: () => number): LiveContainers {
+/** What the pane draws from the rows' ages and figures, as text: equal texts, equal frames. */
+export type Drawing = (rows: readonly ContainerRow[], now: number, stats: StatsHistory) => string;
+
+export function useLiveContainers(containers: Containers, generation: number, clock: () => number, drawing: Drawing): LiveContainers {
   const [rows, setRows] = useState<Outcome<ContainerRow[]> | undefined>(undefined);
   const [reloads, setReloads] = useState(0);
-  const [stats, setStats] = useState<StatsHistory>(new Map());
-  const [now, setNow] = useState(clock);
+  // One state for both, so a tick costs one render (the time and the figures move together).
+  const [{ now, stats }, setLive] = useState<{ now: number; stats: StatsHistory }>(() => ({ now: clock(), stats: new Map() }));
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
+  // The figures as sampled (every tick), and the text of what was last drawn from them.
+  const history = useRef<StatsHistory>(new Map());
+  const drawn = useRef('');
+  const show = (t: number) => {
+    const shownRows = rowsRef.current?.ok ? rowsRef.current.value : [];
+    const text = drawing(shownRows, t, history.current);
+    if (text === drawn.current) return;
+    drawn.current = text;
+    setLive({ now: t, stats: history.current });
+  };
 
   useEffect(() => {
     let live = true;
     void containers.list().then((r) => {
       if (!live) return;
       setRows(r);
-      setNow(clock());
+      drawn.current = '';
+      setLive({ now: clock(), stats: history.current });
     });
     return () => {
       live = false;
@@ -51,17 +67,15 @@ export function useLiveContainers(containers: Containers, generation: number, cl
   useEffect(() => {
     let live = true;
     const sample = async () => {
-      if (running.length === 0) return;
+      if (running.length === 0) return show(clock());
       const sampled = await containers.stats(running);
       if (!live) return;
-      setStats((h) => addSample(h, sampled.stats));
+      history.current = addSample(history.current, sampled.stats);
+      show(clock());
       if (sampled.stopped.length > 0) setReloads((n) => n + 1);
     };
     void sample();
-    const timer = setInterval(() => {
-      setNow(clock());
-      void sample();
-    }, fast ? FAST_TICK_MS : SLOW_TICK_MS);
+    const timer = setInterval(() => void sample(), fast ? FAST_TICK_MS : SLOW_TICK_MS);
     // The terminal's input keeps the app alive; the clock alone never does.
     timer.unref?.();
     return () => {

@@ -39,7 +39,9 @@ function v1Usage(fs: CgroupFs, dirs: readonly CgroupDir[]): CgroupUsage {
     return d === undefined ? undefined : fs.read(join(d.dir, name));
   };
   const usage = number(file('memory', 'memory.usage_in_bytes'));
-  const cache = statField(file('memory', 'memory.stat'), 'total_inactive_file') ?? statField(file('memory', 'memory.stat'), 'inactive_file');
+  const memoryStat = file('memory', 'memory.stat');
+  // total_: the cgroup and its descendants (a container's processes may make cgroups below it).
+  const cache = statField(memoryStat, 'total_inactive_file') ?? statField(memoryStat, 'inactive_file');
   const limit = number(file('memory', 'memory.limit_in_bytes'));
   return {
     cpuNs: number(file('cpuacct', 'cpuacct.usage')),
