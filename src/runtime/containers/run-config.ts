@@ -31,7 +31,7 @@ function specProblem(spec: unknown): string | undefined {
   const p = s.process as Record<string, unknown> | undefined;
   if (typeof p !== 'object' || p === null) return 'it has no process';
   if (!isStrings(p.argv) || !isStrings(p.env) || typeof p.cwd !== 'string') return 'its process has no argv, env or cwd';
-  if (!isCount(p.uid) || !isCount(p.gid) || !isStrings((p.groups as unknown[] | undefined)?.map(String))) return 'its process has no uid or gid';
+  if (!isCount(p.uid) || !isCount(p.gid) || !Array.isArray(p.groups) || !p.groups.every(isCount)) return 'its process has no uid, gid or groups';
   if (typeof s.hostname !== 'string' || typeof s.net !== 'string') return 'it has no hostname or network';
   const volumes = s.volumes;
   if (!Array.isArray(volumes) || !volumes.every((v: Record<string, unknown>) => typeof v?.source === 'string' && typeof v.target === 'string' && typeof v.readOnly === 'boolean')) return 'its volumes are malformed';
