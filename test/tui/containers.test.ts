@@ -94,7 +94,7 @@ test('a failure is the one line the CLI prints', async () => {
 });
 
 test.after(() => {
-  runStrata(['rm', '-f', 'made', 'talker'], { root: t.root });
+  runStrata(['rm', '-f', 'made', 'talker', 'live'], { root: t.root });
   t.cleanup();
 });
 
