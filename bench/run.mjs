@@ -20,6 +20,8 @@
 //     shell?: false (time without a shell in between: hyperfine -N),
 //     plan(fixtures) => { setup?: [bash…] run once before timing,
 //                         strata: { command, prepare? }, peer: { command, prepare? } } }
+//   or a measurement that is no timing: { name, peer, limit (the largest acceptable value), unit,
+//     measure(fixtures) => { value, text } }
 // `prepare` runs before every timed run of its side. Fixtures (makeFixtures) are made on first use.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -185,6 +187,12 @@ function diagnose(sides) {
   return undefined;
 }
 
+/** A measurement row: its own figure against its limit (with --before, this build's only). */
+function measureRow(row, fixtures) {
+  const { value, text } = row.measure(fixtures);
+  return { measured: { value, text } };
+}
+
 function ms(result) {
   const f = (s) => (s * 1000 >= 100 ? (s * 1000).toFixed(0) : (s * 1000).toFixed(1));
   return `${f(result.mean)} ms ± ${f(result.stddev ?? 0)}`;
@@ -201,7 +209,9 @@ function table(lines) {
   const met = (ok) => (ok === 'info' ? 'info' : ok ? 'yes' : '**no**');
   const rows = lines.map((l) => l.error
     ? [l.row.name, l.peer, '—', '—', '—', target(l.row), `error: ${l.error}`]
-    : [l.row.name, l.peer, ms(l.mine), ms(l.theirs), measured(l)[0], target(l.row), met(measured(l)[1])]);
+    : l.measured
+      ? [l.row.name, l.peer, l.measured.text, '—', '—', `≤ ${l.row.limit} ${l.row.unit}`, met(l.measured.value <= l.row.limit)]
+      : [l.row.name, l.peer, ms(l.mine), ms(l.theirs), measured(l)[0], target(l.row), met(measured(l)[1])]);
   return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
@@ -224,7 +234,7 @@ async function main() {
       try {
         // Before and after have no target of their own: the ratio is the finding.
         const shown = before === undefined ? row : { ...row, target: undefined, targetMs: undefined };
-        lines.push({ row: shown, peer, ...runRow(row, fixtures) });
+        lines.push({ row: shown, peer, ...(row.measure ? measureRow(row, fixtures) : runRow(row, fixtures)) });
       } catch (err) {
         say(err.message);
         const reason = err.message.trim().split('\n').pop();

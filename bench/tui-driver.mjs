@@ -6,8 +6,12 @@
 //   node bench/tui-driver.mjs open DOWNS -- CMD...             Down × DOWNS, Enter, until the tree
 //   node bench/tui-driver.mjs keys DOWNS PRESSES OUT -- CMD... open, then `j` × PRESSES, each until
 //                                                              its frame; the median to OUT (JSON)
+//   node bench/tui-driver.mjs idle-cpu SECONDS OUT -- CMD...   Tab to the Containers pane, wait for
+//                                                              its figures, then the UI's CPU use
+//                                                              over SECONDS with no key (from
+//                                                              /proc/PID/stat) to OUT (JSON)
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const [mode, ...rest] = process.argv.slice(2);
 const dash = rest.indexOf('--');
@@ -60,6 +64,47 @@ async function open(downs) {
   return { treeMs, summaryMs: performance.now() - started };
 }
 
+/** The process running `command` under `script` (the shell it starts execs it): the deepest
+ * descendant of the driver's child. */
+function uiPid() {
+  let pid = child.pid;
+  for (;;) {
+    let kids = [];
+    try {
+      kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return pid;
+    }
+    if (kids.length === 0) return pid;
+    pid = kids[0];
+  }
+}
+
+/** utime + stime of a process, in clock ticks (USER_HZ, 100 a second). */
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+/** The Containers pane drawn with its figures, then the UI's CPU over `seconds` with no key. */
+async function idleCpu(seconds, out) {
+  await drawn('NAME:TAG');
+  await sleep(300);
+  output = '';
+  child.stdin.write('\t');
+  // A running container's CPU share is drawn from the second sample on.
+  await drawn('%');
+  await sleep(2000);
+  const pid = uiPid();
+  const before = cpuTicks(pid);
+  const started = performance.now();
+  await sleep(seconds * 1000);
+  const ticks = cpuTicks(pid) - before;
+  const wall = (performance.now() - started) / 1000;
+  writeFileSync(out, JSON.stringify({ pid, seconds: wall, cpuSeconds: ticks / 100, percentOfOneCore: (ticks / 100 / wall) * 100 }));
+}
+
 async function main() {
   if (mode === 'first-frame') {
     await drawn(params[0]);
@@ -78,6 +123,8 @@ async function main() {
     }
     times.sort((a, b) => a - b);
     writeFileSync(params[2], JSON.stringify({ ...opened, entries: Number(total), presses: times.length, medianMs: times[times.length >> 1], p90Ms: times[Math.floor(times.length * 0.9)] }));
+  } else if (mode === 'idle-cpu') {
+    await idleCpu(Number(params[0]), params[1]);
   } else {
     throw new Error(`unknown mode ${mode}`);
   }

@@ -15,11 +15,14 @@ export function leaveFullScreen(out: NodeJS.WriteStream): void {
   out.write(CURSOR_SHOW + ALT_SCREEN_OFF);
 }
 
-/** Runs `fn` with the terminal given back (main screen, cursor shown, cooked mode: Ink has left
- * raw mode by then), then takes it again. Ctrl-C and Ctrl-\ in the meantime are the sandbox's:
- * strata's own process ignores them until `fn` returns. */
+/** Runs `fn` with the terminal given back (main screen, cleared, cursor shown, cooked mode: Ink
+ * has left raw mode by then), then takes it again. The main screen is cleared so that a shell
+ * starts on a clean screen, not under what the last one left there (the terminal keeps that in
+ * its scrollback). Ctrl-C and Ctrl-\ in the meantime are the sandbox's: strata's own process
+ * ignores them until `fn` returns. */
 export function withTerminalGivenAway<T>(out: NodeJS.WriteStream, fn: () => T): T {
   leaveFullScreen(out);
+  out.write(CLEAR_HOME);
   const ignore = () => {};
   process.on('SIGINT', ignore);
   process.on('SIGQUIT', ignore);

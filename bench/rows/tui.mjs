@@ -1,10 +1,12 @@
 // The terminal UI: each row drives the UI in a pseudo-terminal (bench/tui-driver.mjs,
 // 120x40) and hyperfine times the whole run; the driver exits the moment what it waits for is
 // drawn. The key-press rows also write the per-press median (and the Enter-to-tree time) to
-// bench/.work/tui-keys-*.json: hyperfine's ratio includes the start and the opening.
+// bench/.work/tui-keys-*.json: hyperfine's ratio includes the start and the opening. The idle
+// row is a measurement, not a timing: the UI's CPU use over 10 s with no key pressed.
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { q } from '../shell.mjs';
+import { q, sh } from '../shell.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const driver = `node ${q(join(repo, 'bench', 'tui-driver.mjs'))}`;
@@ -68,6 +70,28 @@ export default [
         strata: { command: `${driver} keys 0 200 ${q(join(f.work, 'tui-keys-debian.json'))} ${ui}` },
         peer: { command: `${driver} keys 1 200 ${q(join(f.work, 'tui-keys-busybox.json'))} ${ui}` },
       };
+    },
+  },
+  {
+    name: 'tui: idle CPU of the live Containers pane, 50 containers (5 running), over 10 s',
+    peer: 'none: % of one core (/proc/PID/stat)',
+    limit: 2,
+    unit: '% of one core',
+    measure: (f) => {
+      const store = join(f.work, 'tui-live-store');
+      const s = `${q(f.strata)} --root ${q(store)}`;
+      const out = join(f.work, 'tui-idle-cpu.json');
+      // 45 exited containers and 5 running ones (sleeping: the figures are the UI's, not theirs).
+      sh(`rm -rf ${q(store)} && for i in $(seq 1 45); do ${s} run --name done$i busybox true; done && ` +
+        `for i in 1 2 3 4 5; do ${s} run -d --name live$i busybox sleep 100000 >/dev/null; done`);
+      try {
+        rmSync(out, { force: true });
+        sh(`${driver} idle-cpu 10 ${q(out)} -- ${q(f.strata)} --root ${q(store)}`);
+        const r = JSON.parse(readFileSync(out, 'utf8'));
+        return { value: r.percentOfOneCore, text: `${r.percentOfOneCore.toFixed(2)} % (${r.cpuSeconds.toFixed(2)} s of CPU in ${r.seconds.toFixed(1)} s)` };
+      } finally {
+        sh(`${s} rm -f $(${s} ps -a -q) >/dev/null || true`);
+      }
     },
   },
 ];

@@ -109,6 +109,20 @@ test('v1 layout: below the caller\'s own cgroup, per controller, the freezer too
   assert.ok(cg.oomKilled(c));
 });
 
+test('v1: cpuacct (CPU time) is joined where it is a hierarchy of its own, once where it shares cpu\'s', () => {
+  for (const [self, mounts, expected] of [
+    ['2:cpuacct:/\n1:cpu:/\n', ['memory', 'pids', 'cpu', 'cpuacct'], ['memory', 'pids', 'cpu', 'cpuacct']],
+    ['1:cpu,cpuacct:/\n', ['memory', 'pids', 'cpu', 'cpuacct'], ['memory', 'pids', 'cpu']],
+  ] as const) {
+    const root = mkdtempSync(join(tmpdir(), 'strata-cgacct-'));
+    for (const c of mounts) mkdirSync(join(root, c));
+    const cg = detectCgroups({ root, self, fs: { ...hostCgroupFs, rmdir: (p) => rmSync(p, { recursive: true, force: true }) } })!;
+    const c = cg.create('1.2.acct', { pids: 10 });
+    assert.equal(c.dirs, expected.map((m) => join(root, m, 'strata/1.2.acct')), self);
+    rmSync(root, { recursive: true });
+  }
+});
+
 const asRoot = process.getuid?.() === 0 && existsSync('/sys/fs/cgroup/pids/cgroup.procs');
 
 test('v1 for real: a process in the cgroup is limited, then killed and the cgroup removed', async () => {

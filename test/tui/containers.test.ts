@@ -60,13 +60,41 @@ test('stop, then remove; a running container is not removed, and says why', asyn
   assert.not.match(ok('ps', '-a'), / busy$/m);
 });
 
+test('live: logs followed from an offset, figures of a running container, its processes, its run spec and shell', async () => {
+  ok('run', '-d', '--name', 'live', 'busybox', 'sh', '-c', 'echo one; read x; sleep 1000');
+  const id = idOf('live');
+  await containers.list();
+  const first = await containers.logsSince(id, undefined);
+  assert.ok(first.ok);
+  if (!first.ok) return;
+  for (let i = 0; i < 50 && (await containers.logsSince(id, undefined)).ok && first.value.text === ''; i++) await new Promise((r) => setTimeout(r, 20));
+  const all = await containers.logsSince(id, undefined);
+  assert.equal(all, { ok: true, value: { text: 'one\n', next: 4 } });
+  assert.equal(await containers.logsSince(id, 4), { ok: true, value: { text: '', next: 4 } }, 'nothing new');
+  let figures: Awaited<ReturnType<typeof containers.stats>> | undefined;
+  for (let i = 0; i < 100; i++) {
+    figures = await containers.stats([id]);
+    if (figures.stats.get(id)) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(figures!.stats.get(id)!.pids! >= 2, JSON.stringify([...figures!.stats]));
+  assert.equal(figures!.stopped, []);
+  const top = await containers.top(id);
+  assert.ok(top.ok && top.value.some((p) => p.command === "sleep 1000" && p.uid === 0), JSON.stringify(top));
+  const config = await containers.config(id);
+  assert.ok(config.ok && config.value.spec.limits.pids === 4096);
+  assert.equal(await containers.shell(id), { ok: true, value: 'sh' });
+  ok('rm', '-f', 'live');
+  assert.equal((await containers.stats([id])).stopped, [id], 'removed: no longer running');
+});
+
 test('a failure is the one line the CLI prints', async () => {
   const cli = runStrata(['diff', 'nosuch'], { root: t.root });
   assert.equal(await containers.diff('nosuch'), { ok: false, error: cli.stderr.trim().replace(/^strata: /, '') });
 });
 
 test.after(() => {
-  runStrata(['rm', '-f', 'made', 'talker'], { root: t.root });
+  runStrata(['rm', '-f', 'made', 'talker', 'live'], { root: t.root });
   t.cleanup();
 });
 

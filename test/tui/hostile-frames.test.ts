@@ -11,7 +11,7 @@ import type { ImageConfig } from '../../src/store/image-config.js';
 import type { ContainerRow, Containers } from '../../tui/data/containers.js';
 import { imageModelOf } from '../../tui/data/image-model.js';
 import { dir, file, layer, link } from '../helpers/overlay-index.js';
-import { fakeServices } from './helpers/fake-services.js';
+import { fakeServices, WEB_CONFIG } from './helpers/fake-services.js';
 import { DOWN, ENTER, TAB } from './helpers/keys.js';
 import { renderApp, settle } from './helpers/render-app.js';
 
@@ -46,6 +46,8 @@ function hostileServices() {
       list: async () => ({ ok: true, value: [CONTAINER] }),
       diff: async () => ({ ok: true, value: DIFF }),
       logs: async () => ({ ok: true, value: LOGS }),
+      logsSince: async () => ({ ok: true, value: { text: LOGS, next: LOGS.length } }),
+      config: async () => ({ ok: true, value: { ...WEB_CONFIG, spec: { ...WEB_CONFIG.spec, process: { ...WEB_CONFIG.spec.process, env: [`EVIL=${TITLE}`] }, volumes: [{ source: `/srv/${CLEAR_RED}`, target: '/data\xff' as BytePath, readOnly: false }] } } }),
       remove: async () => ({ ok: false, error: `cannot remove ${TITLE}` }),
     } satisfies Containers,
   };
@@ -79,24 +81,30 @@ test('Image view: names, link targets, details, created_by and efficiency shown 
   app.unmount();
 });
 
-test("Containers pane: a container's command, its diff's names, its logs and a failure shown escaped", async () => {
+test("Containers pane: a container's command, its logs, its diff's names, its run spec, its processes and a failure shown escaped", async () => {
   const app = renderApp(hostileServices(), { columns: 140, rows: 24 });
   await settle();
   await app.press(TAB);
-  await settle();
+  await settle(400);
   let frame = inert(app.frame());
   assert.ok(frame.includes('sh -c \\x1b[2J\\x1b[31mx'), frame);
-  await app.press(ENTER);
-  await settle();
+  assert.ok(frame.includes(`line ${ESCAPED_TITLE}one`), frame);
+  assert.ok(frame.includes(`        tabbed ${ESCAPED_CLEAR_RED}two`), 'tabs expanded, the rest escaped');
+  await app.press(']');
+  await settle(300);
   frame = inert(app.frame());
   assert.ok(frame.includes(`${ESCAPED_TITLE}made`), frame);
   assert.ok(frame.includes('new\\xff'), frame);
-  await app.press('q', 'L');
-  await settle();
+  await app.press(']');
+  await settle(300);
   frame = inert(app.frame());
-  assert.ok(frame.includes(`line ${ESCAPED_TITLE}one`), frame);
-  assert.ok(frame.includes(`        tabbed ${ESCAPED_CLEAR_RED}two`), 'tabs expanded, the rest escaped');
-  await app.press('q', 'd', 'y');
+  assert.ok(frame.includes(`EVIL=${ESCAPED_TITLE}`), frame);
+  assert.ok(frame.includes(`/srv/${ESCAPED_CLEAR_RED} -> /data\\xff`), frame);
+  await app.press(']');
+  await settle(300);
+  frame = inert(app.frame());
+  assert.ok(frame.includes('sh -c \\x1b[31mworker'), frame);
+  await app.press('d', 'y');
   await settle();
   frame = inert(app.frame());
   assert.ok(frame.includes(`cannot remove ${ESCAPED_TITLE}`), frame);

@@ -57,13 +57,18 @@ test('the walk: images, busybox, /etc, filter, a shell, back, quit', async () =>
     assert.match(text, /▾ etc\/\n[^\n]* passwd/);
 
     if (hasRun) {
+      // The shell starts on a clean screen; back, the UI is drawn as it was (the status line aside).
+      const before = text;
+      const body = (t: string) => t.trimEnd().split('\n').slice(0, -1).join('\n');
       type('r');
-      await waitFor('the shell prompt', (t) => /^\/ #/m.test(t));
+      const prompt = await waitFor('the shell prompt', (t) => /^\/ #/m.test(t));
+      assert.not.match(prompt, /filter "passwd"|NAME:TAG|passwd/, 'nothing of the UI under the shell');
       type('uname -r\r');
       await waitFor("the host's kernel", has(release()));
       type('exit\r');
       text = await waitFor('the TUI back', has('shell exited with status 0'));
       assert.match(text, /filter "passwd"/, 'back where it was');
+      assert.is(body(text), body(before), 'drawn again whole');
     }
 
     type(ESC);

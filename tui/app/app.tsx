@@ -1,10 +1,11 @@
 // The whole TUI: header, the screen in front (Images or Containers pane, an image, the import,
 // or help), status line. State lives in reducers; data comes from the services prop. While a
 // sandbox has the terminal (r, e), everything stays mounted (the user comes back where they were)
-// but no key hook is active, so Ink leaves raw mode and stdin alone; the status line's message
-// about how it ended makes the next frame differ, so Ink draws all of it again.
+// but no key hook is active, so Ink leaves raw mode and stdin alone; when it ends, the last frame
+// is drawn again whole (the shell left the screen cleared), then the status line says how it
+// ended.
 
-import { Box, useApp as useInkApp } from 'ink';
+import { Box, useApp as useInkApp, useStdout } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import { oneLine } from '../../src/base/errors.js';
 import { refOfRow, type ImageRow } from '../data/image-rows.js';
@@ -30,6 +31,7 @@ export interface AppProps {
 
 export function App({ services, now = Date.now }: AppProps) {
   const { exit } = useInkApp();
+  const { write } = useStdout();
   const { columns, rows } = useTerminalSize();
   const [state, dispatch] = useAppState();
   const images = useMemo(() => services.listImages(), [services, state.generation]);
@@ -51,14 +53,20 @@ export function App({ services, now = Date.now }: AppProps) {
     }
   };
   const takeTerminal = (args: readonly string[]) => dispatch({ type: 'takeTerminal', args });
-  const shellIn = (row: ImageRow | undefined) => row && takeTerminal(['run', '-it', '--rm', refOfRow(row), 'sh']);
+  const shellIn = (row: ImageRow | undefined) => row && takeTerminal(['run', '-it', '--rm', refOfRow(row), services.imageShell(row)]);
 
   // Every key hook is inactive while a sandbox has the terminal; the hand-over waits until their
   // effects have run (a macrotask later), so Ink has left raw mode and stopped reading stdin.
   useEffect(() => {
     const args = state.terminal;
     if (!args) return;
-    const timer = setTimeout(() => dispatch({ type: 'terminalDone', status: services.onTerminal(args) }), 0);
+    const timer = setTimeout(() => {
+      const status = services.onTerminal(args);
+      // Ink writes only what changed since its last frame, which the shell has wiped: an empty
+      // write makes it erase what it believes is there and draw that frame again, whole.
+      write('');
+      dispatch({ type: 'terminalDone', status });
+    }, 0);
     return () => clearTimeout(timer);
   }, [state.terminal]);
 
@@ -100,7 +108,7 @@ export function App({ services, now = Date.now }: AppProps) {
           ) : null}
           {screen.kind === 'panes' && state.pane === 'containers' ? (
             <ContainersPane
-              containers={services.containers} width={columns} height={bodyHeight} isActive={active} generation={state.generation} now={now()}
+              containers={services.containers} width={columns} height={bodyHeight} isActive={active} generation={state.generation} clock={now}
               onTerminal={takeTerminal} onNotify={notify} onStoreChanged={storeChanged}
               onSwitchPane={() => dispatch({ type: 'switchPane' })} onHelp={help} onQuit={() => exit()}
             />

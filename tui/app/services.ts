@@ -3,7 +3,9 @@
 // takes it as a prop, so tests give it a store of their own (or fakes) and no component reaches
 // past it.
 
+import { imageShell } from '../../src/runtime/sandbox/shell.js';
 import { removeImages } from '../../src/store/gc.js';
+import { readImage } from '../../src/store/images.js';
 import type { Store } from '../../src/store/store.js';
 import { storeContainers, type Containers } from '../data/containers.js';
 import { listImageRows, refOfRow, type ImageRow } from '../data/image-rows.js';
@@ -21,7 +23,9 @@ export interface TuiServices {
   removeImage(row: ImageRow): Promise<string>;
   importFile(request: ImportRequest, onProgress: (p: ImportProgress) => void, signal: AbortSignal): Promise<string[]>;
   completePath(text: string): string[];
-  /** The containers: list, diff, commit, remove, start, stop, logs. */
+  /** The shell `r` starts in the image: its bash when it has one, else sh. */
+  imageShell(row: ImageRow): 'bash' | 'sh';
+  /** The containers: list (live), diff, commit, remove, start, stop, logs, figures, config, top. */
   readonly containers: Containers;
   /** Gives the terminal to `strata ARGS…` (run -it, exec -it) and takes it back; its status. */
   onTerminal(args: readonly string[]): number;
@@ -37,6 +41,13 @@ export function storeServices(store: Store, driver: string, onTerminal: (args: r
       const report = await removeImages(store, [refOfRow(row)]);
       const parts = [...report.untagged.map((t) => `untagged ${t}`), ...report.deletedImages.map((i) => `deleted ${i.slice(7, 19)}`)];
       return parts.join(', ') || `nothing removed for ${row.ref}`;
+    },
+    imageShell(row) {
+      try {
+        return imageShell(store, readImage(store, row.id));
+      } catch {
+        return 'sh';   // an image that cannot be read: run's own error will say why
+      }
     },
     importFile: (request, onProgress, signal) => runImport(store, request, onProgress, signal),
     completePath: (text) => completePath(text),

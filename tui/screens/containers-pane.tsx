@@ -1,22 +1,26 @@
-// The Containers pane: every container (`ps -a`), the selected one's diff as a tree, its logs,
-// commit / remove / start / stop through the library, and exec on the terminal.
+// The Containers pane, live: every container (`ps -a`) as the store has it now, with a running
+// one's CPU (and its recent history) and memory; below, the selected container's tab — logs
+// (followed), diff (a tree), config (its run spec), top (its processes and figures); commit,
+// remove, start / stop through the library, and a shell on the terminal.
 
 import { Box } from 'ink';
-import { useEffect, useState } from 'react';
-import type { ContainerRow, Containers, Outcome } from '../data/containers.js';
-import { buildPathTree } from '../data/file-tree-model.js';
+import { useEffect, useRef, useState } from 'react';
+import type { Containers } from '../data/containers.js';
 import { FileTree } from '../widgets/file-tree/file-tree.js';
 import { useFileTree } from '../widgets/file-tree/use-file-tree.js';
-import { fileTreeReducer, initialFileTree, type FileTreeState } from '../widgets/file-tree/use-file-tree-state.js';
+import { fileTreeReducer } from '../widgets/file-tree/use-file-tree-state.js';
 import type { Line } from '../widgets/line/line.js';
 import { LineText } from '../widgets/line/line-text.js';
 import { ListRows } from '../widgets/list/list-rows.js';
-import { clampList, listReducer, LIST_START, useListState, type ListState } from '../widgets/list/use-list-state.js';
+import { useListState, type ListMove } from '../widgets/list/use-list-state.js';
 import { TextInput } from '../widgets/text-input/text-input.js';
 import { useTextInput } from '../widgets/text-input/use-text-input.js';
 import { useTextInputState } from '../widgets/text-input/use-text-input-state.js';
-import { containerLine, containersHeader } from './containers-table.js';
-import { useContainersPane, type ContainersMode } from './use-containers-pane.js';
+import { configLines, topHeader, topLines } from './container-details.js';
+import { containerLine, containersHeader, liveDrawing } from './containers-table.js';
+import { useContainersPane, type ContainersFocus } from './use-containers-pane.js';
+import { TABS, useContainerTab, type Tab, type TabContent } from './use-container-tab.js';
+import { useLiveContainers } from './use-live-containers.js';
 
 export interface ContainersPaneProps {
   readonly containers: Containers;
@@ -25,7 +29,8 @@ export interface ContainersPaneProps {
   readonly isActive: boolean;
   /** Re-read the list when this changes. */
   readonly generation: number;
-  readonly now: number;
+  /** The clock ages are counted by; tests pin it. */
+  readonly clock: () => number;
   readonly onTerminal: (args: readonly string[]) => void;
   readonly onNotify: (text: string, error?: boolean) => void;
   readonly onStoreChanged: () => void;
@@ -35,58 +40,65 @@ export interface ContainersPaneProps {
 }
 
 export function ContainersPane(props: ContainersPaneProps) {
-  const { containers, width, height, isActive, generation, now } = props;
-  const [rows, setRows] = useState<Outcome<ContainerRow[]> | undefined>(undefined);
-  const [reloads, setReloads] = useState(0);
-  const [mode, setMode] = useState<ContainersMode>('list');
-  const [diff, setDiff] = useState<FileTreeState | undefined>(undefined);
-  const [logs, setLogs] = useState<{ lines: string[]; view: ListState }>({ lines: [], view: LIST_START });
+  const { containers, width, height, isActive, generation } = props;
+  const live = useLiveContainers(containers, generation, props.clock, liveDrawing);
+  const rows = live.rows;
+  const [focus, setFocus] = useState<ContainersFocus>('list');
+  const [tab, setTab] = useState<Tab>('logs');
+  const [scroll, setScroll] = useState(0);
   const [commitName, commitDispatch] = useTextInputState();
   const count = rows?.ok ? rows.value.length : 0;
   const listHeight = Math.max(3, Math.min(count + 1, Math.floor((height - 3) / 2)));
   const lowerHeight = height - listHeight - 3;
   const list = useListState(count, listHeight);
   const selected = rows?.ok ? rows.value[list.state.cursor] : undefined;
+  const { content, setContent } = useContainerTab(containers, tab, selected);
 
+  // The list changes under the cursor (a container started elsewhere goes on top): the cursor
+  // stays on the container it was on (the one selected when the last frame was drawn).
+  const selectedId = useRef<string | undefined>(undefined);
   useEffect(() => {
-    let live = true;
-    void containers.list().then((r) => live && setRows(r));
-    return () => {
-      live = false;
-    };
-  }, [containers, generation, reloads]);
+    if (!rows?.ok) return;
+    const at = rows.value.findIndex((r) => r.id === selectedId.current);
+    if (at >= 0 && at !== list.state.cursor) list.select(at);
+  }, [rows]);
+  useEffect(() => {
+    selectedId.current = selected?.id;
+  });
+  useEffect(() => setScroll(0), [tab, selected?.id]);
 
-  const act = (work: Promise<Outcome<unknown>>, done: string) => {
+  const act = (work: Promise<{ ok: boolean; error?: string }>, done: string) => {
     void work.then((r) => {
-      props.onNotify(r.ok ? done : r.error, !r.ok);
+      props.onNotify(r.ok ? done : r.error!, !r.ok);
       if (r.ok) {
-        setReloads((n) => n + 1);
+        live.reload();
         props.onStoreChanged();
       }
     });
   };
+  const tabLines = linesOf(content);
+  const scrollBy = (move: ListMove) => setScroll((s) => scrolled(s, move, Math.max(0, tabLines.length - lowerHeight), lowerHeight, tab === 'logs'));
 
-  useContainersPane(mode, {
+  useContainersPane(focus, {
     move: (m) => list.move(m),
-    diff: () => {
-      if (!selected) return;
-      void containers.diff(selected.id).then((r) => {
-        if (!r.ok) return props.onNotify(r.error, true);
-        setDiff(initialFileTree(buildPathTree(r.value)));
-        setMode('diff');
-      });
+    enterTab: () => setFocus('tab'),
+    logs: () => {
+      setTab('logs');
+      setFocus('tab');
     },
+    nextTab: (step) => setTab((t) => TABS[(TABS.indexOf(t) + step + TABS.length) % TABS.length]!),
     exec: () => {
-      if (selected?.state === 'running') props.onTerminal(['exec', '-it', selected.id, 'sh']);
-      else props.onNotify('exec needs a running container', true);
+      if (selected?.state !== 'running') return selected && props.onNotify(`${selected.name} is not running`, true);
+      const id = selected.id;
+      void containers.shell(id).then((r) => props.onTerminal(['exec', '-it', id, r.ok ? r.value : 'sh']));
     },
     commit: () => {
       commitDispatch({ type: 'set', value: '' });
-      setMode('commit');
+      setFocus('commit');
     },
-    askRemove: () => setMode('confirmRemove'),
+    askRemove: () => setFocus('confirmRemove'),
     remove: () => {
-      setMode('list');
+      setFocus('list');
       if (selected) act(containers.remove(selected.id), `removed ${selected.name}`);
     },
     startStop: () => {
@@ -94,68 +106,93 @@ export function ContainersPane(props: ContainersPaneProps) {
       if (selected.state === 'running') act(containers.stop(selected.id), `stopped ${selected.name}`);
       else act(containers.start(selected.id), `started ${selected.name}`);
     },
-    logs: () => {
-      if (!selected) return;
-      void containers.logs(selected.id).then((r) => {
-        if (!r.ok) return props.onNotify(r.error, true);
-        const lines = r.value.split('\n').map(expandTabs);
-        setLogs({ lines, view: clampList({ cursor: lines.length - 1, top: 0 }, lines.length, lowerHeight) });
-        setMode('logs');
-      });
-    },
-    scrollLogs: (move) => setLogs((l) => ({ ...l, view: listReducer(l.view, { type: 'move', move, count: l.lines.length, height: lowerHeight }) })),
-    reload: () => setReloads((n) => n + 1),
-    toList: () => setMode('list'),
+    scrollTab: scrollBy,
+    reload: live.reload,
+    toList: () => setFocus('list'),
     switchPane: props.onSwitchPane,
     help: props.onHelp,
     quit: props.onQuit,
-  }, { isActive, hasRows: count > 0 });
-  useFileTree((action) => setDiff((d) => d && fileTreeReducer(d, action)), { isActive: isActive && mode === 'diff', height: lowerHeight });
+  }, { isActive, hasRows: count > 0, treeTab: tab === 'diff' });
+  useFileTree((action) => setContent((c) => (c && 'tree' in c ? { ...c, tree: fileTreeReducer(c.tree, action) } : c)), { isActive: isActive && focus === 'tab' && tab === 'diff', height: lowerHeight });
   useTextInput(commitName, commitDispatch, {
-    isActive: isActive && mode === 'commit',
+    isActive: isActive && focus === 'commit',
     onSubmit: (ref) => {
-      setMode('list');
+      setFocus('list');
       if (selected && ref.trim()) act(containers.commit(selected.id, ref.trim()), `committed ${selected.name} as ${ref.trim()}`);
     },
-    onCancel: () => setMode('list'),
+    onCancel: () => setFocus('list'),
   });
 
-  const shown: Line[] = rows?.ok ? rows.value.slice(list.state.top, list.state.top + listHeight).map((r) => containerLine(r, width, now)) : [];
+  const shown: Line[] = rows?.ok ? rows.value.slice(list.state.top, list.state.top + listHeight).map((r) => containerLine(r, width, live.now, live.stats.get(r.id))) : [];
   if (!rows) shown.push([{ text: 'reading containers…', tone: 'muted' }]);
   else if (!rows.ok) shown.push([{ text: `containers: ${rows.error}`, tone: 'error' }]);
   else if (count === 0) shown.push([{ text: 'No containers. Run one with r on an image.', tone: 'muted' }]);
+  const lower = focus === 'commit'
+    ? <TextInput label="Commit as NAME[:TAG]:" state={commitName} width={width} focused />
+    : tab === 'diff' && content && 'tree' in content
+      ? <FileTree state={content.tree} width={width} height={lowerHeight} focused={focus === 'tab'} />
+      : <ListRows rows={windowOf(tabLines, tab, scroll, lowerHeight, selected?.state === 'running' ? live.stats.get(selected.id) : undefined)} selected={-1} focused={false} width={width} height={lowerHeight} />;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <LineText line={containersHeader(width)} width={width} />
-      <ListRows rows={shown} selected={count > 0 ? list.state.cursor - list.state.top : -1} focused={mode === 'list'} width={width} height={listHeight} />
-      <LineText line={lowerTitle(mode, selected)} width={width} />
-      {mode === 'commit' ? <TextInput label="Commit as NAME[:TAG]:" state={commitName} width={width} focused /> : null}
-      {mode === 'diff' && diff ? <FileTree state={diff} width={width} height={lowerHeight} focused /> : null}
-      {mode === 'logs' ? (
-        <ListRows rows={logs.lines.slice(logs.view.top, logs.view.top + lowerHeight).map((text) => [{ text }])} selected={-1} focused={false} width={width} height={lowerHeight} />
-      ) : null}
+      <ListRows rows={shown} selected={count > 0 ? list.state.cursor - list.state.top : -1} focused={focus === 'list'} width={width} height={listHeight} />
+      <LineText line={tabBar(focus, tab, selected?.name)} width={width} />
+      <Box height={lowerHeight} flexDirection="column">{selected || focus === 'commit' ? lower : null}</Box>
+      <LineText line={hints(focus, tab)} width={width} />
     </Box>
   );
 }
 
-/** Tabs to spaces, to the next multiple of 8 as a terminal sets them: drawn in a pane, every
- * other control character of a container's output is shown escaped. */
-function expandTabs(line: string): string {
-  return line.includes('\t') ? line.split('\t').reduce((out, part, i) => (i === 0 ? part : out + ' '.repeat(8 - ([...out].length % 8)) + part), '') : line;
+/** The tab's rows (the diff tree draws its own). */
+function linesOf(content: TabContent | undefined): Line[] {
+  if (!content) return [[{ text: 'reading…', tone: 'muted' }]];
+  if ('error' in content) return [[{ text: content.error, tone: 'error' }]];
+  switch (content.tab) {
+    case 'logs': {
+      const lines = content.lines[content.lines.length - 1] === '' ? content.lines.slice(0, -1) : content.lines;
+      return lines.length === 0 ? [[{ text: 'no output yet', tone: 'muted' }]] : lines.map((text) => [{ text }]);
+    }
+    case 'config':
+      return configLines(content.config);
+    case 'top':
+      return topLines(content.processes);
+    case 'diff':
+      return [];
+  }
 }
 
-function lowerTitle(mode: ContainersMode, row: ContainerRow | undefined): Line {
-  const name = row ? row.name : '';
-  switch (mode) {
-    case 'diff':
-      return [{ text: `Changes of ${name} (A added · M changed · R removed) · Esc back`, tone: 'accent', bold: true }];
-    case 'logs':
-      return [{ text: `Logs of ${name} · Esc back`, tone: 'accent', bold: true }];
-    case 'confirmRemove':
-      return [{ text: `Remove ${name}? y to remove, any other key to keep it`, tone: 'warning', bold: true }];
-    case 'commit':
-      return [{ text: `Commit ${name} · Enter commit · Esc cancel`, tone: 'accent', bold: true }];
-    case 'list':
-      return [{ text: 'Enter diff · e exec · c commit · d remove · s start/stop · L logs · R reload', tone: 'muted' }];
+/** The rows on screen: logs count `scroll` up from their end (0 follows new output), the others
+ * down from their start; top's figures stay on its first row. */
+function windowOf(lines: readonly Line[], tab: Tab, scroll: number, height: number, stats: Parameters<typeof topHeader>[0]): Line[] {
+  if (tab === 'logs') {
+    const end = Math.max(0, lines.length - scroll);
+    return lines.slice(Math.max(0, end - height), end);
   }
+  if (tab === 'top' && lines.length > 1) return [topHeader(stats), ...lines.slice(scroll, scroll + height - 1)];
+  return lines.slice(scroll, scroll + height);
+}
+
+/** The scroll after `move`: logs count from their end (up shows older lines), the other tabs
+ * from their start. */
+function scrolled(scroll: number, move: ListMove, max: number, height: number, fromEnd: boolean): number {
+  const page = Math.max(1, height - 1);
+  const older = { up: 1, down: -1, pageUp: page, pageDown: -page, home: max, end: -max }[move];
+  return Math.max(0, Math.min(max, scroll + (fromEnd ? older : -older)));
+}
+
+function tabBar(focus: ContainersFocus, tab: Tab, name: string | undefined): Line {
+  if (focus === 'confirmRemove') return [{ text: `Remove ${name}? y to remove, any other key to keep it`, tone: 'warning', bold: true }];
+  if (focus === 'commit') return [{ text: `Commit ${name} · Enter commit · Esc cancel`, tone: 'accent', bold: true }];
+  const tabs: Line = TABS.flatMap((t, i) => [
+    ...(i > 0 ? [{ text: ' ' }] : []),
+    t === tab ? { text: `[${title(t)}]`, tone: 'accent' as const, bold: true } : { text: ` ${title(t)} `, tone: 'muted' as const },
+  ]);
+  return [...tabs, { text: name === undefined ? '' : `  ${name}`, bold: true }];
+}
+
+const title = (t: Tab) => t[0]!.toUpperCase() + t.slice(1);
+
+function hints(focus: ContainersFocus, tab: Tab): Line {
+  if (focus === 'tab') return [{ text: `${tab === 'diff' ? 'A added · M changed · R removed · Space fold' : '↑↓ PgUp PgDn scroll'} · [ ] tab · Esc back to the list`, tone: 'muted' }];
+  return [{ text: 'Enter the tab · [ ] tabs · e shell · c commit · d remove · s start/stop', tone: 'muted' }];
 }

@@ -1,15 +1,17 @@
 // cgroup v1 (this machine: hybrid, one hierarchy per controller under /sys/fs/cgroup/<name>).
 // A container's cgroup is made below the cgroup strata itself runs in, in each of memory, pids,
-// cpu and freezer: <root>/<controller>/<strata's own path>/strata/<name>, so the caller's own
-// limits and accounting still cover its sandboxes. The freezer sets no limit: it is there so
-// that `commit` can pause the container (freezer.state).
+// cpu, cpuacct and freezer: <root>/<controller>/<strata's own path>/strata/<name>, so the
+// caller's own limits and accounting still cover its sandboxes. The freezer and cpuacct set no
+// limit: the freezer is there so that `commit` can pause the container (freezer.state), cpuacct
+// so that its CPU time can be read (cpuacct.usage; v1's cpu controller counts only throttling).
+// Where cpu and cpuacct share one hierarchy ("cpu,cpuacct") the cgroup is made there once.
 
 import { join } from 'node:path';
 import { StrataError } from '../../base/errors.js';
 import { FREEZE_TIMEOUT_MS, emptyAndRemove, waitUntil, type Cgroup, type CgroupFs, type Cgroups } from './cgroup-fs.js';
 import type { Limits } from '../sandbox/limits.js';
 
-const CONTROLLERS = ['memory', 'pids', 'cpu', 'freezer'] as const;
+const CONTROLLERS = ['memory', 'pids', 'cpu', 'cpuacct', 'freezer'] as const;
 type Controller = (typeof CONTROLLERS)[number];
 
 export const CPU_PERIOD_US = 100_000;
@@ -22,7 +24,7 @@ export class CgroupV1 implements Cgroups {
     const bases = new Map<Controller, string>();
     for (const c of CONTROLLERS) {
       const mount = join(root, c);
-      if (!fs.exists(mount)) continue;
+      if (!fs.exists(mount) || sharesHierarchy(self, c, [...bases.keys()])) continue;
       bases.set(c, join(mount, ownPath(self, c), 'strata'));
     }
     this.bases = bases;
@@ -99,6 +101,15 @@ export class CgroupV1 implements Cgroups {
   private freezerDir(cgroup: Cgroup): string | undefined {
     return cgroup.dirs.find((d) => d.startsWith(join(this.root, 'freezer') + '/'));
   }
+}
+
+/** Whether `controller` is mounted together with one of `taken` ("4:cpu,cpuacct:/"). */
+function sharesHierarchy(self: string, controller: string, taken: readonly string[]): boolean {
+  for (const line of self.split('\n')) {
+    const names = (line.split(':')[1] ?? '').split(',');
+    if (names.includes(controller)) return names.some((n) => n !== controller && taken.includes(n));
+  }
+  return false;
 }
 
 /** This process's path in a v1 hierarchy, from /proc/self/cgroup ("4:memory:/a/b"). */

@@ -2,7 +2,7 @@
 // wait, logs. Signals go to the container's helper, whose monitor forwards them into the sandbox;
 // SIGKILL ends the helper itself, and the sandbox dies with it (PR_SET_PDEATHSIG).
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants as os } from 'node:os';
 import { StrataError, invalidValue } from '../../base/errors.js';
@@ -108,5 +108,29 @@ export async function containerLogs(store: Store, text: string, follow: boolean,
     drain();
     if (!follow || !running) return;
     await sleep(100);
+  }
+}
+
+/** What the container wrote to its stdout from byte `offset` on (at most `maxBytes`, the last
+ * ones), and the offset to read from next; without an offset, the last `maxBytes`. A live view
+ * follows the logs by calling it again with the offset it returned. */
+export function readStdoutSince(store: Store, id: string, offset: number | undefined, maxBytes = 1 << 18): { bytes: Buffer; next: number } {
+  let fd: number;
+  try {
+    fd = openSync(join(containerDir(store, readContainer(store, id).id), LOG_FILES.stdout), 'r');
+  } catch (err) {
+    if (err instanceof StrataError) throw err;
+    return { bytes: Buffer.alloc(0), next: offset ?? 0 };
+  }
+  try {
+    const size = fstatSync(fd).size;
+    // A log shorter than the offset was started again: read it from its start.
+    const from = Math.max(offset === undefined || offset > size ? 0 : offset, size - maxBytes);
+    const bytes = Buffer.allocUnsafe(size - from);
+    let got = 0;
+    for (let n = 1; got < bytes.length && n > 0; got += n) n = readSync(fd, bytes, got, bytes.length - got, from + got);
+    return { bytes: bytes.subarray(0, got), next: from + got };
+  } finally {
+    closeSync(fd);
   }
 }

@@ -8,6 +8,7 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { StrataError } from '../../base/errors.js';
 import { processIdentity } from '../../store/process-identity.js';
+import type { CgroupDir } from '../cgroups/usage.js';
 import type { SandboxProcess } from '../helper/ops.js';
 import { effectiveRecord, type ContainerRecord } from './records.js';
 import { inUserNamespace } from '../rootless/subordinate-ids.js';
@@ -89,19 +90,25 @@ export function foreignNamespaces(pid: number): string[] {
 /** The cgroup.procs files of the container's own cgroups (named `name`: cgroups/detect.ts), read
  * from its init's /proc/PID/cgroup. Paths that are not the container's are never returned. */
 export function containerCgroupProcs(pid: number, name: string, root = '/sys/fs/cgroup'): string[] {
+  return containerCgroupDirs(pid, name, root).map((d) => `${d.dir}/cgroup.procs`);
+}
+
+/** The directories of the container's own cgroups, each with its hierarchy's controllers (none
+ * for v2's unified one), from /proc/PID/cgroup ("4:memory:/strata/NAME", "1:cpu,cpuacct:/…"). */
+export function containerCgroupDirs(pid: number, name: string, root = '/sys/fs/cgroup', proc = '/proc'): CgroupDir[] {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+    text = readFileSync(`${proc}/${pid}/cgroup`, 'utf8');
   } catch {
     return [];
   }
-  const out: string[] = [];
+  const out: CgroupDir[] = [];
   for (const line of text.split('\n')) {
     const m = /^\d+:([^:]*):(\/.*)$/.exec(line);
     if (!m || !m[2]!.endsWith(`/${name}`) || m[2]!.includes('/../')) continue;
     // v1: one hierarchy per controller list ("memory", "cpu,cpuacct"); v2: "0::/path" under the root.
-    const hierarchy = m[1] === '' ? root : `${root}/${m[1]}`;
-    out.push(`${hierarchy}${m[2]}/cgroup.procs`);
+    const controllers = m[1] === '' ? [] : m[1]!.split(',');
+    out.push({ controllers, dir: `${m[1] === '' ? root : `${root}/${m[1]}`}${m[2]}` });
   }
   return out;
 }

@@ -8,8 +8,9 @@ import type { TuiServices } from '../../../tui/app/services.js';
 import { ThemeContext } from '../../../tui/widgets/line/theme.js';
 import { NOW } from './fake-services.js';
 
-export function renderApp(services: TuiServices, size = { columns: 100, rows: 24 }, color = false) {
-  const r = render(createElement(ThemeContext.Provider, { value: { color } }, createElement(App, { services, now: () => NOW })));
+/** `clock`: the app's time (NOW unless given: a test of ages moves it). */
+export function renderApp(services: TuiServices, size = { columns: 100, rows: 24 }, color = false, clock: () => number = () => NOW) {
+  const r = render(createElement(ThemeContext.Provider, { value: { color } }, createElement(App, { services, now: clock })));
   const resize = (columns: number, rows: number) => {
     Object.defineProperty(r.stdout, 'columns', { value: columns, configurable: true });
     Object.defineProperty(r.stdout, 'rows', { value: rows, configurable: true });
