@@ -72,8 +72,8 @@ export async function commitContainer(store: Store, text: string, o: CommitOptio
 }
 
 /** The container's writable layer added to the store; its diff_id, or undefined when the
- * container changed nothing. */
-async function addWritableLayer(store: Store, rec: ContainerRecord, lease: Lease): Promise<string | undefined> {
+ * container changed nothing. `build` makes a RUN step's layer with it too. */
+export async function addWritableLayer(store: Store, rec: ContainerRecord, lease: Lease): Promise<string | undefined> {
   // Rootless with subordinate ids, the container may hold files only their mapped owners can
   // read: its layer is written as root of that user namespace (mapped-changes.ts).
   const tar = store.mapped
