@@ -10,6 +10,7 @@ packages=(
   musl            # the musl loader in the alpine-shaped fixture (layers/alpine)
   tar gzip xz-utils zstd  # deterministic layer tars; compressed rootfs fixtures
   umoci skopeo    # real OCI layouts and docker-archives for interop tests
+  podman runc     # a built image loaded and run by podman (test/cli/build-debian)
   mmdebstrap      # real Debian rootfs tarballs
   tmux            # driving the TUI in end-to-end tests
   attr            # setfattr: opaque markers in layer tests (and `cp`, see runtime/changes/copy-in.ts)
