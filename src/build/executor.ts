@@ -18,7 +18,7 @@ import type { DriverName } from '../runtime/drivers/types.js';
 import type { Store } from '../store/store.js';
 import { setTag } from '../store/tags.js';
 import { BuildContext } from './context/build-context.js';
-import { parseDockerfile } from './dockerfile/parse.js';
+import { dockerfileError, parseDockerfile } from './dockerfile/parse.js';
 import { argDeclarations } from './steps/arg.js';
 import { ArgScope } from './expand/scope.js';
 import { planStep, type StageFacts } from './plan-step.js';
@@ -143,8 +143,10 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
           return written.id;
         },
       };
-      const step = planStep(ctx, facts, { started: (id) => containers.add(id), finished: removeContainer });
-      const outcome = await step.execute();
+      const outcome = await atLine(instruction.line, async () => {
+        const step = planStep(ctx, facts, { started: (id) => containers.add(id), finished: removeContainer });
+        return step.execute();
+      });
       if (outcome.diffId) layers.push(outcome.diffId);
       image = outcome.image;
     }
@@ -167,6 +169,16 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
     throw new StrataError('build failed', { cause: err });
   } finally {
     await cleanup();
+  }
+}
+
+/** Every error of a step names its line of the Dockerfile. */
+async function atLine<T>(line: number, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof StrataError && !err.message.startsWith('Dockerfile:')) throw dockerfileError(line, err.message, err);
+    throw err;
   }
 }
 

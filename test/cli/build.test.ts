@@ -5,7 +5,7 @@
 // the store as it was.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -144,6 +144,34 @@ test('an undeclared --build-arg is a warning, as in Docker', () => {
   const r = runStrata(['build', '--build-arg', 'NOPE=1', '-'], { ...opts, input: 'FROM busybox\n' });
   assert.is(r.status, 0);
   assert.match(r.stderr, /build-args not consumed by any ARG: NOPE/);
+});
+
+test('attack: a COPY destination through an image symlink that climbs out lands inside the image', () => {
+  const outside = join(t.scratch, 'escape-target');
+  context({ f: 'payload\n', Dockerfile: `FROM busybox\nRUN ln -s /../../../..${outside} /link\nCOPY f /link/x\n` });
+  ok('build', '-t', 'climb:1', ctx);
+  assert.not.ok(existsSync(join(outside, 'x')), 'nothing is written on the host');
+  assert.is(ok('run', '--rm', 'climb:1', 'cat', `${outside}/x`), 'payload\n');
+});
+
+test('attack: ADD of an archive whose names climb out is refused in one line; nothing lands on the host', () => {
+  const evil = join(t.scratch, 'evil');
+  mkdirSync(join(evil, 'a'), { recursive: true });
+  writeFileSync(join(evil, 'planted'), 'x');
+  context({ Dockerfile: 'FROM busybox\nADD evil.tar /opt/\n' });
+  execFileSync('tar', ['-cf', join(ctx, 'evil.tar'), '-C', join(evil, 'a'), '--absolute-names', '../planted']);
+  const r = runStrata(['build', '-t', 'evil:1', ctx], opts);
+  assert.is(r.status, 1);
+  assert.match(r.stderr.trim().split('\n').pop()!, /^strata: Dockerfile:2: ADD evil\.tar: /);
+  assert.not.ok(existsSync(join(t.root, 'planted')));
+  assert.not.match(ok('images'), 'evil');
+});
+
+test('attack: a context file named like a whiteout would delete in the layer: refused', () => {
+  context({ '.wh.etc': '', Dockerfile: 'FROM busybox\nCOPY . /\n' });
+  const r = runStrata(['build', ctx], opts);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /^strata: Dockerfile:2: cannot copy \/\.wh\.etc: names starting with "\.wh\." are reserved/m);
 });
 
 /** The store's contents that a failed build must leave as they were. */
