@@ -46,7 +46,7 @@ test('stages, ARG and ENV expansion, heredocs, COPY and metadata make the image 
       'COPY a.txt sub/ ./',
       'COPY --from=build --chown=1:2 --chmod=640 /made /from-stage',
       'COPY <<EOF /app/doc.txt',
-      'who is $WHO',
+      "who is '$WHO'",
       'EOF',
       "RUN cat << 'EOF' > /app/quoted",
       '$GREETING stays',
@@ -66,7 +66,7 @@ test('stages, ARG and ENV expansion, heredocs, COPY and metadata make the image 
   assert.match(id, /^sha256:[0-9a-f]{64}$/);
   assert.is(ok('run', '--rm', 'lang:1'), 'hello you unset\n');
   assert.is(ok('run', '--rm', '-u', '0', 'lang:1', 'sh', '-c', 'cat a.txt b.txt doc.txt quoted script; stat -c "%u:%g %a" /from-stage; pwd'),
-    'A\nB\nwho is you\n$GREETING stays\nscript ran\n1:2 640\n/app\n');
+    "A\nB\nwho is 'you'\n$GREETING stays\nscript ran\n1:2 640\n/app\n");
   const config = inspect('lang:1').Config;
   assert.equal(config.Labels, { 'org.example': 'yes' });
   assert.equal(Object.keys(config.ExposedPorts).sort(), ['53/udp', '80/tcp']);
@@ -83,7 +83,7 @@ test('stages, ARG and ENV expansion, heredocs, COPY and metadata make the image 
   assert.match(history, /\/bin\/sh -c #\(nop\) WORKDIR \/app\s+0B/);
   assert.match(history, /RUN \|1 WHO=you \/bin\/sh -c true\s+0B/);
   assert.match(history, /\/bin\/sh -c #\(nop\) COPY multi:[0-9a-f]{64} in \/app\/ /);
-  const sha = execFileSync('sh', ['-c', 'printf "who is you\\n" | sha256sum']).toString().split(' ')[0];
+  const sha = execFileSync('sh', ['-c', `printf "who is 'you'\\n" | sha256sum`]).toString().split(' ')[0];
   assert.match(history, new RegExp(`COPY file:${sha} in /app/doc.txt `));
   // The base's entry and one for each of the final stage's 12 steps: every one is listed.
   assert.is(history.trim().split('\n').length - 1, 1 + 12);

@@ -46,6 +46,10 @@ test('quotes and escapes', () => {
   assert.throws(() => word("'open"), /matching single-quote/);
 });
 
+test('a heredoc body: quotes are text, $ and escapes still act', () => {
+  assert.is(expandWord(`'$FOO' "\\$FOO"`, get, { skipQuotes: true }).word, `'foo' "$FOO"`);
+});
+
 test('prefix, suffix and replacement patterns', () => {
   assert.is(word('${FILE%.*}'), 'archive.tar');
   assert.is(word('${FILE%%.*}'), 'archive');

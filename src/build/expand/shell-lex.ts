@@ -16,6 +16,8 @@ export interface LexOptions {
   readonly rawEscapes?: boolean;
   /** Leave references to unset variables as written (heredoc detection). */
   readonly skipUnset?: boolean;
+  /** Quotes are plain characters (a heredoc body: only `$` and the escape character act). */
+  readonly skipQuotes?: boolean;
 }
 
 export interface Expanded {
@@ -114,7 +116,7 @@ class Lexer {
           const value = this.possibleHeredoc();
           result += value;
           words.addRaw(value);
-        } else if (ch === "'" || ch === '"') {
+        } else if ((ch === "'" || ch === '"') && !this.options.skipQuotes) {
           const value = ch === "'" ? this.singleQuoted() : this.doubleQuoted();
           result += value;
           words.addRaw(value);

@@ -15,7 +15,7 @@ import { readImageText } from '../../runtime/sandbox/image-files.js';
 import { resolveUser } from '../../runtime/sandbox/users.js';
 import { dockerfileError } from '../dockerfile/parse.js';
 import { stepLookup } from '../expand/scope.js';
-import { expandWord } from '../expand/shell-lex.js';
+import { expandWord, type Lookup } from '../expand/shell-lex.js';
 import { entriesTar, sortedEntries, type NewEntry } from '../layer/entries-tar.js';
 import { archiveItems } from './add-archive.js';
 import type { StepContext } from './context.js';
@@ -67,23 +67,44 @@ export function planCopy(ctx: StepContext): PlannedStep {
         ...(chmod !== undefined ? { mode: parseInt(chmod, 8) } : {}),
         ...(flags.has('chown') ? { owner: ownerOf(ctx, iv, flags.get('chown')!, fail) } : {}),
       };
-      const fromImage = from === undefined ? undefined : await ctx.source(from);
-      const fromView = fromImage && openStackView(ctx.store, fromImage.image.config.rootfs.diff_ids);
-      const items: SourceItem[] = [];
-      const disposals: (() => Promise<void>)[] = [];
+      const { items, dispose } = await collectItems(ctx, sources, from, lookup, place, fail);
       try {
-      for (const s of sources) {
-        const doc = heredocOf(i.heredocs, s);
-        if (doc) {
-          items.push(heredocItem(doc.name, doc.expand ? expandHeredoc(doc.content, lookup, ctx.escape, fail) : doc.content, place));
-          continue;
-        }
-        if (fromView) {
-          const found = imageItems(ctx.store, fromView, s, place, fail);
-          if (found.length === 0) throw fail(`${i.keyword} source "${s}" not found in ${from}`);
-          items.push(...found);
-          continue;
-        }
+        const many = items.length > 1 || items.some((it) => it.isDir);
+        if (items.length > 1 && !dest.endsWith('/')) throw fail(`when using ${i.keyword} with more than one source file, the destination must be a directory and end with a /`);
+        const { entries, single } = placeItems(iv, dest, items, place, fail);
+        const sorted = sortedEntries(entries);
+        const layer = await addLayer(ctx.store, entriesTar(sorted), ctx.lease);
+        const hex = layer.diffId.slice(7);
+        const what = many ? `${items.length > 1 ? 'multi' : 'dir'}:${hex}` : `file:${single ? fileDigest(single) : hex}`;
+        const createdBy = nop(config.Shell ?? DEFAULT_SHELL, `${i.keyword} ${what} in ${dest} `, 'string');
+        return { image: nextImage(ctx.image, config, createdBy, layer.diffId), diffId: layer.diffId };
+      } finally {
+        await dispose();
+      }
+    },
+  };
+}
+
+/** Every source's items: heredocs, another stage's or image's files, the context's. */
+async function collectItems(ctx: StepContext, sources: readonly string[], from: string | undefined, lookup: Lookup, place: Placement, fail: (why: string) => Error): Promise<{ items: SourceItem[]; dispose: () => Promise<void> }> {
+  const i = ctx.instruction;
+  const fromImage = from === undefined ? undefined : await ctx.source(from);
+  const fromView = fromImage && openStackView(ctx.store, fromImage.image.config.rootfs.diff_ids);
+  const items: SourceItem[] = [];
+  const disposals: (() => Promise<void>)[] = [];
+  const dispose = async () => {
+    for (const d of disposals) await d();
+  };
+  try {
+    for (const s of sources) {
+      const doc = heredocOf(i.heredocs, s);
+      if (doc) {
+        items.push(heredocItem(doc.name, doc.expand ? expandHeredoc(doc.content, lookup, ctx.escape, fail) : doc.content, place));
+      } else if (fromView) {
+        const found = imageItems(ctx.store, fromView, s, place, fail);
+        if (found.length === 0) throw fail(`${i.keyword} source "${s}" not found in ${from}`);
+        items.push(...found);
+      } else {
         const matched = ctx.context.match(s);
         if (typeof matched === 'string') throw fail(`${i.keyword} source "${s}" ${matched}`);
         if (i.keyword === 'ADD') {
@@ -92,20 +113,12 @@ export function planCopy(ctx: StepContext): PlannedStep {
           items.push(...added.items);
         } else items.push(...contextItems(ctx.context, matched, place, fail));
       }
-      const many = items.length > 1 || items.some((it) => it.isDir);
-      if (items.length > 1 && !dest.endsWith('/')) throw fail(`when using ${i.keyword} with more than one source file, the destination must be a directory and end with a /`);
-      const { entries, single } = placeItems(iv, dest, items, place, fail);
-      const sorted = sortedEntries(entries);
-      const layer = await addLayer(ctx.store, entriesTar(sorted), ctx.lease);
-      const hex = layer.diffId.slice(7);
-      const what = many ? `${items.length > 1 ? 'multi' : 'dir'}:${hex}` : `file:${single ? fileDigest(single) : hex}`;
-      const createdBy = nop(config.Shell ?? DEFAULT_SHELL, `${i.keyword} ${what} in ${dest} `, 'string');
-      return { image: nextImage(ctx.image, config, createdBy, layer.diffId), diffId: layer.diffId };
-      } finally {
-        for (const d of disposals) await d();
-      }
-    },
-  };
+    }
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+  return { items, dispose };
 }
 
 function heredocOf(docs: StepContext['instruction']['heredocs'], word: string) {
@@ -115,10 +128,10 @@ function heredocOf(docs: StepContext['instruction']['heredocs'], word: string) {
   return docs.find((d) => d.name === name);
 }
 
-/** A heredoc body is expanded as a whole, only `$` references (quotes are text in it). */
-function expandHeredoc(content: string, lookup: (n: string) => string | undefined, escape: string, fail: (why: string) => Error): string {
+/** A heredoc body is expanded as a whole: `$` references and escapes act, quotes are text. */
+function expandHeredoc(content: string, lookup: Lookup, escape: string, fail: (why: string) => Error): string {
   try {
-    return expandWord(content, lookup, { escape, rawQuotes: true }).word;
+    return expandWord(content, lookup, { escape, skipQuotes: true }).word;
   } catch (err) {
     throw fail((err as Error).message);
   }
