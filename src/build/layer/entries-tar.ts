@@ -2,7 +2,7 @@
 // (tar/writer.ts), contents read from the source into 1 MiB pieces, no copy made first. The store
 // unpacks, indexes and digests it like any layer (store/layers.ts, addLayer).
 
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { displayPath, type BytePath } from '../../base/byte-path.js';
 import { StrataError } from '../../base/errors.js';
 import type { EntryType } from '../../base/layer-index.js';
@@ -18,8 +18,9 @@ export interface NewEntry {
   readonly gid: number;
   readonly mtime: number;
   readonly linkTarget?: string;
-  /** A regular file's bytes: a host file (opened without following links) or in memory. */
-  readonly content?: { readonly host: string | Buffer } | { readonly data: Buffer };
+  /** A regular file's bytes: a host file (opened without following links) of the size it had
+   * when it was listed, or bytes in memory. */
+  readonly content?: { readonly host: string | Buffer; readonly size: number } | { readonly data: Buffer };
 }
 
 const PIECE = 1 << 20;
@@ -57,12 +58,14 @@ export async function* entriesTar(entries: readonly NewEntry[]): AsyncGenerator<
     else if (e.content) {
       const fd = openSync(e.content.host, constants.O_RDONLY | constants.O_NOFOLLOW);
       try {
-        const total = fstatSync(fd).size;
+        const total = e.content.size;
         tar.beginEntry({ ...header, size: total });
+        // A file read whole goes into the archive as its own buffer; a large one in pieces.
+        const piece = total <= PIECE ? Buffer.allocUnsafe(total) : buf;
         for (let left = total; left > 0;) {
-          const n = readSync(fd, buf, 0, Math.min(PIECE, left), null);
+          const n = readSync(fd, piece, 0, Math.min(piece.length, left), null);
           if (n === 0) throw new StrataError(`${displayPath(e.path)} shrank while it was being copied`);
-          tar.write(Buffer.from(buf.subarray(0, n)));
+          tar.write(piece === buf ? Buffer.from(buf.subarray(0, n)) : piece.subarray(0, n));
           left -= n;
           if (size >= PIECE) yield take();
         }

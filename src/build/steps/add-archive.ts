@@ -77,7 +77,7 @@ async function unpackedItem(host: string, dir: string, place: Placement, name: s
           gid: place.owner?.gid ?? e.gid,
           mtime: Math.floor(e.mtime),
           ...(e.linkTarget !== undefined ? { linkTarget: e.linkTarget } : {}),
-          ...(e.type === 'file' ? { content: { host: Buffer.concat([Buffer.from(rootfs), bufferOf(e.path)]) } } : {}),
+          ...(e.type === 'file' ? { content: { host: Buffer.concat([Buffer.from(rootfs), bufferOf(e.path)]), size: e.size } } : {}),
         };
       }
     },

@@ -53,7 +53,7 @@ export function contextItems(ctx: BuildContext, matched: readonly ContextEntry[]
       mtime: Math.floor(e.stat.mtimeMs / 1000),
       // The link's target is data, stored as it is: never followed (docs/DESIGN.md §9).
       ...(type === 'symlink' ? { linkTarget: bytePathFromBuffer(readlinkSync(host, { encoding: 'buffer' })) } : {}),
-      ...(type === 'file' ? { content: { host } } : {}),
+      ...(type === 'file' ? { content: { host, size: e.stat.size } } : {}),
     };
   };
   return matched.map((m) => ({
@@ -116,7 +116,7 @@ export function imageItems(store: Store, iv: ImageView, pattern: string, place: 
         gid: place.owner?.gid ?? e.entry.gid,
         mtime: Math.floor(e.entry.mtime),
         ...(e.entry.linkTarget !== undefined ? { linkTarget: e.entry.linkTarget } : {}),
-        ...(e.entry.type === 'file' ? { content: { host: contentPath(store, iv, e) } } : {}),
+        ...(e.entry.type === 'file' ? { content: { host: contentPath(store, iv, e), size: e.entry.size } } : {}),
       };
     };
     items.push({
