@@ -27,6 +27,9 @@ export function planRun(ctx: StepContext, hooks: RunHooks): PlannedStep {
   const i = ctx.instruction;
   const config = ctx.image.config.config ?? {};
   if (i.args.length === 0) throw dockerfileError(i.line, 'RUN requires a command');
+  // --mount, --network and --security need BuildKit's machinery; running without what they ask
+  // for would build something else, so they are refused.
+  if (i.flags.length > 0) throw dockerfileError(i.line, `RUN ${i.flags[0]!.split('=')[0]} is not supported by strata build`);
   const argv = commandOf(i, config.Shell ?? DEFAULT_SHELL);
   const env = envMap(config.Env);
   const argEnv = ctx.args.set().filter(([k]) => !env.has(k)).map(([k, v]) => `${k}=${v}`);

@@ -2,7 +2,7 @@
 // [--progress auto|plain|tty] CONTEXT|-`: a Dockerfile built into an image (src/build/); the
 // image id on stdout, progress on stderr (none with -q).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { callerEnvironment } from '../../base/caller-environment.js';
 import { StrataError, invalidValue } from '../../base/errors.js';
@@ -36,6 +36,7 @@ export const build = defineCommand({
       if (value !== undefined) buildArgs.set(name, value);
     }
     const contextDir = argv.context === '-' ? undefined : argv.context;
+    if (contextDir !== undefined && !isDirectory(contextDir)) throw new StrataError(`build context "${contextDir}" is not a directory`);
     const file = argv.file ?? (contextDir === undefined ? '-' : join(contextDir, 'Dockerfile'));
     if (file === '-' && argv.context === '-' && argv.file !== undefined) throw invalidValue('--file', '-', 'stdin already holds the Dockerfile (CONTEXT is -)');
     let dockerfile: string;
@@ -60,3 +61,11 @@ export const build = defineCommand({
     ctx.out(ctx.json ? `${JSON.stringify({ id: image.id })}\n` : `${image.id}\n`);
   },
 });
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
