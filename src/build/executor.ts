@@ -116,7 +116,6 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
   const runStage = async (stage: Stage): Promise<StageImage> => {
     const label = stage.name ?? `stage ${stage.index}`;
     const total = stage.steps.length + 1;
-    o.progress.step(label, 1, total, stage.from.original);
     const base = expandBase(stage.from, (n) => globals.get(n), parsed.escape);
     let image: StageImage;
     const earlier = stageNamed(staged, base, stage.index);
@@ -127,6 +126,7 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
       lease.add(found.id, ...found.image.config.rootfs.diff_ids);
       image = found.image;
     }
+    o.progress.step(label, 1, total, stage.from.original);
     const args = new ArgScope(o.buildArgs, consumed);
     const facts: StageFacts = { cmdSetHere: false, globals };
     for (const [n, instruction] of stage.steps.entries()) {

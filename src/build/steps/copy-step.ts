@@ -104,6 +104,8 @@ async function collectItems(ctx: StepContext, sources: readonly string[], from: 
         const found = imageItems(ctx.store, fromView, s, place, fail);
         if (found.length === 0) throw fail(`${i.keyword} source "${s}" not found in ${from}`);
         items.push(...found);
+      } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith('git@')) {
+        throw fail(`${i.keyword} of a URL (${s}) is not supported: the build reads no network but RUN's with --net host`);
       } else {
         const matched = ctx.context.match(s);
         if (typeof matched === 'string') throw fail(`${i.keyword} source "${s}" ${matched}`);
