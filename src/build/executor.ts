@@ -6,17 +6,14 @@
 // interrupted build (SIGINT, SIGTERM, SIGHUP) sets no tag and leaves no container, mount, staging
 // or layer behind (docs/DESIGN.md §11).
 
-import { existsSync } from 'node:fs';
 import { StrataError } from '../base/errors.js';
 import { undoneOnInterrupt } from '../base/interrupts.js';
-import { deleteContainer, readContainer } from '../runtime/containers/records.js';
-import { discardImages, discardUnreferencedLayers } from '../store/gc.js';
-import { encodeConfig, imageIdOf, writeImage, type Image } from '../store/images.js';
-import { takeLease } from '../store/lease.js';
+import { encodeConfig, writeImage, type Image } from '../store/images.js';
 import { formatReference, parseReference } from '../store/reference.js';
 import type { DriverName } from '../runtime/drivers/types.js';
 import type { Store } from '../store/store.js';
 import { setTag } from '../store/tags.js';
+import { BuildResources } from './build-resources.js';
 import { BuildContext } from './context/build-context.js';
 import { dockerfileError, parseDockerfile } from './dockerfile/parse.js';
 import { argDeclarations } from './steps/arg.js';
@@ -60,40 +57,8 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
     }
   }
 
-  const lease = takeLease(store);
-  const intermediates: string[] = [];
-  const layers: string[] = [];
-  const containers = new Set<string>();
-  let finished = false;
-  let result: string | undefined;
-  const removeContainer = async (id: string) => {
-    containers.delete(id);
-    let rec;
-    try {
-      rec = readContainer(store, id);
-    } catch {
-      return;
-    }
-    // An interrupt can come while the command runs: its helper dies with strata (PDEATHSIG),
-    // but not before the tree it works in is gone.
-    if (rec.pid !== undefined) {
-      try {
-        process.kill(rec.pid, 'SIGKILL');
-      } catch {
-        // Gone already.
-      }
-      for (let i = 0; i < 200 && alive(rec.pid); i++) await new Promise((r) => setTimeout(r, 10));
-    }
-    await deleteContainer(store, rec);
-  };
-  const cleanup = async () => {
-    if (finished) return;
-    finished = true;
-    for (const id of [...containers]) await removeContainer(id);
-    await discardImages(store, intermediates.filter((id) => id !== result));
-    lease.release();
-    await discardUnreferencedLayers(store, layers);
-  };
+  const held = new BuildResources(store);
+  const lease = held.lease;
 
   const built = new Map<number, Promise<StageImage>>();
   const buildStage = (stage: Stage): Promise<StageImage> => {
@@ -134,32 +99,25 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
       const ctx: StepContext = {
         store, lease, instruction, image, args, escape: parsed.escape, net: o.net, ...(o.driver ? { driver: o.driver } : {}), context, progress: o.progress,
         source: (text) => source(text, stage.index, instruction.line),
-        intermediate: async (img) => {
-          const raw = encodeConfig(img.config);
-          const known = existsSync(store.paths.image(imageIdOf(raw)));
-          const written = writeImage(store, raw);
-          lease.add(written.id);
-          if (!known) intermediates.push(written.id);
-          return written.id;
-        },
+        intermediate: async (img) => held.intermediate(img),
       };
       const outcome = await atLine(instruction.line, async () => {
-        const step = planStep(ctx, facts, { started: (id) => containers.add(id), finished: removeContainer });
+        const step = planStep(ctx, facts, { started: (id) => held.containerStarted(id), finished: (id) => held.removeContainer(id) });
         return step.execute();
       });
-      if (outcome.diffId) layers.push(outcome.diffId);
+      if (outcome.diffId) held.layerMade(outcome.diffId);
       image = outcome.image;
     }
     return image;
   };
 
   try {
-    return await undoneOnInterrupt(cleanup, async () => {
+    return await undoneOnInterrupt(() => held.release(), async () => {
       const stageImage = await buildStage(target);
       const unused = [...o.buildArgs.keys()].filter((k) => !consumed.has(k));
       if (unused.length > 0) o.progress.note(`warning: build-args not consumed by any ARG: ${unused.join(', ')}`);
       const image = writeImage(store, encodeConfig(stageImage.config));
-      result = image.id;
+      held.result = image.id;
       lease.add(image.id);
       for (const t of tags) setTag(store, t, image.id);
       return image;
@@ -168,7 +126,7 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
     if (err instanceof StrataError) throw err;
     throw new StrataError('build failed', { cause: err });
   } finally {
-    await cleanup();
+    await held.release();
   }
 }
 
@@ -179,14 +137,5 @@ async function atLine<T>(line: number, work: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof StrataError && !err.message.startsWith('Dockerfile:')) throw dockerfileError(line, err.message, err);
     throw err;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
