@@ -38,12 +38,12 @@ export function planRun(ctx: StepContext, hooks: RunHooks): PlannedStep {
     identity: identityOf(ctx, createdBy),
     execute: async () => {
       const image = await ctx.intermediate(ctx.image);
-      const { id } = await createRunContainer(ctx.store, { image, args: argv, entrypoint: '', env: argEnv, net: ctx.net, ...(ctx.driver ? { driver: ctx.driver } : {}) });
+      const { id, iv } = await createRunContainer(ctx.store, { image, args: argv, entrypoint: '', env: argEnv, net: ctx.net, ...(ctx.driver ? { driver: ctx.driver } : {}) });
       hooks.started(id);
       const output = runOutput(ctx.store, ctx.progress);
       let status: number;
       try {
-        status = await startContainer(ctx.store, id, { stdin: false, output: output.helperOutput });
+        status = await startContainer(ctx.store, id, { stdin: false, output: output.helperOutput, image: iv });
       } finally {
         output.close();
       }
@@ -55,7 +55,8 @@ export function planRun(ctx: StepContext, hooks: RunHooks): PlannedStep {
         }
         let diffId: string | undefined;
         try {
-          diffId = await addWritableLayer(ctx.store, readContainer(ctx.store, id), ctx.lease);
+          // The image's view, built once for the sandbox's user lookup, serves the layer too.
+          diffId = await addWritableLayer(ctx.store, readContainer(ctx.store, id), ctx.lease, iv);
         } catch (err) {
           throw err instanceof StrataError ? dockerfileError(i.line, err.message) : err;
         }
