@@ -1,7 +1,8 @@
 // The parser against Docker's own expectations: the Dockerfiles of openshift/imagebuilder's parser
 // tests (as Debian packages them; copied to fixtures/ with their license) and the parse tree
 // Docker's parser gives for each, in its Node.Dump notation. Each instruction is dumped here the
-// same way from what parseDockerfile returns, and the whole text must match.
+// same way from what parseDockerfile returns, and the whole text must match; its negative cases
+// must fail, and its line-number case must give Docker's line ranges.
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,5 +66,18 @@ for (const name of cases) {
     assert.fixture(got, readFileSync(join(FIXTURES, name, 'result'), 'utf8'));
   });
 }
+
+const FIXTURE_ROOT = fileURLToPath(new URL('./fixtures/imagebuilder/', import.meta.url));
+
+for (const name of readdirSync(join(FIXTURE_ROOT, 'testfiles-negative')).sort()) {
+  test(`imagebuilder negative case ${name} is an error naming its line`, () => {
+    assert.throws(() => parseDockerfile(readFileSync(join(FIXTURE_ROOT, 'testfiles-negative', name, 'Dockerfile'), 'utf8')), /^Dockerfile:\d+: /);
+  });
+}
+
+test('imagebuilder testfile-line: each instruction spans the lines Docker gives it', () => {
+  const parsed = parseDockerfile(readFileSync(join(FIXTURE_ROOT, 'testfile-line', 'Dockerfile'), 'utf8'));
+  assert.equal(parsed.instructions.map((i) => [i.line, i.endLine]), [[5, 5], [11, 12], [17, 31]]);
+});
 
 test.run();
