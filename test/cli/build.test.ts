@@ -140,6 +140,18 @@ test('-f - reads the Dockerfile from stdin; CONTEXT - builds without a context',
   assert.match(noContext.stderr, /^strata: Dockerfile:2: COPY source "x" there is no build context/m);
 });
 
+test('a bad command line is exit 2 before any work: a tag, --net, --progress', () => {
+  context({ Dockerfile: 'FROM busybox\nRUN echo ran > /ran\n' });
+  const layers = readdirSync(join(t.root, 'layers')).sort();
+  for (const args of [['-t', 'Bad Name'], ['-t', 'sha256:' + 'a'.repeat(64)], ['--net', 'bridge'], ['--progress', 'fancy']]) {
+    const r = runStrata(['build', ...args, ctx], opts);
+    assert.is(r.status, 2, args.join(' '));
+    assert.match(r.stderr, /^strata: /, args.join(' '));
+    assert.not.match(r.stderr, /ran|\[stage/);
+  }
+  assert.equal(readdirSync(join(t.root, 'layers')).sort(), layers);
+});
+
 test('a context that is not a directory is one line, exit 1', () => {
   const r = runStrata(['build', join(t.scratch, 'no-such-dir')], opts);
   assert.is(r.status, 1);
