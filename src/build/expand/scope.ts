@@ -12,7 +12,8 @@ export class ArgScope {
 
   constructor(private readonly buildArgs: ReadonlyMap<string, string>, private readonly consumed: Set<string>) {}
 
-  /** `ARG name[=default]`; `inherited` is a global ARG's value when the stage declares it again. */
+  /** `ARG name[=default]`: `fallback` is the default, or the global ARG's value when the stage
+   * declares one again; a --build-arg wins over both. */
   declare(name: string, fallback: string | undefined): void {
     this.consumed.add(name);
     const given = this.buildArgs.get(name);
