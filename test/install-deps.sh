@@ -11,7 +11,7 @@ packages=(
   musl            # the musl loader in the alpine-shaped fixture (layers/alpine)
   tar gzip xz-utils zstd  # deterministic layer tars; compressed rootfs fixtures
   umoci skopeo    # real OCI layouts and docker-archives for interop tests; skopeo: the other registry client
-  podman runc oci-image-tool  # round trips through podman, and the OCI validator (test/cli/interop.test.ts)
+  podman runc oci-image-tool  # round trips through podman (interop, build-debian tests), and the OCI validator
   docker-registry # the CNCF distribution registry the push/pull tests start on loopback
   apache2-utils   # htpasswd -B: the registry's Basic auth file in the login tests
   mmdebstrap      # real Debian rootfs tarballs
@@ -21,6 +21,7 @@ packages=(
   hyperfine       # timing (bench, performance smoke tests)
   uidmap          # newuidmap/newgidmap: rootless sandboxes map subordinate ids (run-rootless tests)
   strace          # signals injected at a chosen system call (interrupted-writes); the order of syncs and renames (durable-publish)
+  golang-github-openshift-imagebuilder-dev  # the Dockerfile parser's expected results (test/dockerfile/parse-imagebuilder: kept equal to the copy in test/dockerfile/fixtures)
   "$@"            # more, from a caller (bench/install-peers.sh)
 )
 

@@ -31,6 +31,11 @@ export function openImageView(store: Store, image: Image, layer?: number): Image
   return new StoredImageView(store, diffIds, layer === undefined ? diffIds.length : layer + 1);
 }
 
+/** The merged view of a stack of stored layers that no image record names yet (a build's step). */
+export function openStackView(store: Store, diffIds: readonly string[]): ImageView {
+  return new StoredImageView(store, diffIds, diffIds.length);
+}
+
 class StoredImageView implements ImageView {
   readonly diffIds: readonly string[];
   private built: View | undefined;

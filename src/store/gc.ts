@@ -148,6 +148,17 @@ function unlinkImage(store: Store, id: string): void {
   removeRepoDigestsOf(store, id);
 }
 
+/** Remove images an operation wrote for its own use (a build's intermediate images), each unless
+ * a tag or a container has come to use it meanwhile. Their layers stay for
+ * discardUnreferencedLayers. */
+export async function discardImages(store: Store, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await withLock(store, 'gc', () => {
+    const tagged = new Set(listTags(store).values());
+    for (const id of ids) if (!tagged.has(id) && containersUsing(store, id).length === 0) unlinkImage(store, id);
+  });
+}
+
 /** Undo an operation that failed after publishing layers: those of `diffIds` that nothing
  * references by now (an image, or another operation's lease) go. Call after releasing the
  * caller's own lease on them. */

@@ -12,6 +12,10 @@ export interface ContainerConfig {
   Volumes?: Record<string, object>;
   StopSignal?: string;
   Shell?: string[];
+  /** HEALTHCHECK, as Docker records it (durations in nanoseconds). */
+  Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number };
+  /** ONBUILD triggers, recorded as written. */
+  OnBuild?: string[];
 }
 
 export interface HistoryEntry {

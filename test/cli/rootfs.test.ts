@@ -3,26 +3,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, runStrata, strataOk, tempStore } from '../helpers/cli.js';
+import { debianTar } from '../helpers/debian-rootfs.js';
 
 const t = tempStore();
 const opts = { root: t.root };
 const ok = (...args: string[]) => strataOk(args, { ...opts, timeoutMs: 300_000 }).text;
-
-/** A Debian bookworm minbase rootfs tarball, made once per machine and kept (≈ 1 min). */
-function debianTar(): string {
-  const cache = '/var/tmp/strata-test-cache';
-  const tar = join(cache, 'debian-bookworm-minbase.tar');
-  if (!existsSync(tar)) {
-    mkdirSync(cache, { recursive: true });
-    const tmp = join(cache, `building-${process.pid}.tar`);
-    execFileSync('mmdebstrap', ['--quiet', '--variant=minbase', 'bookworm', tmp], { stdio: 'ignore', timeout: 600_000 });
-    renameSync(tmp, tar);
-  }
-  return tar;
-}
 
 test('an alpine-shaped minirootfs imports with its ./ entries made absolute', () => {
   const file = join(t.scratch, 'alpine-minirootfs.tar.gz');

@@ -9,6 +9,7 @@
 // but never anything outside them (commit-tar.ts).
 
 import { StrataError } from '../../base/errors.js';
+import type { ImageView } from '../../content/image-view.js';
 import { applyChanges } from '../../store/config-changes.js';
 import type { HistoryEntry, ImageConfig } from '../../store/image-config.js';
 import { encodeConfig, readImage, writeImage, type Image } from '../../store/images.js';
@@ -72,13 +73,13 @@ export async function commitContainer(store: Store, text: string, o: CommitOptio
 }
 
 /** The container's writable layer added to the store; its diff_id, or undefined when the
- * container changed nothing. */
-async function addWritableLayer(store: Store, rec: ContainerRecord, lease: Lease): Promise<string | undefined> {
+ * container changed nothing. `build` makes a RUN step's layer with it too. */
+export async function addWritableLayer(store: Store, rec: ContainerRecord, lease: Lease, image?: ImageView): Promise<string | undefined> {
   // Rootless with subordinate ids, the container may hold files only their mapped owners can
   // read: its layer is written as root of that user namespace (mapped-changes.ts).
   const tar = store.mapped
     ? await (await import('./mapped-changes.js')).containerLayerTarMapped(store, rec)
-    : await containerLayerTar(store, rec, ownerInside());
+    : await containerLayerTar(store, rec, ownerInside(), image);
   if (tar === undefined) return undefined;
   try {
     return (await addLayer(store, tar, lease)).diffId;

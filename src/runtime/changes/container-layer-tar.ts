@@ -6,6 +6,7 @@
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ImageView } from '../../content/image-view.js';
 import type { Store } from '../../store/store.js';
 import { containerDir, type ContainerRecord } from '../containers/records.js';
 import { openContainerView } from '../containers/view.js';
@@ -14,8 +15,8 @@ import { canonicalLayer, dirsBornAfter, layerTar, type LayerTarSource } from './
 
 /** The container's writable layer as a canonical layer tar (commit-tar.ts), or undefined when
  * it changed nothing. `owner` maps owners on the host to the image's. */
-export async function containerLayerTar(store: Store, rec: ContainerRecord, owner: LayerTarSource['owner']): Promise<AsyncIterable<Buffer> | undefined> {
-  const cv = await openContainerView(store, rec);
+export async function containerLayerTar(store: Store, rec: ContainerRecord, owner: LayerTarSource['owner'], image?: ImageView): Promise<AsyncIterable<Buffer> | undefined> {
+  const cv = await openContainerView(store, rec, image);
   const lower = cv.image.view;
   const recreated = rec.driver === 'copy' ? dirsBornAfter(cv.storage, cv.layer, lower, statSync(join(containerDir(store, rec.id), STAMP)).ctimeMs) : undefined;
   const index = canonicalLayer(cv.layer, lower, recreated);

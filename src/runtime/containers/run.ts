@@ -5,7 +5,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openImageView } from '../../content/image-view.js';
+import { openImageView, type ImageView } from '../../content/image-view.js';
 import { resolveImage } from '../../store/lookup.js';
 import type { Store } from '../../store/store.js';
 import { detectCgroups, sweepStaleCgroups } from '../cgroups/detect.js';
@@ -17,7 +17,7 @@ import { etcFiles } from '../sandbox/etc-files.js';
 import { helperNodeMaker } from '../helper/process.js';
 import { checkRunFlags } from '../sandbox/run-flags.js';
 import { checkRunnablePlatform } from '../sandbox/platform.js';
-import { ETC_FILES, prepareRun, saveRunSpec, type RunRequest } from '../sandbox/run-spec.js';
+import { ETC_FILES, prepareRun, saveRunSpec, type RunRequest, type RunSpec } from '../sandbox/run-spec.js';
 import { startContainer } from './start.js';
 import { startDetached } from './supervisor.js';
 
@@ -31,6 +31,18 @@ export interface RunOptions extends RunRequest {
 
 /** Returns the command's exit status; with `detach`, 0 once it runs (its id is printed). */
 export async function runContainer(store: Store, o: RunOptions, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+  const { id, spec, iv } = await createRunContainer(store, o);
+  if (o.detach) {
+    await startDetached(store, id);
+    out(`${id}\n`);
+    return 0;
+  }
+  return startContainer(store, id, { stdin: spec.interactive || spec.tty, image: iv });
+}
+
+/** The container `run` starts, made and published but not started: its id, what it will run, and
+ * its image's view. `build` makes the container of each RUN step with it, then starts it itself. */
+export async function createRunContainer(store: Store, o: RunOptions): Promise<{ id: string; spec: RunSpec; iv: ImageView }> {
   if (o.name !== undefined) checkContainerName(o.name);
   const flags = checkRunFlags(o);
   if (process.getuid?.() === 0) {
@@ -50,10 +62,5 @@ export async function runContainer(store: Store, o: RunOptions, out: (text: stri
     saveRunSpec(dir, spec);
     await driver.populate(dir, iv, mountPoints);
   });
-  if (o.detach) {
-    await startDetached(store, id);
-    out(`${id}\n`);
-    return 0;
-  }
-  return startContainer(store, id, { stdin: spec.interactive || spec.tty, image: iv });
+  return { id, spec, iv };
 }

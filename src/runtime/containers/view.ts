@@ -38,8 +38,9 @@ export interface ContainerView {
  * only, whiteouts as 0:0 devices), copy its materialized rootfs (everything). */
 const STORAGE = { overlay: { dir: 'upper', wholeTree: false }, copy: { dir: 'rootfs', wholeTree: true } } as const;
 
-export async function openContainerView(store: Store, rec: ContainerRecord): Promise<ContainerView> {
-  const image = openImageView(store, readImage(store, rec.image));
+/** `image`: the container's image's view when the caller has it open already (built once). */
+export async function openContainerView(store: Store, rec: ContainerRecord, opened?: ImageView): Promise<ContainerView> {
+  const image = opened ?? openImageView(store, readImage(store, rec.image));
   // The tree needs the whole view: built first, it answers the driver's lookups too.
   const view = image.view;
   const layer = await writableLayerOf(store, rec, image);

@@ -1,0 +1,141 @@
+// `strata build`: a Dockerfile's stages built step by step into one image. Each step is planned
+// (its words expanded, its identity fixed: steps/step.ts) and then executed; only the stages the
+// target needs are built, each once, when first named. Everything the build publishes is held by
+// its lease until the image is written; what only the build used — the images its RUN containers
+// started from, layers of stages that are not in the result — goes when it ends. A failed or
+// interrupted build (SIGINT, SIGTERM, SIGHUP) sets no tag and leaves no container, mount, staging
+// or layer behind (docs/DESIGN.md §11).
+
+import { StrataError } from '../base/errors.js';
+import { undoneOnInterrupt } from '../base/interrupts.js';
+import { encodeConfig, writeImage, type Image } from '../store/images.js';
+import { formatReference, parseReference } from '../store/reference.js';
+import type { DriverName } from '../runtime/drivers/types.js';
+import type { Store } from '../store/store.js';
+import { setTag } from '../store/tags.js';
+import { BuildResources } from './build-resources.js';
+import { BuildContext } from './context/build-context.js';
+import { dockerfileError, parseDockerfile } from './dockerfile/parse.js';
+import { argDeclarations } from './steps/arg.js';
+import { ArgScope } from './expand/scope.js';
+import { planStep, type StageFacts } from './plan-step.js';
+import type { Progress } from './progress.js';
+import { splitStages, stageNamed, targetStage, type Stage } from './stages.js';
+import type { SourceImage, StepContext } from './steps/context.js';
+import { expandBase, scratchImage, storedBase } from './steps/from-step.js';
+import type { StageImage } from './steps/step.js';
+
+export interface BuildOptions {
+  readonly dockerfile: string;
+  /** The context directory; undefined when there is none (`-` on the command line). */
+  readonly contextDir: string | undefined;
+  readonly tags: readonly string[];
+  readonly buildArgs: ReadonlyMap<string, string>;
+  readonly target?: string;
+  readonly net: 'none' | 'host';
+  /** The rootfs driver of RUN's containers (undefined: the default, as `run`). */
+  readonly driver?: DriverName;
+  readonly progress: Progress;
+}
+
+export async function buildImage(store: Store, o: BuildOptions): Promise<Image> {
+  // What the user typed is checked before any work.
+  const tags = o.tags.map((t) => formatReference(parseReference(t)));
+  const parsed = parseDockerfile(o.dockerfile);
+  for (const w of parsed.warnings) o.progress.note(`note: ${w}`);
+  const staged = splitStages(parsed);
+  const target = targetStage(staged, o.target);
+  const context = BuildContext.open(o.contextDir);
+  const consumed = new Set<string>();
+
+  // The global ARGs: FROM lines see them; a stage sees one it declares again.
+  const globals = new Map<string, string | undefined>();
+  for (const a of staged.metaArgs) {
+    for (const d of argDeclarations(a.args, (n) => globals.get(n), parsed.escape, a.line)) {
+      consumed.add(d.name);
+      globals.set(d.name, o.buildArgs.get(d.name) ?? d.fallback);
+    }
+  }
+
+  const held = new BuildResources(store);
+  const lease = held.lease;
+
+  const built = new Map<number, Promise<StageImage>>();
+  const buildStage = (stage: Stage): Promise<StageImage> => {
+    let p = built.get(stage.index);
+    if (!p) {
+      p = runStage(stage);
+      built.set(stage.index, p);
+    }
+    return p;
+  };
+
+  const source = async (text: string, before: number, line: number): Promise<SourceImage> => {
+    const stage = stageNamed(staged, text, before);
+    if (stage) return { image: await buildStage(stage), origin: `stage:${stage.index}` };
+    const { id, image } = storedBase(store, text, line);
+    lease.add(id, ...image.config.rootfs.diff_ids);
+    return { image, origin: `image:${id}` };
+  };
+
+  const runStage = async (stage: Stage): Promise<StageImage> => {
+    const label = stage.name ?? `stage ${stage.index}`;
+    const total = stage.steps.length + 1;
+    const base = expandBase(stage.from, (n) => globals.get(n), parsed.escape);
+    let image: StageImage;
+    const earlier = stageNamed(staged, base, stage.index);
+    if (base.toLowerCase() === 'scratch') image = scratchImage();
+    else if (earlier) image = await buildStage(earlier);
+    else {
+      const found = storedBase(store, base, stage.from.line);
+      lease.add(found.id, ...found.image.config.rootfs.diff_ids);
+      image = found.image;
+    }
+    o.progress.step(label, 1, total, stage.from.original);
+    const args = new ArgScope(o.buildArgs, consumed);
+    const facts: StageFacts = { cmdSetHere: false, globals };
+    for (const [n, instruction] of stage.steps.entries()) {
+      o.progress.step(label, n + 2, total, instruction.original);
+      const ctx: StepContext = {
+        store, lease, instruction, image, args, escape: parsed.escape, net: o.net, ...(o.driver ? { driver: o.driver } : {}), context, progress: o.progress,
+        source: (text) => source(text, stage.index, instruction.line),
+        intermediate: async (img) => held.intermediate(img),
+      };
+      const outcome = await atLine(instruction.line, async () => {
+        const step = planStep(ctx, facts, { started: (id) => held.containerStarted(id), finished: (id) => held.removeContainer(id) });
+        return step.execute();
+      });
+      if (outcome.diffId) held.layerMade(outcome.diffId);
+      image = outcome.image;
+    }
+    return image;
+  };
+
+  try {
+    return await undoneOnInterrupt(() => held.release(), async () => {
+      const stageImage = await buildStage(target);
+      const unused = [...o.buildArgs.keys()].filter((k) => !consumed.has(k));
+      if (unused.length > 0) o.progress.note(`warning: build-args not consumed by any ARG: ${unused.join(', ')}`);
+      const image = writeImage(store, encodeConfig(stageImage.config));
+      held.result = image.id;
+      lease.add(image.id);
+      for (const t of tags) setTag(store, t, image.id);
+      return image;
+    });
+  } catch (err) {
+    if (err instanceof StrataError) throw err;
+    throw new StrataError('build failed', { cause: err });
+  } finally {
+    await held.release();
+  }
+}
+
+/** Every error of a step names its line of the Dockerfile. */
+async function atLine<T>(line: number, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof StrataError && !err.message.startsWith('Dockerfile:')) throw dockerfileError(line, err.message, err);
+    throw err;
+  }
+}
