@@ -10,6 +10,7 @@ packages=(
   musl            # the musl loader in the alpine-shaped fixture (layers/alpine)
   tar gzip xz-utils zstd  # deterministic layer tars; compressed rootfs fixtures
   umoci skopeo    # real OCI layouts and docker-archives for interop tests
+  podman          # `podman diff` as the oracle of container diffs (cli/diff-podman.test.ts)
   mmdebstrap      # real Debian rootfs tarballs
   tmux            # driving the TUI in end-to-end tests
   attr            # setfattr: opaque markers in layer tests (and `cp`, see runtime/changes/copy-in.ts)
