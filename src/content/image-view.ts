@@ -14,7 +14,8 @@ import type { Store } from '../store/store.js';
 import { sameDirIn, sameDirMetadata, type SameDirBelow } from '../resolver/diff.js';
 import { encodePathTable, PathTable } from '../resolver/path-table.js';
 import { checkLayerNumber, View } from '../resolver/view.js';
-import type { PathTypes, ResolvedEntry } from '../resolver/types.js';
+import type { ResolvedEntry } from '../resolver/types.js';
+import type { SharedPaths } from '../resolver/stack-diff.js';
 
 export interface ImageView {
   /** The merged view (of an image in the store: built on first use). */
@@ -23,7 +24,7 @@ export interface ImageView {
   readonly diffIds: readonly string[];
   /** The type of what the view has at a path: the view itself once built, else the stack's path
    * table (made from the view the first time, then read from the store). */
-  readonly types: PathTypes;
+  readonly types: SharedPaths;
   /** Whether a directory of a container's writable layer has the mode and mtime of the image's
    * directory at its path (`diff` lists a copied-up parent only when it changed): the view's entry
    * once built, else the topmost layer directory on disk that has the path — the one overlay shows
@@ -52,7 +53,7 @@ class StoredImageView implements ImageView {
     return (this.built ??= View.of(readStackIndexes(this.store, this.stack).slice(0, this.diffIds.length)));
   }
 
-  get types(): PathTypes {
+  get types(): SharedPaths {
     if (this.built !== undefined) return this.built;
     if (this.table !== undefined) return this.table;
     const bytes = readStackCache(this.store, this.diffIds, STACK_PATHS);
