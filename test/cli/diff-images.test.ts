@@ -66,7 +66,7 @@ test('diff NAME: a container before an image of that name, as podman', () => {
   assert.is(ok('diff', 'twin'), lines('A /from-container'));
   assert.is(ok('diff', 'twin:latest'), lines('C /s', 'C /s/keep/f', 'A /s/one', 'A /s/same'));
   const none = runStrata(['diff', 'nothing-here'], opts);
-  assert.is(none.stderr, 'strata: no container or image "nothing-here"\n');
+  assert.is(none.stderr, 'strata: container "nothing-here" not found\n');
   assert.is(none.status, 1);
 });
 

@@ -35,15 +35,15 @@ test('Image view: Enter opens the image at its top layer, the tree focused; deta
   await open(app);
   await app.press(DOWN, DOWN, DOWN);
   assert.is(app.frame(), `strata [Images] Containers   › demo:1
-Layers (3)  #   size  created by           Layer 2/2 · this layer's changes                     4/10
+Layers (3)  #   size  created by           Layer 2 of 3 · this layer's changes                  4/10
   0    170B  ADD file:0123 in /                       ▾ bin/
   1    420B  RUN apt-get install app                      sh -> busybox
-  2     10B  RUN rm -rf /var/cache/*                  ▾ etc/
+  2     10B  RUN rm -rf /var/cache/*            120B  ▾ etc/
 Details                                         120B      passwd
-/etc/passwd                                           ▾ opt/
+/etc/passwd                                     300B  ▾ opt/
 -rw-------  0:42  120B                          300B      app
-from layer 1                               M          ▾ var/
-hides layer 0's file (100B)                M            ▾ cache/
+from layer 1                               M     10B  ▾ var/
+replaces layer 0's file (100B)             M     10B    ▾ cache/
                                            R     50B        a
 Efficiency                                 A     10B        b
 score 77.42 %
@@ -61,14 +61,17 @@ test('Image view: Tab to the layers, a lower layer, "all changes", Space folds; 
   await settle();
   await open(app);
   await app.press(TAB, 'k', TAB, 'a', DOWN, DOWN, SPACE);
-  assert.equal(app.frame().split('\n').slice(1, 8), [
-    'Layers (3)  #   size  created by           Layer 1/2 · all changes up to it                      3/8',
+  assert.equal(app.frame().split('\n').slice(1, 11), [
+    'Layers (3)  #   size  created by           Layer 1 of 3 · all changes up to it                   3/8',
     '  0    170B  ADD file:0123 in /                       ▾ bin/',
     '  1    420B  RUN apt-get install app                      sh -> busybox',
-    '  2     10B  RUN rm -rf /var/cache/*       M          ▸ etc/',
-    'Details                                    A          ▾ opt/',
+    '  2     10B  RUN rm -rf /var/cache/*       M    120B  ▸ etc/',
+    'Details                                    A    300B  ▾ opt/',
     '/etc                                       A    300B      app',
-    'drwxr-xr-x  0:0                                       ▾ var/',
+    'drwxr-xr-x  0:0                                  50B  ▾ var/',
+    'from layer 1, modified                           50B    ▾ cache/',
+    "merged with layer 0's directory                  50B        a",
+    '120B under it, 120B of it changed here',
   ]);
   await app.press(ESC);
   assert.match(app.frame(), /^strata \[Images\] Containers\nNAME:TAG/);
@@ -83,14 +86,63 @@ test('Image view: / filters as you type, Enter keeps the filter, Esc in the inpu
   assert.match(app.frame().split('\n')[1]!, /this layer's changes +1\/2$/);
   assert.equal(app.frame().split('\n').slice(2, 5), [
     '  0    170B  ADD file:0123 in /            / pas',
-    '  1    420B  RUN apt-get install app                  ▾ etc/',
+    '  1    420B  RUN apt-get install app            120B  ▾ etc/',
     '  2     10B  RUN rm -rf /var/cache/*            120B      passwd',
   ]);
   await app.press(ENTER);
-  assert.match(app.frame().split('\n')[1]!, /Layer 2\/2 · this layer's changes · filter "pas" +1\/2$/);
+  assert.match(app.frame().split('\n')[1]!, /Layer 2 of 3 · this layer's changes · filter "pas" +1\/2$/);
   assert.match(app.frame().split('\n')[3]!, /passwd$/);
   await app.press('/', ESC);
   assert.match(app.frame().split('\n')[1]!, /this layer's changes +3\/10$/, 'cleared, the cursor still on /etc/passwd');
+  app.unmount();
+});
+
+test('Image view: s sorts each directory by size, largest first, directories showing what is under them; s again by name', async () => {
+  const app = renderApp(fakeServices().services);
+  await settle();
+  await open(app);
+  await app.press('s');
+  assert.equal(app.frame().split('\n').slice(1, 12).map((l) => l.slice(43)), [
+    "Layer 2 of 3 · this layer's changes · by size        9/10",
+    '     300B  ▾ opt/',
+    '     300B      app',
+    '     120B  ▾ etc/',
+    '     120B      passwd',
+    'M     10B  ▾ var/',
+    'M     10B    ▾ cache/',
+    'A     10B        b',
+    'R     50B        a',
+    '           ▾ bin/',
+    '               sh -> busybox',
+  ]);
+  await app.press('s');
+  assert.match(app.frame().split('\n')[1]!, /Layer 2 of 3 · this layer's changes +1\/10$/);
+  app.unmount();
+});
+
+test('Image view: f gives the tree the full width, the layer and the entry summed up on one line; f again puts them back', async () => {
+  const app = renderApp(fakeServices().services);
+  await settle();
+  await open(app);
+  await app.press('f', DOWN, DOWN, DOWN);
+  assert.is(app.frame(), `strata [Images] Containers   › demo:1
+Layer 2 of 3 · 10B · RUN rm -rf /var/cache/*  │  /etc/passwd  -rw-------  0:42  120B
+Layer 2 of 3 · this layer's changes                                                             4/10
+           ▾ bin/
+               sh -> busybox
+     120B  ▾ etc/
+     120B      passwd
+     300B  ▾ opt/
+     300B      app
+M     10B  ▾ var/
+M     10B    ▾ cache/
+R     50B        a
+A     10B        b
+${blank(8)}
+A added  M modified  R removed   Space fold · a scope · c changed · s sort · f full width · / filter
+${STATUS}`);
+  await app.press('f');
+  assert.match(app.frame().split('\n')[1]!, /^Layers \(3\)/);
   app.unmount();
 });
 
@@ -112,15 +164,17 @@ e               fold or unfold every directory
 a               this layer's changes / all changes up to this layer
 c               changed entries only
 /               filter by path (Enter keeps it, Esc clears it)
+s               sort each directory by size (largest first) / by name
+f               the tree in the full width (layers and details on one line) / beside them
 r               run a shell in the image
 Esc q           back to the images
 ?               this help
 
 Esc, ? or q closes this help
-${blank(4)}
+${blank(2)}
 ${STATUS}`);
   await app.press(ESC);
-  assert.match(app.frame(), /Layer 2\/2 · this layer's changes/);
+  assert.match(app.frame(), /Layer 2 of 3 · this layer's changes/);
   app.unmount();
 });
 

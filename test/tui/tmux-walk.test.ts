@@ -1,7 +1,9 @@
 // End to end, as docs/DESIGN.md §7's first-time user walks it: dist/strata in a real terminal (tmux,
-// 120x40), the screen read back with `tmux capture-pane`. Open the TUI, busybox focused; Enter
-// opens it; move to /etc; filter; `r` runs a shell (uname -r shows the host's kernel) and the TUI
-// comes back where it was; Esc back to the images; q quits with status 0.
+// 120x40), the screen read back with `tmux capture-pane`. Open the TUI, an image with a long file
+// name focused; Enter opens it ("Layer 1 of 2", directories with the size under them); `s` sorts
+// by size, `f` gives the tree the full width, the long name wraps whole on its row; then busybox:
+// move to /etc; filter; `r` runs a shell (uname -r shows the host's kernel) and the TUI comes back
+// where it was; Esc back to the images; q quits with status 0.
 
 import { spawnSync } from 'node:child_process';
 import { release } from 'node:os';
@@ -22,18 +24,44 @@ test('the walk: images, busybox, /etc, filter, a shell, back, quit', async () =>
   // The store exists before the TUI opens, so the first frame is not delayed by seeding it.
   assert.is(runStrata(['images', '-q'], { root }).status, 0);
   const hasRun = runStrata(['run', '--help'], { root }).status === 0;
+  const LONG = 'deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages_and_then_some_more_name.lz4';
+  assert.is(runStrata(['run', '--name', 'lists', 'busybox', 'sh', '-c', `mkdir -p /var/lib/apt/lists; head -c 3000000 /bin/busybox > /var/lib/apt/lists/${LONG}`], { root }).status, 0);
+  assert.is(runStrata(['commit', 'lists', 'apt:1'], { root }).status, 0);
   try {
     const command = `env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 TERM=xterm-256color NO_COLOR=1 ${binary} --root ${root}; echo STRATA-EXIT=$?; sleep 60`;
     tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', command);
 
     let text = await waitFor('the Images pane', has('busybox:latest'));
-    assert.match(text, /^strata \[Images\] Containers\nNAME:TAG +IMAGE ID +SIZE +LAYERS +CREATED\nbusybox:latest +[0-9a-f]{12} /);
+    assert.match(text, /^strata \[Images\] Containers\nNAME:TAG +IMAGE ID +SIZE +LAYERS +CREATED\napt:1 +[0-9a-f]{12} /);
     assert.match(text, /store \S+ · driver (overlay|copy) · \? help/);
 
     type(ENTER);
-    text = await waitFor('the image view', has("Layer 0/0 · this layer's changes"));
+    text = await waitFor('the image view', has("Layer 1 of 2 · this layer's changes"));
+    // Each directory shows what is under it: /bin holds busybox (1.98MB; a file cut at 3 MB of it
+    // is as big); with changed entries only, what this layer's changes add there.
+    assert.match(text, / +1\.98MB +▾ bin\/\n/);
+    type('c');
+    text = await waitFor('changed entries only', has("this layer's changes · changed only"));
+    assert.match(text, / M +1\.98MB +▾ var\/\n/);
+    type('s');
+    text = await waitFor('sorted by size', has("this layer's changes · by size · changed only"));
+    type('f');
+    text = await waitFor('the tree in the full width', (t) => /^Layer 1 of 2 · 1\.98MB · /m.test(t));
+    assert.not.match(text, /^Layers \(2\)/m);
+    for (let row = 0; !screen().includes('_more_name.lz4') && row < 6; row++) {
+      type('j');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    text = await waitFor('the long name read whole on its row', has('_more_name.lz4'));
+    assert.ok(text.replace(/\n +/g, '').includes(LONG), 'wrapped under itself, every character there');
+    type(ESC);
+    await waitFor('the Images pane', has('NAME:TAG'));
+    type('j');
+    await new Promise((r) => setTimeout(r, 200));
+    type(ENTER);
+    text = await waitFor('busybox', has("Layer 0 of 1 · this layer's changes"));
     assert.match(text, /› busybox:latest/);
-    assert.match(text, / A +▾ bin\/\n/);
+    assert.match(text, / A +1\.98MB +▾ bin\/\n/);
 
     // /bin folded (Space), then down to /etc.
     type(SPACE);

@@ -54,6 +54,8 @@ export const KEY_HELP: Record<HelpTopic, { readonly title: string; readonly keys
       { keys: 'a', does: "this layer's changes / all changes up to this layer" },
       { keys: 'c', does: 'changed entries only' },
       { keys: '/', does: 'filter by path (Enter keeps it, Esc clears it)' },
+      { keys: 's', does: 'sort each directory by size (largest first) / by name' },
+      { keys: 'f', does: 'the tree in the full width (layers and details on one line) / beside them' },
       { keys: 'r', does: 'run a shell in the image' },
       { keys: 'Esc q', does: 'back to the images' },
       { keys: '?', does: 'this help' },

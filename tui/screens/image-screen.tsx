@@ -7,13 +7,13 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { EfficiencyReport } from '../../src/resolver/efficiency.js';
 import { changesAt, type ChangeScope } from '../data/changes.js';
 import { entryDetails } from '../data/entry-details.js';
-import { buildFileTree, type FileTreeModel } from '../data/file-tree-model.js';
+import { buildFileTree, sortedBySize, type FileTreeModel } from '../data/file-tree-model.js';
 import type { ImageModel } from '../data/image-model.js';
 import { selectedNode, useFileTreeState } from '../widgets/file-tree/use-file-tree-state.js';
 import { useListState } from '../widgets/list/use-list-state.js';
 import { useTextInputState } from '../widgets/text-input/use-text-input-state.js';
 import { imageLayout } from './image-layout.js';
-import { DetailsPanel, EfficiencyPanel, LayersPanel, TreePanel } from './image-panels.js';
+import { DetailsPanel, EfficiencyPanel, LayersPanel, SummaryLine, TreePanel, type TreeSort } from './image-panels.js';
 import { useImageScreen, type ImageFocus } from './use-image-screen.js';
 
 export interface ImageScreenProps {
@@ -27,21 +27,27 @@ export interface ImageScreenProps {
   readonly onShell: () => void;
 }
 
-/** Trees already built for this image, by layer and scope (switching back is free). */
+/** Trees already built for this image, by layer, scope and order (switching back is free). */
 function useTreeCache(model: ImageModel) {
   const cache = useRef(new Map<string, FileTreeModel>());
-  return (layer: number, scope: ChangeScope): FileTreeModel => {
-    const key = `${layer} ${scope}`;
+  const get = (layer: number, scope: ChangeScope, sort: TreeSort): FileTreeModel => {
+    const key = `${layer} ${scope} ${sort}`;
     let tree = cache.current.get(key);
-    if (!tree) cache.current.set(key, (tree = buildFileTree(model.viewAt(layer), changesAt(model, layer, scope))));
+    if (!tree) {
+      tree = sort === 'size' ? sortedBySize(get(layer, scope, 'name')) : buildFileTree(model.viewAt(layer), changesAt(model, layer, scope));
+      cache.current.set(key, tree);
+    }
     return tree;
   };
+  return get;
 }
 
 export function ImageScreen({ model, width, height, isActive, onBack, onHelp, onShell }: ImageScreenProps) {
   const top = model.layers.length - 1;
   const treeFor = useTreeCache(model);
   const [scope, setScope] = useState<ChangeScope>('layer');
+  const [sort, setSort] = useState<TreeSort>('name');
+  const [full, setFull] = useState(false);
   // Read by the key handler between renders (see use-image-screen.ts); `focus` mirrors it for drawing.
   const focusRef = useRef<ImageFocus>('tree');
   const [focus, setFocusState] = useState<ImageFocus>('tree');
@@ -49,10 +55,10 @@ export function ImageScreen({ model, width, height, isActive, onBack, onHelp, on
     focusRef.current = f;
     setFocusState(f);
   };
-  const [tree, treeDispatch] = useFileTreeState(useMemo(() => treeFor(top, 'layer'), [model]));
+  const [tree, treeDispatch] = useFileTreeState(useMemo(() => treeFor(top, 'layer', 'name'), [model]));
   const [input, inputDispatch] = useTextInputState();
   const filtering = focus === 'filter';
-  const layout = imageLayout(width, height, model.layers.length, filtering);
+  const layout = imageLayout(width, height, model.layers.length, filtering, full);
   const layers = useListState(model.layers.length, layout.layerRows, top);
   const layer = layers.state.cursor;
   // dive's score walks every layer again: it comes after the first frame of the tree.
@@ -71,13 +77,23 @@ export function ImageScreen({ model, width, height, isActive, onBack, onHelp, on
     moveLayer: (move) => {
       const next = layers.peek(move);
       layers.move(move);
-      if (next !== layer) treeDispatch({ type: 'setModel', model: treeFor(next, scope) });
+      if (next !== layer) treeDispatch({ type: 'setModel', model: treeFor(next, scope, sort) });
     },
     tree: treeDispatch,
     toggleScope: () => {
       const next = scope === 'layer' ? 'all' : 'layer';
       setScope(next);
-      treeDispatch({ type: 'setModel', model: treeFor(layer, next) });
+      treeDispatch({ type: 'setModel', model: treeFor(layer, next, sort) });
+    },
+    toggleSort: () => {
+      const next = sort === 'name' ? 'size' : 'name';
+      setSort(next);
+      treeDispatch({ type: 'setModel', model: treeFor(layer, scope, next) });
+    },
+    toggleFull: () => {
+      setFull(!full);
+      // The layer list has no rows of its own in full width: the tree keeps the keys.
+      if (focusRef.current === 'layers') setFocus('tree');
     },
     openFilter: () => {
       inputDispatch({ type: 'set', value: tree.filter });
@@ -95,6 +111,20 @@ export function ImageScreen({ model, width, height, isActive, onBack, onHelp, on
 
   const node = selectedNode(tree);
   const details = node ? entryDetails(model, node, layer) : ['(no entry selected)'];
+  const treePanel = (
+    <TreePanel
+      tree={tree} layer={layer} layerCount={model.layers.length} scope={scope} sort={sort}
+      input={filtering ? input : undefined} rows={layout.treeRows} width={layout.right} focused={focus !== 'layers'}
+    />
+  );
+  if (full) {
+    return (
+      <Box width={width} height={height} flexDirection="column">
+        <SummaryLine layer={model.layers[layer]!} count={model.layers.length} details={details} width={width} />
+        {treePanel}
+      </Box>
+    );
+  }
   return (
     <Box width={width} height={height}>
       <Box flexDirection="column" width={layout.left}>
@@ -103,10 +133,7 @@ export function ImageScreen({ model, width, height, isActive, onBack, onHelp, on
         <EfficiencyPanel report={report} rows={layout.wastedRows} width={layout.left} />
       </Box>
       <Box width={1} />
-      <TreePanel
-        tree={tree} layer={layer} layerCount={model.layers.length} scope={scope}
-        input={filtering ? input : undefined} rows={layout.treeRows} width={layout.right} focused={focus !== 'layers'}
-      />
+      {treePanel}
     </Box>
   );
 }

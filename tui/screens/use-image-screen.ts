@@ -1,6 +1,6 @@
 // The Image view's keys, in one subscription that routes by the view's current mode (kept in a
 // ref, so the key right after `/` already reaches the filter, before any re-render): while the
-// filter is open, the text input's keys; otherwise Tab, `a`, `/`, `r`, Esc/q, ?, and the moves of
+// filter is open, the text input's keys; otherwise Tab, `a`, `/`, `r`, `s`, `f`, Esc/q, ?, and the moves of
 // the tree or the layer list, whichever has the focus.
 
 import type { MutableRefObject } from 'react';
@@ -23,6 +23,8 @@ export interface ImageScreenActions {
   filter(action: TextInputAction): void;
   closeFilter(keep: boolean): void;
   shell(): void;
+  toggleSort(): void;
+  toggleFull(): void;
   back(): void;
   help(): void;
 }
@@ -42,6 +44,8 @@ export function useImageScreen(focus: MutableRefObject<ImageFocus>, treeRows: nu
     if (input === '/') return actions.openFilter();
     if (input === 'a') return actions.toggleScope();
     if (input === 'r') return actions.shell();
+    if (input === 's') return actions.toggleSort();
+    if (input === 'f') return actions.toggleFull();
     if (focus.current === 'layers') {
       const move = listMoveOf(input, key);
       if (move) actions.moveLayer(move);

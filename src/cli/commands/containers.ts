@@ -87,10 +87,7 @@ export const diff = defineCommand({
       try {
         findContainer(store, argv.first);
       } catch (err) {
-        if (!(err instanceof StrataError)) throw err;
-        if (!images.findImageAt(store, argv.first)) {
-          throw /not found$/.test(err.message) ? new StrataError(`no container or image "${argv.first}"`) : err;
-        }
+        if (!(err instanceof StrataError) || !images.findImageAt(store, argv.first)) throw err;
         isContainer = false;
       }
       changes = isContainer ? await containerChanges(store, argv.first) : images.diffTopLayer(store, images.resolveImageAt(store, argv.first));
