@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { fakeServices } from './helpers/fake-services.js';
 import { DOWN, ENTER, ESC, SPACE, TAB, UP } from './helpers/keys.js';
 import { renderApp, settle } from './helpers/render-app.js';
+import { DEMO_EXTRACTED } from './helpers/demo-image.js';
 
 /** Enter on the selected image, and time for the Image view's first render (slow in a cold,
  * development-mode React: a key sent sooner would reach the hooks before they subscribe). */
@@ -139,10 +140,65 @@ M     10B    ▾ cache/
 R     50B        a
 A     10B        b
 ${blank(8)}
-A added  M modified  R removed   Space fold · a scope · c changed · s sort · f full width · / filter
+A added  M modified  R removed   Space fold · a scope · c changed · s sort · f full width · / filte…
 ${STATUS}`);
   await app.press('f');
   assert.match(app.frame().split('\n')[1]!, /^Layers \(3\)/);
+  app.unmount();
+});
+
+test('Image view: Enter shows a text file in the pager as its layer has it; a binary one in hex; Esc back to the tree', async () => {
+  const app = renderApp(fakeServices().services);
+  await settle();
+  await open(app);
+  await app.press(DOWN, DOWN, DOWN, ENTER);
+  assert.is(app.frame(), `strata [Images] Containers   › demo:1
+/etc/passwd · layer 1 · text · 120B                                                   lines 1–3 of 3
+/etc/passwd
+from layer 1
+same
+${blank(16)}
+↑ ↓ PgUp PgDn g G move · Esc q back to the tree
+${STATUS}`);
+  await app.press(ESC);
+  assert.match(app.frame().split('\n')[1]!, /this layer's changes +4\/10$/, 'back on the same row');
+  // The base layer's /var/cache/a (removed at layer 2: shown as it was) is binary.
+  await app.press('G', 'k', 'v');
+  assert.equal(app.frame().split('\n').slice(1, 4), [
+    '/var/cache/a · layer 0 · hex · 50B                                                    lines 1–2 of 2',
+    '00000000  7f 45 4c 46 00 01 02 03  41 42 0a ff fe 10 20 7e  |.ELF....AB.... ~|',
+    '00000010  7f 80                                             |..|',
+  ]);
+  app.unmount();
+});
+
+test('Image view: d shows a modified file line by line against the version it replaced', async () => {
+  const app = renderApp(fakeServices().services);
+  await settle();
+  await open(app);
+  await app.press(DOWN, DOWN, DOWN, 'd');
+  assert.equal(app.frame().split('\n').slice(1, 7), [
+    'diff /etc/passwd: layer 0 → layer 1 (+1 −1)                                           lines 1–4 of 4',
+    '  /etc/passwd',
+    '- from layer 0',
+    '+ from layer 1',
+    '  same',
+    '',
+  ]);
+  app.unmount();
+});
+
+test('Image view: x asks for a host path and extracts the file as its layer has it; the status line says so', async () => {
+  DEMO_EXTRACTED.length = 0;
+  const app = renderApp(fakeServices().services);
+  await settle();
+  await open(app);
+  await app.press(DOWN, DOWN, DOWN, 'x', 'o', 'u', 't');
+  assert.is(app.frame().split('\n')[2], '  0    170B  ADD file:0123 in /            extract to  out');
+  await app.press(ENTER);
+  await settle(50);
+  assert.equal(DEMO_EXTRACTED, [{ path: '/etc/passwd', layer: 2, dest: 'out' }]);
+  assert.match(app.frame().split('\n').at(-1)!, /^extracted \/etc\/passwd \(layer 1\) to out +store /);
   app.unmount();
 });
 
@@ -159,19 +215,20 @@ PgUp PgDn       move a page
 Home End  g G   first / last
 Tab             file tree / layer list
 ← → h l         fold a directory or go to its parent / unfold
-Space           fold or unfold the directory
-e               fold or unfold every directory
+Space  e        fold or unfold the directory / every directory
 a               this layer's changes / all changes up to this layer
 c               changed entries only
 /               filter by path (Enter keeps it, Esc clears it)
 s               sort each directory by size (largest first) / by name
 f               the tree in the full width (layers and details on one line) / beside them
+Enter v  d      the file in a pager (hex when binary) / d: against the layer below
+x               extract the file, as this layer has it, to a host path (Tab completes)
 r               run a shell in the image
 Esc q           back to the images
 ?               this help
 
 Esc, ? or q closes this help
-${blank(2)}
+
 ${STATUS}`);
   await app.press(ESC);
   assert.match(app.frame(), /Layer 2 of 3 · this layer's changes/);

@@ -108,7 +108,7 @@ export function App({ services, now = Date.now }: AppProps) {
           {screen.kind === 'image' && model ? (
             <ImageScreen
               key={`${model.row.id} ${model.row.ref}`} model={model.model} width={columns} height={bodyHeight} isActive={active}
-              onBack={back} onHelp={help} onShell={() => shellIn(model.row)}
+              onBack={back} onHelp={help} onShell={() => shellIn(model.row)} onNotify={notify} complete={(t) => services.completePath(t)}
             />
           ) : null}
           {screen.kind === 'import' ? (

@@ -81,8 +81,9 @@ export interface TreePanelProps {
   readonly layerCount: number;
   readonly scope: ChangeScope;
   readonly sort: TreeSort;
-  /** The filter input, while it is open. */
+  /** The filter input (or the extraction's path), while it is open. */
   readonly input: TextInputState | undefined;
+  readonly inputLabel?: string;
   readonly rows: number;
   readonly width: number;
   readonly focused: boolean;
@@ -95,17 +96,17 @@ export function layerOf(layer: number, count: number): string {
   return `Layer ${layer} of ${count}`;
 }
 
-export function TreePanel({ tree, layer, layerCount, scope, sort, input, rows, width, focused }: TreePanelProps) {
+export function TreePanel({ tree, layer, layerCount, scope, sort, input, inputLabel = '/', rows, width, focused }: TreePanelProps) {
   const scopeText = scope === 'layer' ? "this layer's changes" : 'all changes up to it';
-  const flags = [scopeText, ...(sort === 'size' ? ['by size'] : []), ...(tree.changedOnly ? ['changed only'] : []), ...(tree.filter && !input ? [`filter "${tree.filter}"`] : [])];
+  const flags = [scopeText, ...(sort === 'size' ? ['by size'] : []), ...(tree.changedOnly ? ['changed only'] : []), ...(tree.filter && !(input && inputLabel === '/') ? [`filter "${tree.filter}"`] : [])];
   const position = tree.visible.length === 0 ? 'no entries' : `${tree.cursor + 1}/${tree.visible.length}`;
   const head = `${layerOf(layer, layerCount)} · ${flags.join(' · ')}`;
   return (
     <Box flexDirection="column" width={width}>
       <LineText line={[{ text: fit(head, Math.max(0, width - position.length - 2)), tone: focused ? 'accent' : 'muted', bold: true }, { text: `  ${position}`, tone: 'muted' }]} width={width} />
-      {input ? <TextInput label="/" state={input} width={width} focused /> : null}
+      {input ? <TextInput label={inputLabel} state={input} width={width} focused /> : null}
       <FileTree state={tree} width={width} height={rows} focused={focused && !input} />
-      <LineText line={[...legendLine(), { text: '   Space fold · a scope · c changed · s sort · f full width · / filter', tone: 'muted' }]} width={width} />
+      <LineText line={[...legendLine(), { text: '   Space fold · a scope · c changed · s sort · f full width · / filter · Enter view · d diff · x extract', tone: 'muted' }]} width={width} />
     </Box>
   );
 }

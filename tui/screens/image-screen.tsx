@@ -10,6 +10,10 @@ import { entryDetails } from '../data/entry-details.js';
 import { buildFileTree, sortedBySize, type FileTreeModel } from '../data/file-tree-model.js';
 import type { ImageModel } from '../data/image-model.js';
 import { selectedNode, useFileTreeState } from '../widgets/file-tree/use-file-tree-state.js';
+import { oneLine } from '../../src/base/errors.js';
+import { displayPath } from '../../src/base/byte-path.js';
+import { diffPage, filePage, type Page } from '../data/file-pages.js';
+import { PagerScreen } from './pager-screen.js';
 import { useListState } from '../widgets/list/use-list-state.js';
 import { useTextInputState } from '../widgets/text-input/use-text-input-state.js';
 import { imageLayout } from './image-layout.js';
@@ -25,6 +29,10 @@ export interface ImageScreenProps {
   readonly onBack: () => void;
   readonly onHelp: () => void;
   readonly onShell: () => void;
+  /** A line for the status bar (an extraction done, a file that cannot be read). */
+  readonly onNotify: (text: string, error?: boolean) => void;
+  /** Completions of a host path being typed (`x`). */
+  readonly complete: (text: string) => readonly string[];
 }
 
 /** Trees already built for this image, by layer, scope and order (switching back is free). */
@@ -42,7 +50,7 @@ function useTreeCache(model: ImageModel) {
   return get;
 }
 
-export function ImageScreen({ model, width, height, isActive, onBack, onHelp, onShell }: ImageScreenProps) {
+export function ImageScreen({ model, width, height, isActive, onBack, onHelp, onShell, onNotify, complete }: ImageScreenProps) {
   const top = model.layers.length - 1;
   const treeFor = useTreeCache(model);
   const [scope, setScope] = useState<ChangeScope>('layer');
@@ -57,8 +65,10 @@ export function ImageScreen({ model, width, height, isActive, onBack, onHelp, on
   };
   const [tree, treeDispatch] = useFileTreeState(useMemo(() => treeFor(top, 'layer', 'name'), [model]));
   const [input, inputDispatch] = useTextInputState();
+  const [dest, destDispatch] = useTextInputState();
+  const [page, setPage] = useState<Page | undefined>(undefined);
   const filtering = focus === 'filter';
-  const layout = imageLayout(width, height, model.layers.length, filtering, full);
+  const layout = imageLayout(width, height, model.layers.length, filtering || focus === 'extract', full);
   const layers = useListState(model.layers.length, layout.layerRows, top);
   const layer = layers.state.cursor;
   // dive's score walks every layer again: it comes after the first frame of the tree.
@@ -105,16 +115,55 @@ export function ImageScreen({ model, width, height, isActive, onBack, onHelp, on
       setFocus('tree');
     },
     shell: onShell,
+    view: () => {
+      const n = selectedNode(tree);
+      if (n?.entry?.entry.type !== 'file') return;
+      filePage(model, n, layer).then((p) => {
+        setPage(p);
+        setFocus('pager');
+      }, (err: unknown) => onNotify(oneLine(err), true));
+    },
+    diffBelow: () => {
+      const n = selectedNode(tree);
+      if (n?.entry?.entry.type !== 'file') return;
+      diffPage(model, n, layer).then((p) => {
+        setPage(p);
+        setFocus('pager');
+      }, (err: unknown) => onNotify(oneLine(err), true));
+    },
+    extract: () => {
+      const n = selectedNode(tree);
+      if (!n?.entry || n.mark === 'R') return;
+      destDispatch({ type: 'set', value: '' });
+      setFocus('extract');
+    },
+    extractInput: (action) => (action === 'complete' ? destDispatch({ type: 'completed', matches: complete(dest.value) }) : destDispatch(action)),
+    closeExtract: (submit) => {
+      setFocus('tree');
+      const n = selectedNode(tree);
+      if (!submit || !n?.entry || dest.value === '') return;
+      const where = dest.value;
+      model.files.extract(n.entry, layer, where).then(
+        () => onNotify(`extracted ${displayPath(n.path)} (layer ${n.entry!.layer}) to ${where}`),
+        (err: unknown) => onNotify(oneLine(err), true),
+      );
+    },
     back: onBack,
     help: onHelp,
-  }, { isActive });
+    // The pager takes the keys while it is shown (its Esc must not reach the tree's too).
+  }, { isActive: isActive && focus !== 'pager' });
 
   const node = selectedNode(tree);
   const details = node ? entryDetails(model, node, layer) : ['(no entry selected)'];
+  if (page && focus === 'pager') {
+    return <PagerScreen title={page.title} lines={page.lines} width={width} height={height} isActive={isActive} onBack={() => setFocus('tree')} />;
+  }
+
   const treePanel = (
     <TreePanel
       tree={tree} layer={layer} layerCount={model.layers.length} scope={scope} sort={sort}
-      input={filtering ? input : undefined} rows={layout.treeRows} width={layout.right} focused={focus !== 'layers'}
+      input={filtering ? input : focus === 'extract' ? dest : undefined} inputLabel={focus === 'extract' ? 'extract to ' : '/'}
+      rows={layout.treeRows} width={layout.right} focused={focus !== 'layers'}
     />
   );
   if (full) {
