@@ -1,11 +1,14 @@
 // End to end, as docs/DESIGN.md §7's first-time user walks it: dist/strata in a real terminal (tmux,
 // 120x40), the screen read back with `tmux capture-pane`. Open the TUI, an image with a long file
 // name focused; Enter opens it ("Layer 1 of 2", directories with the size under them); `s` sorts
-// by size, `f` gives the tree the full width, the long name wraps whole on its row; then busybox:
+// by size, `f` gives the tree the full width, the long name wraps whole on its row; /etc/passwd,
+// which the layer changed, in the pager, against the version below (`d`), extracted (`x`); then busybox:
 // move to /etc; filter; `r` runs a shell (uname -r shows the host's kernel) and the TUI comes back
 // where it was; Esc back to the images; q quits with status 0.
 
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { release } from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,12 +23,12 @@ const session = 'walk';
 const { tmux, screen, type, waitFor } = tmuxSession(socket, session);
 
 test('the walk: images, busybox, /etc, filter, a shell, back, quit', async () => {
-  const { root, cleanup } = tempStore();
+  const { root, scratch, cleanup } = tempStore();
   // The store exists before the TUI opens, so the first frame is not delayed by seeding it.
   assert.is(runStrata(['images', '-q'], { root }).status, 0);
   const hasRun = runStrata(['run', '--help'], { root }).status === 0;
   const LONG = 'deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages_and_then_some_more_name.lz4';
-  assert.is(runStrata(['run', '--name', 'lists', 'busybox', 'sh', '-c', `mkdir -p /var/lib/apt/lists; head -c 3000000 /bin/busybox > /var/lib/apt/lists/${LONG}`], { root }).status, 0);
+  assert.is(runStrata(['run', '--name', 'lists', 'busybox', 'sh', '-c', `mkdir -p /var/lib/apt/lists; head -c 3000000 /bin/busybox > /var/lib/apt/lists/${LONG}; echo 'extra:x:7:7::/:/bin/sh' >> /etc/passwd`], { root }).status, 0);
   assert.is(runStrata(['commit', 'lists', 'apt:1'], { root }).status, 0);
   try {
     const command = `env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 TERM=xterm-256color NO_COLOR=1 ${binary} --root ${root}; echo STRATA-EXIT=$?; sleep 60`;
@@ -54,6 +57,36 @@ test('the walk: images, busybox, /etc, filter, a shell, back, quit', async () =>
     }
     text = await waitFor('the long name read whole on its row', has('_more_name.lz4'));
     assert.ok(text.replace(/\n +/g, '').includes(LONG), 'wrapped under itself, every character there');
+
+    // /etc/passwd, which the layer changed: in the pager, against the version below, extracted.
+    type('/');
+    await waitFor('the filter input', (t) => /^\/ *$/m.test(t));
+    type('passwd');
+    await waitFor('the tree narrowed', (t) => /^\/ passwd/m.test(t) && !t.includes('▾ lists/'));
+    type(ENTER);
+    await waitFor('the filter kept', has('filter "passwd"'));
+    type('G');
+    await new Promise((r) => setTimeout(r, 200));
+    type('v');
+    text = await waitFor('the pager', has('/etc/passwd · layer 1 · text'));
+    assert.match(text, /^root:x:0:0:/m);
+    assert.match(text, /^extra:x:7:7::\/:\/bin\/sh$/m);
+    type(ESC);
+    await waitFor('the tree again', has('filter "passwd"'));
+    type('d');
+    text = await waitFor('the diff', has('diff /etc/passwd: layer 0 → layer 1 (+1 −0)'));
+    assert.match(text, /^\+ extra:x:7:7::\/:\/bin\/sh$/m);
+    assert.match(text, /^  root:x:0:0:/m);
+    type(ESC);
+    await waitFor('the tree again', has('filter "passwd"'));
+    const out = join(scratch, 'passwd.out');
+    type('x');
+    await waitFor('the path prompt', has('extract to'));
+    type(out);
+    await waitFor('the path typed', has(out));
+    type(ENTER);
+    await waitFor('the extraction', has('extracted /etc/passwd (layer 1) to '));
+    assert.is(readFileSync(out, 'latin1'), runStrata(['cat', 'apt:1:/etc/passwd'], { root }).stdout.toString('latin1'));
     type(ESC);
     await waitFor('the Images pane', has('NAME:TAG'));
     type('j');
