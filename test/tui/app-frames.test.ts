@@ -25,7 +25,7 @@ NAME:TAG                                          IMAGE ID          SIZE  LAYERS
 demo:1                                            dddddddddddd      600B       3  2 hours ago
 busybox:latest                                    bbbbbbbbbbbb    1.98MB       1  26 hours ago
 ${blank(17)}
-2 images · Enter open · r shell · i import · d remove
+2 images · Enter open · r shell · i import · d remove · m mark to compare
 ${STATUS}`);
   app.unmount();
 });
@@ -199,6 +199,33 @@ test('Image view: x asks for a host path and extracts the file as its layer has 
   await settle(50);
   assert.equal(DEMO_EXTRACTED, [{ path: '/etc/passwd', layer: 2, dest: 'out' }]);
   assert.match(app.frame().split('\n').at(-1)!, /^extracted \/etc\/passwd \(layer 1\) to out +store /);
+  app.unmount();
+});
+
+test('m marks an image, c on another opens the tree of what differs, the shared layers named; Esc back', async () => {
+  const { services, recorded } = fakeServices();
+  const app = renderApp(services);
+  await settle();
+  await app.press('m');
+  assert.equal(app.frame().split('\n').slice(2, 3), ['* demo:1                                          dddddddddddd      600B       3  2 hours ago']);
+  assert.is(app.frame().split('\n').at(-2), 'demo:1 marked · c on another image compares them · m unmarks');
+  await app.press(DOWN, 'c');
+  assert.is(app.frame(), `strata [Images] Containers   › Compare
+demo:1 → busybox:latest · 5 differences  1/7
+1 shared layer, not read: 0 ADD file:0123 in /
+M          ▾ etc/
+M              passwd
+A          ▾ opt/
+A              app
+           ▾ var/
+             ▾ cache/
+R                a
+${blank(11)}
+A added  M modified  R removed   Space fold · Esc back
+${STATUS}`);
+  assert.equal(recorded.containers.at(-1), ['compare', 'demo:1', 'busybox:latest']);
+  await app.press(ESC);
+  assert.match(app.frame(), /^strata \[Images\] Containers\nNAME:TAG/);
   app.unmount();
 });
 

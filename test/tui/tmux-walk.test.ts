@@ -2,7 +2,8 @@
 // 120x40), the screen read back with `tmux capture-pane`. Open the TUI, an image with a long file
 // name focused; Enter opens it ("Layer 1 of 2", directories with the size under them); `s` sorts
 // by size, `f` gives the tree the full width, the long name wraps whole on its row; /etc/passwd,
-// which the layer changed, in the pager, against the version below (`d`), extracted (`x`); then busybox:
+// which the layer changed, in the pager, against the version below (`d`), extracted (`x`); apt:1
+// marked (`m`) and compared with busybox (`c`): the shared layer named; then busybox:
 // move to /etc; filter; `r` runs a shell (uname -r shows the host's kernel) and the TUI comes back
 // where it was; Esc back to the images; q quits with status 0.
 
@@ -89,6 +90,23 @@ test('the walk: images, busybox, /etc, filter, a shell, back, quit', async () =>
     assert.is(readFileSync(out, 'latin1'), runStrata(['cat', 'apt:1:/etc/passwd'], { root }).stdout.toString('latin1'));
     type(ESC);
     await waitFor('the Images pane', has('NAME:TAG'));
+    // apt:1 marked, compared with busybox: the layer they share is named, what apt:1 added is gone.
+    type('m');
+    await waitFor('apt:1 marked', has('apt:1 marked'));
+    type('j');
+    await new Promise((r) => setTimeout(r, 200));
+    type('c');
+    text = await waitFor('the comparison', has('apt:1 → busybox:latest'));
+    assert.match(text, /^1 shared layer, not read: 0 strata layers\/busybox/m);
+    // /etc's own metadata is the same on both sides: only passwd in it differs.
+    assert.match(text, /^ +▾ etc\/\nM +passwd$/m);
+    assert.match(text, /^R +▾ lib\/$/m);
+    type(ESC);
+    await waitFor('the Images pane', has('NAME:TAG'));
+    type('k');
+    await new Promise((r) => setTimeout(r, 200));
+    type('m');
+    await waitFor('unmarked', has('m mark to compare'));
     type('j');
     await new Promise((r) => setTimeout(r, 200));
     type(ENTER);
