@@ -2,7 +2,8 @@
 // 120x40), the screen read back with `tmux capture-pane`. Open the TUI, an image with a long file
 // name focused; Enter opens it ("Layer 1 of 2", directories with the size under them); `s` sorts
 // by size, `f` gives the tree the full width, the long name wraps whole on its row; /etc/passwd,
-// which the layer changed, in the pager, against the version below (`d`), extracted (`x`); apt:1
+// which the layer changed, in the pager, against the version below (`d`), extracted (`x`), and
+// /etc extracted as a directory; apt:1
 // marked (`m`) and compared with busybox (`c`): the shared layer named; then busybox:
 // move to /etc; filter; `r` runs a shell (uname -r shows the host's kernel) and the TUI comes back
 // where it was; Esc back to the images; q quits with status 0.
@@ -88,6 +89,18 @@ test('the walk: images, busybox, /etc, filter, a shell, back, quit', async () =>
     type(ENTER);
     await waitFor('the extraction', has('extracted /etc/passwd (layer 1) to '));
     assert.is(readFileSync(out, 'latin1'), runStrata(['cat', 'apt:1:/etc/passwd'], { root }).stdout.toString('latin1'));
+    // A directory: /etc as layer 1 has it, every file of it (the whole merged /etc, not only passwd).
+    type('k');
+    await new Promise((r) => setTimeout(r, 200));
+    const outDir = join(scratch, 'etc.out');
+    type('x');
+    await waitFor('the path prompt', has('extract to'));
+    type(outDir);
+    await waitFor('the path typed', has(outDir));
+    type(ENTER);
+    await waitFor('the directory extracted', has('extracted /etc (layer 1) to '));
+    assert.is(readFileSync(join(outDir, 'passwd'), 'latin1'), readFileSync(out, 'latin1'));
+    assert.is(readFileSync(join(outDir, 'group'), 'latin1'), runStrata(['cat', 'apt:1:/etc/group'], { root }).stdout.toString('latin1'));
     type(ESC);
     await waitFor('the Images pane', has('NAME:TAG'));
     // apt:1 marked, compared with busybox: the layer they share is named, what apt:1 added is gone.

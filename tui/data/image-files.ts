@@ -1,15 +1,18 @@
 // The files of an image, as the view at a layer shows them: their bytes for the pager and the diff
 // (checked against the layer's index before any is shown, as `cat` does; at most PAGER_LIMIT of
-// them kept), and `x`, which writes one to a host path by the rule every host output follows
-// (archive/output-file.ts: a regular file replaced by a rename once complete, a device or FIFO
-// written into, a symbolic link followed by the kernel).
+// them kept), and `x`, which copies a file or a directory out to a host path as `cp CTR:PATH
+// HOSTPATH` does (runtime/changes/copy-out.ts, over the image seen as a container that changed
+// nothing): a file by the rule every host output follows (archive/output-file.ts), a directory
+// one name at a time under its host directory, owned by the caller, no setuid bits, device nodes
+// and fifos skipped.
 
-import { writeOutputFile } from '../../src/archive/output-file.js';
 import { displayPath } from '../../src/base/byte-path.js';
 import { StrataError } from '../../src/base/errors.js';
 import { openImageView } from '../../src/content/image-view.js';
 import { readVerifiedContent } from '../../src/content/read-file.js';
 import type { ResolvedEntry } from '../../src/resolver/types.js';
+import { copyOut } from '../../src/runtime/changes/copy-out.js';
+import { imageFilesView } from '../../src/runtime/containers/view.js';
 import { readImage } from '../../src/store/images.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -19,11 +22,12 @@ export const PAGER_LIMIT = 4 << 20;
 export interface ImageFiles {
   /** The first PAGER_LIMIT bytes of the file `r` of the view at `layer`. */
   read(r: ResolvedEntry, layer: number): Promise<Buffer>;
-  /** Writes the file `r` of the view at `layer` to the host path `dest`. */
-  extract(r: ResolvedEntry, layer: number, dest: string): Promise<void>;
+  /** Copies the file or directory `r` of the view at `layer` to the host path `dest`; what was
+   * skipped (device nodes, fifos), one line each. */
+  extract(r: ResolvedEntry, layer: number, dest: string): Promise<readonly string[]>;
 }
 
-export function storeImageFiles(store: Store, id: string): ImageFiles {
+export function storeImageFiles(store: Store, id: string, ref: string): ImageFiles {
   const view = (layer: number) => openImageView(store, readImage(store, id), layer);
   const regular = (r: ResolvedEntry) => {
     if (r.entry.type !== 'file') throw new StrataError(`${displayPath(r.path)} is not a regular file (${r.entry.type})`);
@@ -41,10 +45,14 @@ export function storeImageFiles(store: Store, id: string): ImageFiles {
       return Buffer.concat(chunks);
     },
     async extract(r, layer, dest) {
-      regular(r);
-      await writeOutputFile(dest, async (out) => {
-        await readVerifiedContent(store, view(layer), r, (chunk) => out.write(chunk));
+      // `-` is a tar on stdout for cp; here stdout is the TUI's own screen.
+      if (dest === '-') throw new StrataError('extract to a path, not "-": the terminal is the TUI\'s');
+      const skipped: string[] = [];
+      await copyOut(store, imageFilesView(view(layer), ref), r.path, dest, {
+        warn: (line) => skipped.push(line.replace(/^strata: cp: /, '')),
+        stdout: () => undefined,
       });
+      return skipped;
     },
   };
 }

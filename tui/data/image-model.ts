@@ -75,7 +75,7 @@ export function imageModelOf(id: string, ref: string, config: ImageConfig, index
 export function openImageModel(store: Store, id: string, ref: string): ImageModel {
   const { config } = readImage(store, id);
   const diffIds = config.rootfs.diff_ids;
-  return imageModelOf(id, ref, config, readStackIndexes(store, diffIds), diffIds.map((d) => readLayerInfo(store, d)), storeImageFiles(store, id));
+  return imageModelOf(id, ref, config, readStackIndexes(store, diffIds), diffIds.map((d) => readLayerInfo(store, d)), storeImageFiles(store, id, ref));
 }
 
 /** Docker's history says "/bin/sh -c #(nop)  CMD [...]" for metadata steps and "/bin/sh -c cmd"

@@ -144,7 +144,7 @@ export function ImageScreen({ model, width, height, isActive, onBack, onHelp, on
       if (!submit || !n?.entry || dest.value === '') return;
       const where = dest.value;
       model.files.extract(n.entry, layer, where).then(
-        () => onNotify(`extracted ${displayPath(n.path)} (layer ${n.entry!.layer}) to ${where}`),
+        (skipped) => onNotify(`extracted ${displayPath(n.path)} (layer ${n.entry!.layer}) to ${where}${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}`),
         (err: unknown) => onNotify(oneLine(err), true),
       );
     },

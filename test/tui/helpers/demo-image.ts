@@ -40,6 +40,7 @@ export const DEMO_FILES: ImageFiles = {
   },
   async extract(r, layer, dest) {
     DEMO_EXTRACTED.push({ path: r.path, layer, dest });
+    return [];
   },
 };
 
