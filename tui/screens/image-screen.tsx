@@ -82,6 +82,16 @@ export function ImageScreen({ model, width, height, isActive, onBack, onHelp, on
     if (filtering) treeDispatch({ type: 'setFilter', filter: input.value });
   }, [filtering, input.value]);
 
+  /** The pager over the selected file: its text (`filePage`) or its diff (`diffPage`). */
+  const showPage = (make: typeof filePage) => {
+    const n = selectedNode(tree);
+    if (n?.entry?.entry.type !== 'file') return;
+    make(model, n, layer).then((p) => {
+      setPage(p);
+      setFocus('pager');
+    }, (err: unknown) => onNotify(oneLine(err), true));
+  };
+
   useImageScreen(focusRef, layout.treeRows, {
     toggleFocus: () => setFocus(focusRef.current === 'tree' ? 'layers' : 'tree'),
     moveLayer: (move) => {
@@ -115,22 +125,8 @@ export function ImageScreen({ model, width, height, isActive, onBack, onHelp, on
       setFocus('tree');
     },
     shell: onShell,
-    view: () => {
-      const n = selectedNode(tree);
-      if (n?.entry?.entry.type !== 'file') return;
-      filePage(model, n, layer).then((p) => {
-        setPage(p);
-        setFocus('pager');
-      }, (err: unknown) => onNotify(oneLine(err), true));
-    },
-    diffBelow: () => {
-      const n = selectedNode(tree);
-      if (n?.entry?.entry.type !== 'file') return;
-      diffPage(model, n, layer).then((p) => {
-        setPage(p);
-        setFocus('pager');
-      }, (err: unknown) => onNotify(oneLine(err), true));
-    },
+    view: () => showPage(filePage),
+    diffBelow: () => showPage(diffPage),
     extract: () => {
       const n = selectedNode(tree);
       if (!n?.entry || n.mark === 'R') return;
