@@ -6,6 +6,7 @@ import { colorOf, themeFor } from '../../tui/widgets/line/theme.js';
 import { changesAt } from '../../tui/data/changes.js';
 import { buildFileTree, sortedBySize } from '../../tui/data/file-tree-model.js';
 import { demoModel } from './helpers/demo-image.js';
+import { progressText } from '../../tui/screens/progress-bar.js';
 
 const text = (line: readonly { text: string }[]) => line.map((s) => s.text).join('');
 
@@ -57,6 +58,8 @@ test('wrapLine: a row too long for its width goes on under itself; counted: sing
   assert.is(counted(1, 'path'), '1 path');
   assert.is(counted(0, 'path'), '0 paths');
   assert.is(counted(2, 'entry', 'entries'), '2 entries');
+  assert.is(progressText({ bytes: 2000, total: undefined, entries: 1 }), '2kB read · 1 entry');
+  assert.is(progressText({ bytes: 2000, total: 4000, entries: 1200 }), '2kB of 4kB · 1,200 entries');
 });
 
 test('themeFor: colour on a colour terminal unless NO_COLOR is set; tones map to colours only then', () => {
