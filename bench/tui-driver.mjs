@@ -4,6 +4,8 @@
 //
 //   node bench/tui-driver.mjs first-frame TEXT -- CMD...       until TEXT is drawn
 //   node bench/tui-driver.mjs open DOWNS -- CMD...             Down × DOWNS, Enter, until the tree
+//   node bench/tui-driver.mjs open-sorted DOWNS -- CMD...      the same, then `s`, until the tree
+//                                                              is drawn sorted by size
 //   node bench/tui-driver.mjs keys DOWNS PRESSES OUT -- CMD... open, then `j` × PRESSES, each until
 //                                                              its frame; the median to OUT (JSON)
 //   node bench/tui-driver.mjs idle-cpu SECONDS OUT -- CMD...   Tab to the Containers pane, wait for
@@ -57,7 +59,7 @@ async function open(downs) {
   output = '';
   const started = performance.now();
   child.stdin.write('\r');
-  await drawn('Layer ');
+  await drawn(' of ');
   const treeMs = performance.now() - started;
   // Until the efficiency summary (computed after the first frame) is drawn too.
   await drawn('score ');
@@ -110,6 +112,11 @@ async function main() {
     await drawn(params[0]);
   } else if (mode === 'open') {
     await open(Number(params[0]));
+  } else if (mode === 'open-sorted') {
+    await open(Number(params[0]));
+    output = '';
+    child.stdin.write('s');
+    await drawn('· by size');
   } else if (mode === 'keys') {
     const opened = await open(Number(params[0]));
     const total = /  1\/(\d+)/.exec(output)?.[1];

@@ -11,7 +11,7 @@ packages=(
   musl            # the musl loader in the alpine-shaped fixture (layers/alpine)
   tar gzip xz-utils zstd  # deterministic layer tars; compressed rootfs fixtures
   umoci skopeo    # real OCI layouts and docker-archives for interop tests; skopeo: the other registry client
-  podman runc oci-image-tool  # round trips through podman (interop, build-debian tests), and the OCI validator
+  podman runc oci-image-tool  # round trips through podman (interop, build-debian tests), `podman diff` as the diff oracle, and the OCI validator
   docker-registry # the CNCF distribution registry the push/pull tests start on loopback
   apache2-utils   # htpasswd -B: the registry's Basic auth file in the login tests
   mmdebstrap      # real Debian rootfs tarballs

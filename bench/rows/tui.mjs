@@ -56,6 +56,23 @@ export default [
     },
   },
   {
+    name: 'tui: open the Debian image and sort its tree by size (s)',
+    peer: 'the same, opened and left sorted by name',
+    target: 1.2,
+    warmup: 1,
+    runs: 10,
+    shell: false,
+    plan: (f) => {
+      const { store, setup } = tuiStore(f);
+      const ui = `-- ${q(f.strata)} --root ${q(store)}`;
+      return {
+        setup: [setup],
+        strata: { command: `${driver} open-sorted 0 ${ui}` },
+        peer: { command: `${driver} open 0 ${ui}` },
+      };
+    },
+  },
+  {
     name: 'tui: 200 key presses, each to its frame, in the Debian tree',
     peer: 'the same in the busybox tree',
     target: 1.2,

@@ -4,15 +4,18 @@
 // container's `diff` needs only the types of a few paths, which the stack's path table answers
 // (resolver/path-table.ts; made from the view once per stack, kept in the store's stack cache).
 
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { bufferOf } from '../base/byte-path.js';
+import { bufferOf, type BytePath } from '../base/byte-path.js';
 import { layerRootfs, readStackIndexes } from '../store/layers.js';
 import { STACK_PATHS, readStackCache, writeStackCache } from '../store/stack-cache.js';
 import type { Image } from '../store/images.js';
 import type { Store } from '../store/store.js';
+import { sameDirIn, sameDirMetadata, type SameDirBelow } from '../resolver/diff.js';
 import { encodePathTable, PathTable } from '../resolver/path-table.js';
 import { checkLayerNumber, View } from '../resolver/view.js';
-import type { PathTypes, ResolvedEntry } from '../resolver/types.js';
+import type { ResolvedEntry } from '../resolver/types.js';
+import type { SharedPaths } from '../resolver/stack-diff.js';
 
 export interface ImageView {
   /** The merged view (of an image in the store: built on first use). */
@@ -21,7 +24,12 @@ export interface ImageView {
   readonly diffIds: readonly string[];
   /** The type of what the view has at a path: the view itself once built, else the stack's path
    * table (made from the view the first time, then read from the store). */
-  readonly types: PathTypes;
+  readonly types: SharedPaths;
+  /** Whether a directory of a container's writable layer has the mode and mtime of the image's
+   * directory at its path (`diff` lists a copied-up parent only when it changed): the view's entry
+   * once built, else the topmost layer directory on disk that has the path — the one overlay shows
+   * and copies up — so no layer index is parsed. */
+  readonly sameDirBelow: SameDirBelow;
 }
 
 /** The merged view of `image`, cut at `layer` (0 = base) when given. */
@@ -50,7 +58,7 @@ class StoredImageView implements ImageView {
     return (this.built ??= View.of(readStackIndexes(this.store, this.stack).slice(0, this.diffIds.length)));
   }
 
-  get types(): PathTypes {
+  get types(): SharedPaths {
     if (this.built !== undefined) return this.built;
     if (this.table !== undefined) return this.table;
     const bytes = readStackCache(this.store, this.diffIds, STACK_PATHS);
@@ -59,6 +67,15 @@ class StoredImageView implements ImageView {
     writeStackCache(this.store, this.diffIds, STACK_PATHS, encodePathTable(this.view));
     return this.view;
   }
+
+  readonly sameDirBelow: SameDirBelow = (path, entry) => {
+    if (this.built !== undefined) return sameDirIn(this.built)(path, entry);
+    for (let i = this.diffIds.length - 1; i >= 0; i--) {
+      const st = lstatInLayer(layerRootfs(this.store, this.diffIds[i]!), path);
+      if (st !== undefined) return st.isDirectory() && sameDirMetadata({ mode: st.mode, mtime: Math.floor(st.mtimeMs) / 1000 }, entry);
+    }
+    return false;
+  };
 }
 
 /** The host path (bytes) of a resolved regular file inside its layer's directory. Layer
@@ -77,4 +94,24 @@ export function contentPaths(store: Store, diffIds: readonly string[]): (r: Reso
     const base = (bases[r.layer] ??= Buffer.from(join(layerRootfs(store, diffIds[r.layer]!), '/')));
     return Buffer.concat([base, bufferOf(r.entry.path.slice(1))]);
   };
+}
+
+/** lstat of `path` inside one layer directory, or undefined when that layer lacks it. Each parent
+ * must be a directory of the layer itself: a layer below the one that replaced a symlink by a
+ * directory still holds the symlink, and following it would stat a host path. */
+function lstatInLayer(base: string, path: BytePath) {
+  let at = Buffer.from(base);
+  const parts = path.split('/').slice(1);
+  for (const [i, part] of parts.entries()) {
+    at = Buffer.concat([at, bufferOf(`/${part}`)]);
+    let st;
+    try {
+      st = lstatSync(at);
+    } catch {
+      return undefined;
+    }
+    if (i === parts.length - 1) return st;
+    if (!st.isDirectory()) return undefined;
+  }
+  return undefined;
 }

@@ -84,6 +84,27 @@ export class PathTable implements PathTypes {
     return this.offsets.length - 1;
   }
 
+  /** Every path under `dir` (not `dir` itself), in byte order: one search, then a run of records. */
+  pathsUnder(dir: BytePath): BytePath[] {
+    const { offsets, records } = this;
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    const nameAt = (i: number) => records.slice(offsets[i]! + 1, offsets[i + 1]);
+    let lo = 0;
+    let hi = offsets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (nameAt(mid) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: BytePath[] = [];
+    for (let i = lo; i < offsets.length - 1; i++) {
+      const name = nameAt(i);
+      if (!name.startsWith(prefix)) break;
+      if (name !== dir) out.push(name as BytePath);
+    }
+    return out;
+  }
+
   typeOf(path: BytePath): EntryType | undefined {
     const { offsets, records } = this;
     let lo = 0;

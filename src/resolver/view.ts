@@ -55,6 +55,20 @@ export class View implements TreeReader, PathTypes {
     return listing;
   }
 
+  /** Every path under the directory `dir` (not `dir` itself); none when it is not a directory. */
+  pathsUnder(dir: BytePath): BytePath[] {
+    const out: BytePath[] = [];
+    const visit = (d: BytePath) => {
+      if (this.typeOf(d) !== 'dir') return;
+      for (const child of this.readdir(d)) {
+        out.push(child.path);
+        visit(child.path);
+      }
+    };
+    visit(dir);
+    return out;
+  }
+
   /** The whole merged tree sorted by path bytes: the root first, every directory before its
    * contents (the order of `tree` and of an exported tar). */
   walk(): readonly ResolvedEntry[] {

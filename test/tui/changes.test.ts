@@ -56,13 +56,15 @@ test('removedBy: the layer whose whiteout or opaque directory hid a path', () =>
   assert.is(removedBy(DEMO_LAYERS, p('/var/cache/a'), 1), undefined);
 });
 
-test('entryDetails: mode, owner, size, layer, what it hides; "hidden by layer N" for removed paths', () => {
+test('entryDetails: mode, owner, size, layer, what it merges with or replaces; "hidden by layer N" for removed paths', () => {
   const tree = treeAt(1, 'layer');
-  assert.equal(entryDetails(model, node(tree, '/etc/passwd'), 1), ['/etc/passwd', '-rw-------  0:42  120B', 'from layer 1, modified', "hides layer 0's file (100B)"]);
+  assert.equal(entryDetails(model, node(tree, '/etc/passwd'), 1), ['/etc/passwd', '-rw-------  0:42  120B', 'from layer 1, modified', "replaces layer 0's file (100B)"]);
   assert.equal(entryDetails(model, node(tree, '/etc/hosts'), 1), ['/etc/hosts', '-rw-r--r--  0:0  20B', 'hidden by layer 1 (whiteout); was in layer 0']);
   assert.equal(entryDetails(model, node(tree, '/bin/sh'), 1), ['/bin/sh', 'lrwxrwxrwx  0:0  -> busybox', 'from layer 0']);
   const top = treeAt(2, 'layer');
-  assert.equal(entryDetails(model, node(top, '/var/cache'), 2), ['/var/cache', 'drwxr-xr-x  0:0', 'from layer 2, modified', 'opaque directory: hides what layers below 2 held here', "hides layer 0's dir"]);
+  assert.equal(entryDetails(model, node(top, '/var/cache'), 2), ['/var/cache', 'drwxr-xr-x  0:0', 'from layer 2, modified', "opaque directory: replaces layer 0's directory", '10B under it, 10B of it changed here']);
+  // A directory over a directory is merged with it (overlay), not hidden.
+  assert.equal(entryDetails(model, node(tree, '/etc'), 1), ['/etc', 'drwxr-xr-x  0:0', 'from layer 1, modified', "merged with layer 0's directory", '120B under it, 120B of it changed here']);
   assert.equal(entryDetails(model, node(top, '/var/cache/a'), 2)[2], 'hidden by layer 2 (opaque directory or whiteout above); was in layer 0');
 });
 

@@ -11,6 +11,7 @@ import type { ImageConfig } from '../../src/store/image-config.js';
 import type { ContainerRow, Containers } from '../../tui/data/containers.js';
 import { imageModelOf } from '../../tui/data/image-model.js';
 import { dir, file, layer, link } from '../helpers/overlay-index.js';
+import { DEMO_FILES } from './helpers/demo-image.js';
 import { fakeServices, WEB_CONFIG } from './helpers/fake-services.js';
 import { DOWN, ENTER, TAB } from './helpers/keys.js';
 import { renderApp, settle } from './helpers/render-app.js';
@@ -38,7 +39,7 @@ const DIFF = [{ path: `/tmp/${TITLE}made` as BytePath, mark: 'A' as const }, { p
 const LOGS = `line ${TITLE}one\n\ttabbed ${CLEAR_RED}two\n`;
 
 function hostileServices() {
-  const { services } = fakeServices({ openImage: (row) => imageModelOf(`sha256:${'d'.repeat(64)}`, row.ref, CONFIG, LAYERS, [{ size: 33 }, { size: 10 }]) });
+  const { services } = fakeServices({ openImage: (row) => imageModelOf(`sha256:${'d'.repeat(64)}`, row.ref, CONFIG, LAYERS, [{ size: 33 }, { size: 10 }], DEMO_FILES) });
   return {
     ...services,
     containers: {

@@ -1,9 +1,16 @@
 // End to end, as docs/DESIGN.md §7's first-time user walks it: dist/strata in a real terminal (tmux,
-// 120x40), the screen read back with `tmux capture-pane`. Open the TUI, busybox focused; Enter
-// opens it; move to /etc; filter; `r` runs a shell (uname -r shows the host's kernel) and the TUI
-// comes back where it was; Esc back to the images; q quits with status 0.
+// 120x40), the screen read back with `tmux capture-pane`. Open the TUI, an image with a long file
+// name focused; Enter opens it ("Layer 1 of 2", directories with the size under them); `s` sorts
+// by size, `f` gives the tree the full width, the long name wraps whole on its row; /etc/passwd,
+// which the layer changed, in the pager, against the version below (`d`), extracted (`x`), and
+// /etc extracted as a directory; apt:1
+// marked (`m`) and compared with busybox (`c`): the shared layer named; then busybox:
+// move to /etc; filter; `r` runs a shell (uname -r shows the host's kernel) and the TUI comes back
+// where it was; Esc back to the images; q quits with status 0.
 
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { release } from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -18,22 +25,107 @@ const session = 'walk';
 const { tmux, screen, type, waitFor } = tmuxSession(socket, session);
 
 test('the walk: images, busybox, /etc, filter, a shell, back, quit', async () => {
-  const { root, cleanup } = tempStore();
+  const { root, scratch, cleanup } = tempStore();
   // The store exists before the TUI opens, so the first frame is not delayed by seeding it.
   assert.is(runStrata(['images', '-q'], { root }).status, 0);
   const hasRun = runStrata(['run', '--help'], { root }).status === 0;
+  const LONG = 'deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages_and_then_some_more_name.lz4';
+  assert.is(runStrata(['run', '--name', 'lists', 'busybox', 'sh', '-c', `mkdir -p /var/lib/apt/lists; head -c 3000000 /bin/busybox > /var/lib/apt/lists/${LONG}; echo 'extra:x:7:7::/:/bin/sh' >> /etc/passwd`], { root }).status, 0);
+  assert.is(runStrata(['commit', 'lists', 'apt:1'], { root }).status, 0);
   try {
     const command = `env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 TERM=xterm-256color NO_COLOR=1 ${binary} --root ${root}; echo STRATA-EXIT=$?; sleep 60`;
     tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', command);
 
     let text = await waitFor('the Images pane', has('busybox:latest'));
-    assert.match(text, /^strata \[Images\] Containers\nNAME:TAG +IMAGE ID +SIZE +LAYERS +CREATED\nbusybox:latest +[0-9a-f]{12} /);
+    assert.match(text, /^strata \[Images\] Containers\nNAME:TAG +IMAGE ID +SIZE +LAYERS +CREATED\napt:1 +[0-9a-f]{12} /);
     assert.match(text, /store \S+ · driver (overlay|copy) · \? help/);
 
     type(ENTER);
-    text = await waitFor('the image view', has("Layer 0/0 · this layer's changes"));
+    text = await waitFor('the image view', has("Layer 1 of 2 · this layer's changes"));
+    // Each directory shows what is under it: /bin holds busybox (1.98MB; a file cut at 3 MB of it
+    // is as big); with changed entries only, what this layer's changes add there.
+    assert.match(text, / +1\.98MB +▾ bin\/\n/);
+    type('c');
+    text = await waitFor('changed entries only', has("this layer's changes · changed only"));
+    assert.match(text, / M +1\.98MB +▾ var\/\n/);
+    type('s');
+    text = await waitFor('sorted by size', has("this layer's changes · by size · changed only"));
+    type('f');
+    text = await waitFor('the tree in the full width', (t) => /^Layer 1 of 2 · 1\.98MB · /m.test(t));
+    assert.not.match(text, /^Layers \(2\)/m);
+    for (let row = 0; !screen().includes('_more_name.lz4') && row < 6; row++) {
+      type('j');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    text = await waitFor('the long name read whole on its row', has('_more_name.lz4'));
+    assert.ok(text.replace(/\n +/g, '').includes(LONG), 'wrapped under itself, every character there');
+
+    // /etc/passwd, which the layer changed: in the pager, against the version below, extracted.
+    type('/');
+    await waitFor('the filter input', (t) => /^\/ *$/m.test(t));
+    type('passwd');
+    await waitFor('the tree narrowed', (t) => /^\/ passwd/m.test(t) && !t.includes('▾ lists/'));
+    type(ENTER);
+    await waitFor('the filter kept', has('filter "passwd"'));
+    type('G');
+    await new Promise((r) => setTimeout(r, 200));
+    type('v');
+    text = await waitFor('the pager', has('/etc/passwd · layer 1 · text'));
+    assert.match(text, /^root:x:0:0:/m);
+    assert.match(text, /^extra:x:7:7::\/:\/bin\/sh$/m);
+    type(ESC);
+    await waitFor('the tree again', has('filter "passwd"'));
+    type('d');
+    text = await waitFor('the diff', has('diff /etc/passwd: layer 0 → layer 1 (+1 −0)'));
+    assert.match(text, /^\+ extra:x:7:7::\/:\/bin\/sh$/m);
+    assert.match(text, /^  root:x:0:0:/m);
+    type(ESC);
+    await waitFor('the tree again', has('filter "passwd"'));
+    const out = join(scratch, 'passwd.out');
+    type('x');
+    await waitFor('the path prompt', has('extract to'));
+    type(out);
+    await waitFor('the path typed', has(out));
+    type(ENTER);
+    await waitFor('the extraction', has('extracted /etc/passwd (layer 1) to '));
+    assert.is(readFileSync(out, 'latin1'), runStrata(['cat', 'apt:1:/etc/passwd'], { root }).stdout.toString('latin1'));
+    // A directory: /etc as layer 1 has it, every file of it (the whole merged /etc, not only passwd).
+    type('k');
+    await new Promise((r) => setTimeout(r, 200));
+    const outDir = join(scratch, 'etc.out');
+    type('x');
+    await waitFor('the path prompt', has('extract to'));
+    type(outDir);
+    await waitFor('the path typed', has(outDir));
+    type(ENTER);
+    await waitFor('the directory extracted', has('extracted /etc (layer 1) to '));
+    assert.is(readFileSync(join(outDir, 'passwd'), 'latin1'), readFileSync(out, 'latin1'));
+    assert.is(readFileSync(join(outDir, 'group'), 'latin1'), runStrata(['cat', 'apt:1:/etc/group'], { root }).stdout.toString('latin1'));
+    type(ESC);
+    await waitFor('the Images pane', has('NAME:TAG'));
+    // apt:1 marked, compared with busybox: the layer they share is named, what apt:1 added is gone.
+    type('m');
+    await waitFor('apt:1 marked', has('apt:1 marked'));
+    type('j');
+    await new Promise((r) => setTimeout(r, 200));
+    type('c');
+    text = await waitFor('the comparison', has('apt:1 → busybox:latest'));
+    assert.match(text, /^1 shared layer, not read: 0 strata layers\/busybox/m);
+    // /etc's own metadata is the same on both sides: only passwd in it differs.
+    assert.match(text, /^ +▾ etc\/\nM +passwd$/m);
+    assert.match(text, /^R +▾ lib\/$/m);
+    type(ESC);
+    await waitFor('the Images pane', has('NAME:TAG'));
+    type('k');
+    await new Promise((r) => setTimeout(r, 200));
+    type('m');
+    await waitFor('unmarked', has('m mark to compare'));
+    type('j');
+    await new Promise((r) => setTimeout(r, 200));
+    type(ENTER);
+    text = await waitFor('busybox', has("Layer 0 of 1 · this layer's changes"));
     assert.match(text, /› busybox:latest/);
-    assert.match(text, / A +▾ bin\/\n/);
+    assert.match(text, / A +1\.98MB +▾ bin\/\n/);
 
     // /bin folded (Space), then down to /etc.
     type(SPACE);

@@ -15,6 +15,8 @@ import { HelpOverlay } from '../screens/help-overlay.js';
 import { ImageScreen } from '../screens/image-screen.js';
 import { ImagesPane } from '../screens/images-pane.js';
 import { ImportScreen } from '../screens/import-screen.js';
+import { CompareScreen } from '../screens/compare-screen.js';
+import type { ImageComparison } from '../data/image-compare.js';
 import { useImagesPane } from '../screens/use-images-pane.js';
 import { useListState } from '../widgets/list/use-list-state.js';
 import { Header, MIN_COLUMNS, MIN_ROWS, StatusLine, TooSmall } from './chrome.js';
@@ -52,6 +54,8 @@ export function App({ services, now = Date.now }: AppProps) {
       dispatch({ type: 'notify', text: oneLine(err), error: true });
     }
   };
+  const [marked, setMarked] = useState<ImageRow | undefined>(undefined);
+  const [comparison, setComparison] = useState<ImageComparison | undefined>(undefined);
   const takeTerminal = (args: readonly string[]) => dispatch({ type: 'takeTerminal', args });
   const shellIn = (row: ImageRow | undefined) => row && takeTerminal(['run', '-it', '--rm', refOfRow(row), services.imageShell(row)]);
 
@@ -84,6 +88,17 @@ export function App({ services, now = Date.now }: AppProps) {
       );
     },
     importFile: () => dispatch({ type: 'openImport' }),
+    mark: () => setMarked(marked && selected && marked.id === selected.id && marked.ref === selected.ref ? undefined : selected),
+    compare: () => {
+      if (!selected) return;
+      if (!marked) return dispatch({ type: 'notify', text: 'mark an image with m first, then press c on another' });
+      try {
+        setComparison(services.compareImages(marked, selected));
+        dispatch({ type: 'openCompare', first: marked, second: selected });
+      } catch (err) {
+        dispatch({ type: 'notify', text: oneLine(err), error: true });
+      }
+    },
     switchPane: () => dispatch({ type: 'switchPane' }),
     help: () => dispatch({ type: 'toggleHelp' }),
     quit: () => exit(),
@@ -96,7 +111,7 @@ export function App({ services, now = Date.now }: AppProps) {
   const storeChanged = () => dispatch({ type: 'storeChanged' });
   const help = () => dispatch({ type: 'toggleHelp' });
   const back = () => dispatch({ type: 'back' });
-  const title = screen.kind === 'image' ? `› ${screen.row.ref}` : screen.kind === 'import' ? '› Import' : '';
+  const title = screen.kind === 'image' ? `› ${screen.row.ref}` : screen.kind === 'import' ? '› Import' : screen.kind === 'compare' ? '› Compare' : '';
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>
       <Header pane={state.pane} title={title} width={columns} />
@@ -104,7 +119,7 @@ export function App({ services, now = Date.now }: AppProps) {
         {state.help ? <HelpOverlay topic={helpTopic(state)} width={columns} height={bodyHeight} /> : null}
         <Box display={state.help ? 'none' : 'flex'} flexDirection="column">
           {screen.kind === 'panes' && state.pane === 'images' ? (
-            <ImagesPane rows={images} list={imageList.state} width={columns} height={bodyHeight} confirming={confirming ? selected : undefined} now={now()} />
+            <ImagesPane rows={images} list={imageList.state} width={columns} height={bodyHeight} confirming={confirming ? selected : undefined} now={now()} marked={marked} />
           ) : null}
           {screen.kind === 'panes' && state.pane === 'containers' ? (
             <ContainersPane
@@ -116,7 +131,13 @@ export function App({ services, now = Date.now }: AppProps) {
           {screen.kind === 'image' && model ? (
             <ImageScreen
               key={`${model.row.id} ${model.row.ref}`} model={model.model} width={columns} height={bodyHeight} isActive={active}
-              onBack={back} onHelp={help} onShell={() => shellIn(model.row)}
+              onBack={back} onHelp={help} onShell={() => shellIn(model.row)} onNotify={notify} complete={(t) => services.completePath(t)}
+            />
+          ) : null}
+          {screen.kind === 'compare' && comparison ? (
+            <CompareScreen
+              key={`${screen.first.id} ${screen.second.id}`} first={screen.first.ref} second={screen.second.ref} comparison={comparison}
+              width={columns} height={bodyHeight} isActive={active} onBack={back} onHelp={help}
             />
           ) : null}
           {screen.kind === 'import' ? (

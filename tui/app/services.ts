@@ -12,6 +12,7 @@ import { listImageRows, refOfRow, type ImageRow } from '../data/image-rows.js';
 import { openImageModel, type ImageModel } from '../data/image-model.js';
 import { runImport, type ImportProgress, type ImportRequest } from '../data/import-job.js';
 import { completePath } from '../data/path-completion.js';
+import { compareImages, type ImageComparison } from '../data/image-compare.js';
 
 export interface TuiServices {
   /** The store's directory, for the status line. */
@@ -19,6 +20,8 @@ export interface TuiServices {
   readonly driver: string;
   listImages(): ImageRow[];
   openImage(row: ImageRow): ImageModel;
+  /** What differs from the first image to the second (`m`, then `c`). */
+  compareImages(first: ImageRow, second: ImageRow): ImageComparison;
   /** `rmi`: the tag (or the image, by id); resolves with a one-line report. */
   removeImage(row: ImageRow): Promise<string>;
   importFile(request: ImportRequest, onProgress: (p: ImportProgress) => void, signal: AbortSignal): Promise<string[]>;
@@ -37,6 +40,7 @@ export function storeServices(store: Store, driver: string, onTerminal: (args: r
     driver,
     listImages: () => listImageRows(store),
     openImage: (row) => openImageModel(store, row.id, row.ref),
+    compareImages: (first, second) => compareImages(store, first.id, second.id),
     async removeImage(row) {
       const report = await removeImages(store, [refOfRow(row)]);
       const parts = [...report.untagged.map((t) => `untagged ${t}`), ...report.deletedImages.map((i) => `deleted ${i.slice(7, 19)}`)];

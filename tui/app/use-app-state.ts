@@ -10,7 +10,8 @@ export type Pane = 'images' | 'containers';
 export type Screen =
   | { readonly kind: 'panes' }
   | { readonly kind: 'image'; readonly row: ImageRow }
-  | { readonly kind: 'import' };
+  | { readonly kind: 'import' }
+  | { readonly kind: 'compare'; readonly first: ImageRow; readonly second: ImageRow };
 
 export interface Message {
   readonly text: string;
@@ -33,6 +34,7 @@ export type AppAction =
   | { readonly type: 'switchPane' }
   | { readonly type: 'openImage'; readonly row: ImageRow }
   | { readonly type: 'openImport' }
+  | { readonly type: 'openCompare'; readonly first: ImageRow; readonly second: ImageRow }
   | { readonly type: 'back' }
   | { readonly type: 'toggleHelp' }
   | { readonly type: 'takeTerminal'; readonly args: readonly string[] }
@@ -52,6 +54,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, screen: { kind: 'image', row: action.row }, message: undefined };
     case 'openImport':
       return { ...state, screen: { kind: 'import' }, message: undefined };
+    case 'openCompare':
+      return { ...state, screen: { kind: 'compare', first: action.first, second: action.second }, message: undefined };
     case 'back':
       return { ...state, screen: { kind: 'panes' }, help: false };
     case 'toggleHelp':
@@ -79,7 +83,7 @@ export function helpTopic(state: AppState): HelpTopic {
   return state.screen.kind === 'panes' ? state.pane : state.screen.kind;
 }
 
-export type HelpTopic = 'images' | 'containers' | 'image' | 'import';
+export type HelpTopic = 'images' | 'containers' | 'image' | 'import' | 'compare';
 
 export function useAppState() {
   return useReducer(appReducer, APP_START);

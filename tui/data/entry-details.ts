@@ -1,6 +1,8 @@
 // The details pane of the Image view: one tree node described in a few lines of text — type and
-// mode, owner, size, link target, the layer it comes from, what it hides, and for a removed path
-// the layer that hid it.
+// mode, owner, size (a directory's: what is under it, and what this layer's changes add there),
+// link target, the layer it comes from, what it does to the layers below (a directory over a
+// directory is merged with it, unless opaque; anything else replaces what was there), and for a
+// removed path the layer that hid it.
 
 import { displayPath } from '../../src/base/byte-path.js';
 import type { IndexEntry } from '../../src/base/layer-index.js';
@@ -22,11 +24,20 @@ export function entryDetails(model: Pick<ImageModel, 'indexes'>, node: TreeNode,
     return lines;
   }
   lines.push(r.implied ? `implied directory (paths of layer ${r.layer} are under it)` : `from layer ${r.layer}${node.mark ? `, ${markText(node)}` : ''}`);
-  if (model.indexes[r.layer]?.opaque.has(node.path)) lines.push(`opaque directory: hides what layers below ${r.layer} held here`);
-  const hides = r.hides.map((h) => `layer ${h.layer}'s ${h.entry.type}${h.entry.type === 'file' ? ` (${humanSize(h.entry.size)})` : ''}`);
-  if (hides.length > 0) lines.push(`hides ${hides.join(', ')}`);
+  const opaque = model.indexes[r.layer]?.opaque.has(node.path) ?? false;
+  // Overlay merges a directory with the directories below it; anything else, or an opaque
+  // directory, replaces what the layers below had at that path.
+  const merged = r.entry.type === 'dir' && !opaque;
+  const below = merged ? r.hides.filter((h) => h.entry.type === 'dir') : r.hides.slice(0, 1);
+  const what = below.map((h) => `layer ${h.layer}'s ${TYPE_NAMES[h.entry.type]}${h.entry.type === 'file' ? ` (${humanSize(h.entry.size)})` : ''}`);
+  if (what.length > 0) lines.push(`${opaque ? 'opaque directory: ' : ''}${merged ? 'merged with' : 'replaces'} ${what.join(', ')}`);
+  if (node.isDir) lines.push(`${humanSize(node.size)} under it, ${humanSize(node.changedSize)} of it changed here`);
   return lines;
 }
+
+const TYPE_NAMES: Record<IndexEntry['type'], string> = {
+  file: 'file', dir: 'directory', symlink: 'symbolic link', char: 'character device', block: 'block device', fifo: 'fifo',
+};
 
 function describe(e: IndexEntry): string {
   const parts = [modeString(e.type, e.mode), `${e.uid}:${e.gid}`];

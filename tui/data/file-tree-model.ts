@@ -24,6 +24,10 @@ export interface TreeNode {
   readonly mark: Mark | undefined;
   /** The node or one below it has a mark. */
   readonly changed: boolean;
+  /** Bytes of the files at and under this node in the view (a removed node counts none). */
+  readonly size: number;
+  /** Bytes of the files at and under this node that the change marks added or modified. */
+  readonly changedSize: number;
 }
 
 export interface FileTreeModel {
@@ -48,13 +52,19 @@ export function buildFileTree(view: TreeReader, changes: Changes): FileTreeModel
       const mark = isRemoved ? 'R' : changes.markOf(r.path);
       if (mark) marked++;
       const index = nodes.length;
+      const own = !isRemoved && r.entry.type === 'file' ? r.entry.size : 0;
       const node: Building = {
         path: r.path, name: displayPath(baseName(r.path)), depth, parent, end: 0,
         isDir: r.entry.type === 'dir', entry: r, mark, changed: mark !== undefined,
+        size: own, changedSize: mark === 'A' || mark === 'M' ? own : 0,
       };
       nodes.push(node);
       if (node.isDir && visit(r.path, !isRemoved, depth + 1, index)) node.changed = true;
       node.end = nodes.length;
+      if (parent >= 0) {
+        nodes[parent]!.size += node.size;
+        nodes[parent]!.changedSize += node.changedSize;
+      }
       anyChanged ||= node.changed;
     }
     return anyChanged;
@@ -88,7 +98,7 @@ export function buildPathTree(changes: readonly { readonly path: BytePath; reado
       const mark = markOf.get(path);
       const node: Building = {
         path, name: displayPath(baseName(path)), depth, parent, end: 0,
-        isDir: childrenOf.has(path), entry: undefined, mark, changed: true,
+        isDir: childrenOf.has(path), entry: undefined, mark, changed: true, size: 0, changedSize: 0,
       };
       nodes.push(node);
       visit(path, depth + 1, index);
@@ -97,4 +107,28 @@ export function buildPathTree(changes: readonly { readonly path: BytePath; reado
   };
   visit(ROOT, 0, -1);
   return { nodes, marked: markOf.size };
+}
+
+/** The same tree with each directory's entries ordered by `key` (largest first; by name among
+ * equals): the nodes copied into the new depth-first order, parents and ends renumbered. */
+export function sortedBySize(model: FileTreeModel, key: 'size' | 'changedSize' = 'size'): FileTreeModel {
+  const { nodes } = model;
+  const childrenOf = (i: number): number[] => {
+    const out: number[] = [];
+    for (let c = i + 1; c < nodes[i]!.end; c = nodes[c]!.end) out.push(c);
+    return out;
+  };
+  const out: TreeNode[] = [];
+  const place = (i: number, parent: number) => {
+    const at = out.length;
+    out.push(nodes[i]!);
+    const kids = childrenOf(i).sort((a, b) => nodes[b]![key] - nodes[a]![key] || (nodes[a]!.path < nodes[b]!.path ? -1 : 1));
+    for (const c of kids) place(c, at);
+    out[at] = { ...nodes[i]!, parent, end: out.length };
+  };
+  const top = [];
+  for (let c = 0; c < nodes.length; c = nodes[c]!.end) top.push(c);
+  top.sort((a, b) => nodes[b]![key] - nodes[a]![key] || (nodes[a]!.path < nodes[b]!.path ? -1 : 1));
+  for (const c of top) place(c, -1);
+  return { nodes: out, marked: model.marked };
 }

@@ -9,6 +9,7 @@ import { layerHistory, type ImageConfig } from '../../src/store/image-config.js'
 import { readImage } from '../../src/store/images.js';
 import { readLayerInfo, readStackIndexes, type LayerInfo } from '../../src/store/layers.js';
 import type { Store } from '../../src/store/store.js';
+import { storeImageFiles, type ImageFiles } from './image-files.js';
 
 export interface LayerRow {
   /** 0 = the base layer. */
@@ -34,10 +35,12 @@ export interface ImageModel {
   viewAt(n: number): View;
   /** dive's score over all layers; computed on first use and kept. */
   efficiency(): EfficiencyReport;
+  /** The files' bytes (pager, diff) and their extraction to the host. */
+  readonly files: ImageFiles;
 }
 
 /** The model of an image from its config, its layers' indexes and their store records. */
-export function imageModelOf(id: string, ref: string, config: ImageConfig, indexes: readonly LayerIndex[], infos: readonly Pick<LayerInfo, 'size'>[]): ImageModel {
+export function imageModelOf(id: string, ref: string, config: ImageConfig, indexes: readonly LayerIndex[], infos: readonly Pick<LayerInfo, 'size'>[], files: ImageFiles): ImageModel {
   const history = layerHistory(config);
   const layers = indexes.map((index, i): LayerRow => ({
     index: i,
@@ -65,13 +68,14 @@ export function imageModelOf(id: string, ref: string, config: ImageConfig, index
       return view;
     },
     efficiency: () => (report ??= efficiency(indexes)),
+    files,
   };
 }
 
 export function openImageModel(store: Store, id: string, ref: string): ImageModel {
   const { config } = readImage(store, id);
   const diffIds = config.rootfs.diff_ids;
-  return imageModelOf(id, ref, config, readStackIndexes(store, diffIds), diffIds.map((d) => readLayerInfo(store, d)));
+  return imageModelOf(id, ref, config, readStackIndexes(store, diffIds), diffIds.map((d) => readLayerInfo(store, d)), storeImageFiles(store, id, ref));
 }
 
 /** Docker's history says "/bin/sh -c #(nop)  CMD [...]" for metadata steps and "/bin/sh -c cmd"

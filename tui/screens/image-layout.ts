@@ -1,5 +1,6 @@
 // How the Image view divides its area: layers, details and efficiency on the left, the file tree
-// on the right. Pure arithmetic, so a resize simply lays out again.
+// on the right; or (full width) the tree alone under one line that sums up the layer and the
+// selected entry. Pure arithmetic, so a resize simply lays out again.
 
 export interface ImageLayout {
   readonly left: number;
@@ -15,7 +16,8 @@ export interface ImageLayout {
 
 export const DETAIL_ROWS = 5;
 
-export function imageLayout(width: number, height: number, layerCount: number, filterLine: boolean): ImageLayout {
+export function imageLayout(width: number, height: number, layerCount: number, filterLine: boolean, full = false): ImageLayout {
+  if (full) return { left: 0, right: width, layerRows: 0, detailRows: 0, wastedRows: 0, treeRows: Math.max(1, height - 3 - (filterLine ? 1 : 0)) };
   const left = Math.max(34, Math.min(60, Math.floor(width * 0.42)));
   const right = width - left - 1;
   const wastedRows = height >= 30 ? 5 : 2;

@@ -11,7 +11,7 @@ import type { LayerRow } from '../data/image-model.js';
 import { FileTree } from '../widgets/file-tree/file-tree.js';
 import { legendLine } from '../widgets/file-tree/tree-row.js';
 import type { FileTreeState } from '../widgets/file-tree/use-file-tree-state.js';
-import { fit, fitRight, type Line } from '../widgets/line/line.js';
+import { counted, fit, fitRight, type Line } from '../widgets/line/line.js';
 import { LineText } from '../widgets/line/line-text.js';
 import { ListRows } from '../widgets/list/list-rows.js';
 import type { ListState } from '../widgets/list/use-list-state.js';
@@ -69,7 +69,7 @@ export function EfficiencyPanel({ report, rows, width }: { readonly report: Effi
     <Box flexDirection="column" width={width}>
       {title('Efficiency', false, width)}
       <LineText line={[{ text: `score ${(report.score * 100).toFixed(2)} %`, tone: report.score < 0.9 ? 'warning' : 'added' }]} width={width} />
-      <LineText line={[{ text: `wasted ${humanSize(report.wastedBytes)} (${report.wastedPaths.length} paths)` }]} width={width} />
+      <LineText line={[{ text: `wasted ${humanSize(report.wastedBytes)} (${counted(report.wastedPaths.length, 'path')})` }]} width={width} />
       <ListRows rows={wasted} selected={-1} focused={false} width={width} height={rows} />
     </Box>
   );
@@ -80,24 +80,44 @@ export interface TreePanelProps {
   readonly layer: number;
   readonly layerCount: number;
   readonly scope: ChangeScope;
-  /** The filter input, while it is open. */
+  readonly sort: TreeSort;
+  /** The filter input (or the extraction's path), while it is open. */
   readonly input: TextInputState | undefined;
+  readonly inputLabel?: string;
   readonly rows: number;
   readonly width: number;
   readonly focused: boolean;
 }
 
-export function TreePanel({ tree, layer, layerCount, scope, input, rows, width, focused }: TreePanelProps) {
+export type TreeSort = 'name' | 'size';
+
+/** "Layer 2 of 3": numbered as `history --json` numbers layers (0 = the base), out of how many. */
+export function layerOf(layer: number, count: number): string {
+  return `Layer ${layer} of ${count}`;
+}
+
+export function TreePanel({ tree, layer, layerCount, scope, sort, input, inputLabel = '/', rows, width, focused }: TreePanelProps) {
   const scopeText = scope === 'layer' ? "this layer's changes" : 'all changes up to it';
-  const flags = [scopeText, ...(tree.changedOnly ? ['changed only'] : []), ...(tree.filter && !input ? [`filter "${tree.filter}"`] : [])];
+  const flags = [scopeText, ...(sort === 'size' ? ['by size'] : []), ...(tree.changedOnly ? ['changed only'] : []), ...(tree.filter && !(input && inputLabel === '/') ? [`filter "${tree.filter}"`] : [])];
   const position = tree.visible.length === 0 ? 'no entries' : `${tree.cursor + 1}/${tree.visible.length}`;
-  const head = `Layer ${layer}/${layerCount - 1} · ${flags.join(' · ')}`;
+  const head = `${layerOf(layer, layerCount)} · ${flags.join(' · ')}`;
   return (
     <Box flexDirection="column" width={width}>
       <LineText line={[{ text: fit(head, Math.max(0, width - position.length - 2)), tone: focused ? 'accent' : 'muted', bold: true }, { text: `  ${position}`, tone: 'muted' }]} width={width} />
-      {input ? <TextInput label="/" state={input} width={width} focused /> : null}
+      {input ? <TextInput label={inputLabel} state={input} width={width} focused /> : null}
       <FileTree state={tree} width={width} height={rows} focused={focused && !input} />
-      <LineText line={[...legendLine(), { text: '   Space fold · a scope · c changed · / filter', tone: 'muted' }]} width={width} />
+      <LineText line={[...legendLine(), { text: '   Space fold · a scope · c changed · s sort · f full width · / filter · Enter view · d diff · x extract', tone: 'muted' }]} width={width} />
     </Box>
   );
+}
+
+/** The layers and details in one line, when the tree takes the full width. */
+export function SummaryLine({ layer, count, details, width }: { readonly layer: LayerRow; readonly count: number; readonly details: readonly string[]; readonly width: number }) {
+  const line: Line = [
+    { text: `${layerOf(layer.index, count)} · ${humanSize(layer.size)} · `, bold: true },
+    { text: terminalText(layer.createdBy) || '(no history)', tone: 'muted' },
+    { text: '  │  ' },
+    { text: details.slice(0, 2).join('  ') },
+  ];
+  return <LineText line={line} width={width} />;
 }

@@ -18,15 +18,19 @@ export interface ImagesPaneProps {
   readonly confirming: ImageRow | undefined;
   /** For "N minutes ago" (a prop, so frames are reproducible). */
   readonly now: number;
+  /** The image marked to compare (`m`), if any. */
+  readonly marked?: ImageRow | undefined;
 }
 
-export function ImagesPane({ rows, list, width, height, confirming, now }: ImagesPaneProps) {
+export function ImagesPane({ rows, list, width, height, confirming, now, marked }: ImagesPaneProps) {
   const listHeight = height - 2;
-  const shown: Line[] = rows.slice(list.top, list.top + listHeight).map((r) => imageLine(r, width, now));
+  const shown: Line[] = rows.slice(list.top, list.top + listHeight).map((r) => imageLine(r, width, now, marked !== undefined && r.id === marked.id && r.ref === marked.ref));
   if (rows.length === 0) shown.push([{ text: 'No images. Press i to import a tarball.', tone: 'muted' }]);
   const footer: Line = confirming
     ? [{ text: `Remove ${confirming.ref}? y to remove, any other key to keep it`, tone: 'warning', bold: true }]
-    : [{ text: `${rows.length} image${rows.length === 1 ? '' : 's'} · Enter open · r shell · i import · d remove`, tone: 'muted' }];
+    : marked
+      ? [{ text: `${marked.ref} marked · c on another image compares them · m unmarks`, tone: 'accent' }]
+      : [{ text: `${rows.length} image${rows.length === 1 ? '' : 's'} · Enter open · r shell · i import · d remove · m mark to compare`, tone: 'muted' }];
   return (
     <Box flexDirection="column" width={width} height={height}>
       <LineText line={imagesHeader(width)} width={width} />

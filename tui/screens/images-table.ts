@@ -20,9 +20,10 @@ export function imagesHeader(width: number): Line {
   return [{ text, tone: 'muted', bold: true }];
 }
 
-export function imageLine(row: ImageRow, width: number, now: number): Line {
+/** A marked row (`m`, to compare) reads "* NAME:TAG". */
+export function imageLine(row: ImageRow, width: number, now: number, marked = false): Line {
   return [
-    { text: fit(terminalText(row.ref), refWidth(width)) + GAP },
+    { text: fit(`${marked ? '* ' : ''}${terminalText(row.ref)}`, refWidth(width)) + GAP, ...(marked ? { tone: 'accent' as const, bold: true } : {}) },
     { text: fit(shortId(row.id), ID) + GAP, tone: 'muted' },
     { text: [fitRight(humanSize(row.size), SIZE), fitRight(String(row.layers), LAYERS), fit(timeAgo(row.created, now), CREATED)].join(GAP) },
   ];

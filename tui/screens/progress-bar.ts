@@ -12,7 +12,7 @@ export function progressBar(fraction: number, width: number): string {
 export function progressText(p: ImportProgress | undefined): string {
   if (!p) return 'starting…';
   const bytes = p.total !== undefined ? `${humanSize(p.bytes)} of ${humanSize(p.total)}` : `${humanSize(p.bytes)} read`;
-  return `${bytes} · ${p.entries.toLocaleString('en-US')} entries`;
+  return `${bytes} · ${p.entries.toLocaleString('en-US')} ${p.entries === 1 ? 'entry' : 'entries'}`;
 }
 
 export function progressFraction(p: ImportProgress | undefined): number | undefined {

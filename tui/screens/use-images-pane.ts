@@ -1,5 +1,6 @@
 // The Images pane's keys: list moves, Enter opens, r runs a shell, d removes (after y), i imports,
-// Tab goes to Containers, ? help, q quits.
+// m marks an image and c compares the marked one with the selection, Tab goes to Containers, ?
+// help, q quits.
 
 import { useKeys } from '../widgets/keys/use-keys.js';
 import { useState } from 'react';
@@ -11,6 +12,8 @@ export interface ImagesPaneActions {
   shell(): void;
   remove(): void;
   importFile(): void;
+  mark(): void;
+  compare(): void;
   switchPane(): void;
   help(): void;
   quit(): void;
@@ -35,6 +38,8 @@ export function useImagesPane(list: ListHandle, actions: ImagesPaneActions, opti
     if (key.return) actions.open();
     else if (input === 'r') actions.shell();
     else if (input === 'd') setConfirming(true);
+    else if (input === 'm') actions.mark();
+    else if (input === 'c') actions.compare();
   }, { isActive: options.isActive });
   return confirming;
 }

@@ -1,9 +1,10 @@
-// Container lifecycle commands: ps, rm, diff. The runtime modules load inside `run` (startup).
+// Container lifecycle commands: ps, rm, diff (of a container, an image's layer, or two images). The runtime modules load inside `run` (startup).
 
 import { escapePath } from '../../base/byte-path.js';
 import { terminalText } from '../../base/terminal-text.js';
 import { StrataError, oneLine } from '../../base/errors.js';
 import type { ContainerRecord } from '../../runtime/containers/records.js';
+import type { DiffEntry } from '../../resolver/diff.js';
 import { defineCommand } from '../define.js';
 import { timeAgo } from '../../base/format.js';
 import { nameBytes, table } from '../format.js';
@@ -68,13 +69,29 @@ export const rm = defineCommand({
 });
 
 export const diff = defineCommand({
-  command: 'diff <container>',
-  describe: 'Show what a container added (A), changed (C) and deleted (D)',
-  builder: (y) => y.positional('container', { type: 'string', demandOption: true }),
+  command: 'diff <first> [second]',
+  describe: 'Show what a container, or an image\'s top layer, added (A), changed (C) and deleted (D); or what differs between two images (IMAGE@N: the image at layer N, numbered as history --json numbers them)',
+  builder: (y) => y
+    .positional('first', { type: 'string', demandOption: true, describe: 'CONTAINER, IMAGE or IMAGE@N (a container is looked for first, as podman does)' })
+    .positional('second', { type: 'string', describe: 'IMAGE or IMAGE@N: list what differs from FIRST to it' }),
   run: async (ctx, argv) => {
     const store = await ctx.store();
-    const { containerChanges } = await import('../../runtime/changes/diff.js');
-    const changes = await containerChanges(store, argv.container);
+    const images = await import('../../content/image-diff.js');
+    let changes: readonly DiffEntry[];
+    if (argv.second !== undefined) {
+      changes = images.diffImageViews(store, images.resolveImageAt(store, argv.first), images.resolveImageAt(store, argv.second));
+    } else {
+      const { findContainer } = await import('../../runtime/containers/records.js');
+      const { containerChanges } = await import('../../runtime/changes/diff.js');
+      let isContainer = true;
+      try {
+        findContainer(store, argv.first);
+      } catch (err) {
+        if (!(err instanceof StrataError) || !images.findImageAt(store, argv.first)) throw err;
+        isContainer = false;
+      }
+      changes = isContainer ? await containerChanges(store, argv.first) : images.diffTopLayer(store, images.resolveImageAt(store, argv.first));
+    }
     if (ctx.json) return changes.forEach((c) => ctx.jsonLine({ kind: c.kind, path: escapePath(c.path) }));
     ctx.out(Buffer.concat(changes.map((c) => Buffer.concat([Buffer.from(`${c.kind} `), nameBytes(ctx.terminal, c.path), Buffer.from('\n')]))));
   },

@@ -23,7 +23,7 @@ import type { ResolvedEntry } from '../../resolver/types.js';
 import type { Store } from '../../store/store.js';
 import { TarWriter } from '../../tar/writer.js';
 import { lstatAt, lutimesAt, mkdirAt, openBase, openDirAt, openFileAt, removeAt, symlinkAt } from '../containers/beneath.js';
-import { readContent, type ContainerView } from '../containers/view.js';
+import { readContent, type FilesView } from '../containers/view.js';
 
 /** Where copied entries go: a host directory, or a tar stream. */
 interface OutSink {
@@ -40,7 +40,7 @@ export interface CopyOutIo {
   readonly stdout: (chunk: Buffer) => void;
 }
 
-export async function copyOut(store: Store, cv: ContainerView, unsafePath: string, dest: string, io: CopyOutIo): Promise<void> {
+export async function copyOut(store: Store, cv: FilesView, unsafePath: string, dest: string, io: CopyOutIo): Promise<void> {
   const src = resolveSource(cv, unsafePath);
   const name = sourceName(unsafePath, src);
   if (dest === '-') {
@@ -74,7 +74,7 @@ export async function copyOut(store: Store, cv: ContainerView, unsafePath: strin
 
 /** One file to a host path that is not a directory: its bytes, and for a file made anew the
  * entry's permissions (no setuid/setgid) and mtime. */
-async function copyFileOut(store: Store, cv: ContainerView, src: ResolvedEntry, dest: string): Promise<void> {
+async function copyFileOut(store: Store, cv: FilesView, src: ResolvedEntry, dest: string): Promise<void> {
   const out = await openOutputFile(dest);
   try {
     const fd = out.fd;
@@ -94,7 +94,7 @@ function writeAll(fd: number, chunk: Buffer): void {
   for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
 }
 
-function resolveSource(cv: ContainerView, unsafePath: string): ResolvedEntry {
+function resolveSource(cv: FilesView, unsafePath: string): ResolvedEntry {
   const r = resolvePath(cv.tree, unsafePath);
   if (r.entry === undefined) throw new StrataError(`${displayPath(unsafePath)}: no such file or directory in container ${cv.rec.name}`);
   return r.entry;
@@ -106,7 +106,7 @@ function sourceName(unsafePath: string, src: ResolvedEntry): string {
   return given ?? (src.path.slice(src.path.lastIndexOf('/') + 1) || '.');
 }
 
-function walk(store: Store, cv: ContainerView, r: ResolvedEntry, name: string, sink: OutSink, warn: (line: string) => void): void {
+function walk(store: Store, cv: FilesView, r: ResolvedEntry, name: string, sink: OutSink, warn: (line: string) => void): void {
   const e = r.entry;
   switch (e.type) {
     case 'file':

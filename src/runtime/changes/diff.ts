@@ -17,5 +17,5 @@ export async function containerChanges(store: Store, text: string): Promise<Diff
   // The layer first: a driver that builds the image's view (copy) leaves it for the diff to use;
   // otherwise the diff reads only the image's path table.
   const layer = await writableLayerOf(store, rec, iv);
-  return diff(iv.types, layer);
+  return diff(iv.types, layer, iv.sameDirBelow);
 }

@@ -34,6 +34,17 @@ export interface ContainerView {
   readonly wholeTree: boolean;
 }
 
+/** What reading a container's files needs of it: its view, where its own files are, its names.
+ * An image seen as a container that changed nothing is one too (imageFilesView). */
+export type FilesView = Pick<ContainerView, 'image' | 'tree' | 'storage' | 'wholeTree'> & { readonly rec: Pick<ContainerRecord, 'id' | 'name'> };
+
+/** The files of an image (`image`, possibly cut at a layer) as a container that changed nothing
+ * would show them: what copying out reads, for the TUI's extraction of a file or a directory as a
+ * layer has it. `name` names it in messages. */
+export function imageFilesView(image: ImageView, name: string): FilesView {
+  return { rec: { id: name, name }, image, tree: new WritableLayer(image.view), storage: '', wholeTree: false };
+}
+
 /** Where each driver keeps the writable layer's files: overlay its upper directory (the changes
  * only, whiteouts as 0:0 devices), copy its materialized rootfs (everything). */
 const STORAGE = { overlay: { dir: 'upper', wholeTree: false }, copy: { dir: 'rootfs', wholeTree: true } } as const;
@@ -52,12 +63,12 @@ export async function openContainerView(store: Store, rec: ContainerRecord, open
 }
 
 /** Whether a resolved entry's bytes are the container's own (else an image layer's). */
-function isOwn(cv: ContainerView, r: ResolvedEntry): boolean {
+function isOwn(cv: FilesView, r: ResolvedEntry): boolean {
   return r.layer === cv.tree.layer;
 }
 
 /** Open the container's own copy of a regular file for reading, component by component. */
-function openOwnFile(cv: ContainerView, path: BytePath): number {
+function openOwnFile(cv: FilesView, path: BytePath): number {
   const names = componentsOf(path);
   const base = openBase(cv.storage);
   try {
@@ -76,7 +87,7 @@ function openOwnFile(cv: ContainerView, path: BytePath): number {
 }
 
 /** Calls `sink` with a regular file's contents, wherever they live. */
-export function readContent(store: Store, cv: ContainerView, r: ResolvedEntry, sink: (chunk: Buffer) => void): void {
+export function readContent(store: Store, cv: FilesView, r: ResolvedEntry, sink: (chunk: Buffer) => void): void {
   if (r.entry.type !== 'file') throw new StrataError(`${displayPath(r.path)}: not a regular file (${r.entry.type})`);
   if (!isOwn(cv, r)) return readEntryContent(store, cv.image, r, sink);
   const fd = openOwnFile(cv, r.path);

@@ -3,6 +3,10 @@
 // container (an entry; its parent directories are entries too, as overlay copies them up); a path
 // of the image that is gone is a whiteout (only the topmost of a deleted subtree); what is not in
 // the image and not newer than the stamp is a mount point strata made (skeleton.ts), not a change.
+// A directory born after the stamp where the image has an entry (`rm -rf /usr && mkdir /usr`, or a
+// file replaced by a directory) was deleted and made again: it is opaque, as overlay makes it, so `diff` says `D /usr` and lists what it holds now,
+// not a change of /usr and a deletion of each old child. Its birth time comes from statx; a file
+// system that keeps none (birthtime 0) leaves such a directory a change, as before.
 
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { ROOT, joinPath, parentOf, type BytePath } from '../../base/byte-path.js';
@@ -15,6 +19,11 @@ export function computeChanges(rootfs: string, stampCtimeNs: bigint, view: View)
   const present = new Set<BytePath>([ROOT]);
   const changed = new Set<BytePath>();
   const stats = new Map<BytePath, IndexEntry>();
+  const opaque = new Set<BytePath>();
+  const underOpaque = (dir: BytePath): boolean => {
+    for (let d = dir; d !== ROOT; d = parentOf(d)) if (opaque.has(d)) return true;
+    return false;
+  };
   const walk = (dir: BytePath) => {
     for (const name of readdirSync(hostPath(rootfs, dir), { encoding: 'buffer' })) {
       const path = joinPath(dir, name.toString('latin1'));
@@ -24,6 +33,8 @@ export function computeChanges(rootfs: string, stampCtimeNs: bigint, view: View)
       present.add(path);
       const below = view.lookup(path);
       const newer = st.ctimeNs > stampCtimeNs;
+      // Below a directory made again nothing of the image shows: a directory there is plainly new.
+      if (entry.type === 'dir' && below !== undefined && st.birthtimeNs > stampCtimeNs && !underOpaque(dir)) opaque.add(path);
       if (newer || (below !== undefined && below.entry.type !== entry.type)) {
         changed.add(path);
         stats.set(path, entry);
@@ -43,10 +54,10 @@ export function computeChanges(rootfs: string, stampCtimeNs: bigint, view: View)
   for (const r of view.walk()) {
     const parent = parentOf(r.path);
     // Only the topmost path of what is gone: its parent is still a directory of the rootfs.
-    if (r.path === ROOT || present.has(r.path) || (parent !== ROOT && stats.get(parent)?.type !== 'dir')) continue;
+    if (r.path === ROOT || present.has(r.path) || (parent !== ROOT && stats.get(parent)?.type !== 'dir') || underOpaque(parent)) continue;
     whiteouts.add(r.path);
     for (let dir = parent; dir !== ROOT && !entries.has(dir); dir = parentOf(dir)) entries.set(dir, stats.get(dir)!);
   }
   const sorted = new Map([...entries].sort(([a], [b]) => (a < b ? -1 : 1)));
-  return { entries: sorted, whiteouts, opaque: new Set() };
+  return { entries: sorted, whiteouts, opaque };
 }

@@ -4,6 +4,7 @@
 //   layer 2: /var/cache made opaque, holding only /var/cache/b (10 B)
 
 import type { ImageConfig } from '../../../src/store/image-config.js';
+import type { ImageFiles } from '../../../tui/data/image-files.js';
 import { imageModelOf, type ImageModel } from '../../../tui/data/image-model.js';
 import { dir, file, layer, link } from '../../helpers/overlay-index.js';
 
@@ -28,6 +29,21 @@ export const DEMO_CONFIG: ImageConfig = {
   ],
 };
 
+/** A file's bytes in the demo image: a few lines naming it and the layer it comes from; the base
+ * layer's /var/cache/a is binary. Extractions are recorded. */
+export const DEMO_EXTRACTED: { path: string; layer: number; dest: string }[] = [];
+
+export const DEMO_FILES: ImageFiles = {
+  async read(r) {
+    if (r.path === '/var/cache/a') return Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0x41, 0x42, 0x0a, 0xff, 0xfe, 0x10, 0x20, 0x7e, 0x7f, 0x80]);
+    return Buffer.from(`${r.path}\nfrom layer ${r.layer}\nsame\n`);
+  },
+  async extract(r, layer, dest) {
+    DEMO_EXTRACTED.push({ path: r.path, layer, dest });
+    return [];
+  },
+};
+
 export function demoModel(ref = 'demo:1'): ImageModel {
-  return imageModelOf(DEMO_ID, ref, DEMO_CONFIG, DEMO_LAYERS, [{ size: 170 }, { size: 420 }, { size: 10 }]);
+  return imageModelOf(DEMO_ID, ref, DEMO_CONFIG, DEMO_LAYERS, [{ size: 170 }, { size: 420 }, { size: 10 }], DEMO_FILES);
 }

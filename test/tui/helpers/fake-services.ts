@@ -91,6 +91,16 @@ export function fakeServices(overrides: Partial<TuiServices> = {}): { services: 
     driver: 'overlay',
     listImages: () => ROWS.filter((r) => !recorded.removed.includes(r.ref)),
     openImage: (row) => demoModel(row.ref),
+    compareImages: (first, second) => (called('compare', first.ref, second.ref), {
+      changes: [
+        { path: '/etc' as BytePath, mark: 'M' },
+        { path: '/etc/passwd' as BytePath, mark: 'M' },
+        { path: '/opt' as BytePath, mark: 'A' },
+        { path: '/opt/app' as BytePath, mark: 'A' },
+        { path: '/var/cache/a' as BytePath, mark: 'R' },
+      ],
+      shared: [{ index: 0, createdBy: 'ADD file:0123 in /' }],
+    }),
     removeImage: async (row) => {
       recorded.removed.push(row.ref);
       return `untagged ${row.ref}`;

@@ -51,6 +51,36 @@ export function fitLine(line: Line, width: number, pad = true): Line {
   return out;
 }
 
+/** The line broken into rows of `width` columns, each row after the first starting with `indent`
+ * spaces (a long name read whole on the selected row). A line that fits is one row. */
+export function wrapLine(line: Line, width: number, indent: number): Line[] {
+  if (width <= 0) return [];
+  const total = line.reduce((n, seg) => n + textWidth(seg.text), 0);
+  if (total <= width) return [line];
+  const pad = Math.min(indent, Math.floor(width / 2));
+  const rows: Segment[][] = [[]];
+  let left = width;
+  for (const seg of line) {
+    let chars = [...seg.text];
+    while (chars.length > 0) {
+      if (left === 0) {
+        rows.push(pad > 0 ? [{ text: ' '.repeat(pad) }] : []);
+        left = width - pad;
+      }
+      const take = chars.slice(0, left);
+      rows[rows.length - 1]!.push({ ...seg, text: take.join('') });
+      left -= take.length;
+      chars = chars.slice(take.length);
+    }
+  }
+  return rows;
+}
+
+/** "1 path", "2 paths": a count and its noun, singular or plural. */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
 export function plain(text: string, tone?: Tone): Line {
   return [tone ? { text, tone } : { text }];
 }

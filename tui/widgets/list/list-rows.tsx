@@ -12,16 +12,19 @@ export interface ListRowsProps {
   readonly rows: readonly Line[];
   /** Which of `rows` is selected, or -1. */
   readonly selected: number;
+  /** Rows the selection spans from `selected` (a wrapped row); 1 unless told. */
+  readonly selectedRows?: number;
   /** Highlight the selection (inverse) or only mark it (bold). */
   readonly focused: boolean;
   readonly width: number;
   readonly height: number;
 }
 
-export function ListRows({ rows, selected, focused, width, height }: ListRowsProps) {
+export function ListRows({ rows, selected, selectedRows = 1, focused, width, height }: ListRowsProps) {
   const lines = [];
   for (let i = 0; i < Math.min(height, Math.max(rows.length, selected + 1)); i++) {
-    lines.push(<LineText key={i} line={rows[i] ?? []} width={width} inverse={i === selected && focused} bold={i === selected && !focused} />);
+    const on = selected >= 0 && i >= selected && i < selected + selectedRows;
+    lines.push(<LineText key={i} line={rows[i] ?? []} width={width} inverse={on && focused} bold={on && !focused} />);
   }
   return <Box flexDirection="column" width={width} height={height}>{lines}</Box>;
 }
