@@ -65,6 +65,19 @@ export class BuildResources {
     await deleteContainer(this.store, rec);
   }
 
+  /** A cancelled build: the running step's sandbox is killed, so the step fails and its container
+   * is removed as a failing step's is. Only a running container is signalled (see below). */
+  killRunning(): void {
+    for (const id of this.containers) {
+      try {
+        const rec = readContainer(this.store, id);
+        if (rec.state === 'running' && rec.pid !== undefined) process.kill(rec.pid, 'SIGKILL');
+      } catch {
+        // Not started yet (the check before the next step stops it) or gone already.
+      }
+    }
+  }
+
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;

@@ -4,7 +4,7 @@
 // its lease until the image is written; what only the build used — the images its RUN containers
 // started from, layers of stages that are not in the result — goes when it ends. A failed or
 // interrupted build (SIGINT, SIGTERM, SIGHUP) sets no tag and leaves no container, mount, staging
-// or layer behind (docs/DESIGN.md §11).
+// or layer behind (docs/DESIGN.md §11); so does one cancelled through its `signal` (the TUI's Esc).
 
 import { StrataError } from '../base/errors.js';
 import { undoneOnInterrupt } from '../base/interrupts.js';
@@ -36,6 +36,15 @@ export interface BuildOptions {
   /** The rootfs driver of RUN's containers (undefined: the default, as `run`). */
   readonly driver?: DriverName;
   readonly progress: Progress;
+  /** Cancels the build when aborted: no step starts after it, the running step's sandbox is
+   * killed, and the build fails as an interrupted one is undone (BuildCancelled). */
+  readonly signal?: AbortSignal;
+}
+
+export class BuildCancelled extends StrataError {
+  constructor() {
+    super('build cancelled');
+  }
 }
 
 export async function buildImage(store: Store, o: BuildOptions): Promise<Image> {
@@ -59,6 +68,16 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
 
   const held = new BuildResources(store);
   const lease = held.lease;
+  // A sandbox may be starting when the abort comes (its pid not recorded yet): kill until the end.
+  let killing: NodeJS.Timeout | undefined;
+  const cancel = () => {
+    held.killRunning();
+    killing = setInterval(() => held.killRunning(), 100);
+  };
+  o.signal?.addEventListener('abort', cancel, { once: true });
+  const goOn = () => {
+    if (o.signal?.aborted) throw new BuildCancelled();
+  };
 
   const built = new Map<number, Promise<StageImage>>();
   const buildStage = (stage: Stage): Promise<StageImage> => {
@@ -91,10 +110,12 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
       lease.add(found.id, ...found.image.config.rootfs.diff_ids);
       image = found.image;
     }
+    goOn();
     o.progress.step(label, 1, total, stage.from.original);
     const args = new ArgScope(o.buildArgs, consumed);
     const facts: StageFacts = { cmdSetHere: false, globals };
     for (const [n, instruction] of stage.steps.entries()) {
+      goOn();
       o.progress.step(label, n + 2, total, instruction.original);
       const ctx: StepContext = {
         store, lease, instruction, image, args, escape: parsed.escape, net: o.net, ...(o.driver ? { driver: o.driver } : {}), context, progress: o.progress,
@@ -114,6 +135,7 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
   try {
     return await undoneOnInterrupt(() => held.release(), async () => {
       const stageImage = await buildStage(target);
+      goOn();
       const unused = [...o.buildArgs.keys()].filter((k) => !consumed.has(k));
       if (unused.length > 0) o.progress.note(`warning: build-args not consumed by any ARG: ${unused.join(', ')}`);
       const image = writeImage(store, encodeConfig(stageImage.config));
@@ -123,9 +145,12 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
       return image;
     });
   } catch (err) {
+    if (o.signal?.aborted) throw new BuildCancelled();
     if (err instanceof StrataError) throw err;
     throw new StrataError('build failed', { cause: err });
   } finally {
+    o.signal?.removeEventListener('abort', cancel);
+    clearInterval(killing);
     await held.release();
   }
 }

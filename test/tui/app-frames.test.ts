@@ -25,7 +25,7 @@ NAME:TAG                                          IMAGE ID          SIZE  LAYERS
 demo:1                                            dddddddddddd      600B       3  2 hours ago
 busybox:latest                                    bbbbbbbbbbbb    1.98MB       1  26 hours ago
 ${blank(17)}
-2 images · Enter open · r shell · i import · d remove · m mark to compare
+2 images · Enter open · r shell · i import · b build · d remove · m mark
 ${STATUS}`);
   app.unmount();
 });

@@ -119,7 +119,7 @@ test('the walk: images, busybox, /etc, filter, a shell, back, quit', async () =>
     type('k');
     await new Promise((r) => setTimeout(r, 200));
     type('m');
-    await waitFor('unmarked', has('m mark to compare'));
+    await waitFor('unmarked', has('d remove · m mark'));
     type('j');
     await new Promise((r) => setTimeout(r, 200));
     type(ENTER);

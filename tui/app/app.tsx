@@ -15,6 +15,8 @@ import { HelpOverlay } from '../screens/help-overlay.js';
 import { ImageScreen } from '../screens/image-screen.js';
 import { ImagesPane } from '../screens/images-pane.js';
 import { ImportScreen } from '../screens/import-screen.js';
+import { BuildScreen } from '../screens/build-screen.js';
+import type { BuildResult } from '../data/build-job.js';
 import { CompareScreen } from '../screens/compare-screen.js';
 import type { ImageComparison } from '../data/image-compare.js';
 import { useImagesPane } from '../screens/use-images-pane.js';
@@ -56,6 +58,15 @@ export function App({ services, now = Date.now }: AppProps) {
   };
   const [marked, setMarked] = useState<ImageRow | undefined>(undefined);
   const [comparison, setComparison] = useState<ImageComparison | undefined>(undefined);
+  // A build's image opens in the image view, under its tag (or its id when it has none).
+  const built = ({ id, tag }: BuildResult) => {
+    dispatch({ type: 'storeChanged' });
+    const rows = services.listImages().filter((r) => r.id === id);
+    const row = rows.find((r) => r.ref === tag) ?? rows[0];
+    if (!row) return dispatch({ type: 'notify', text: `built ${tag ?? id}, but it is no longer in the store`, error: true });
+    openImage(row);
+    dispatch({ type: 'notify', text: `built ${tag ?? id.slice(7, 19)}` });
+  };
   const takeTerminal = (args: readonly string[]) => dispatch({ type: 'takeTerminal', args });
   const shellIn = (row: ImageRow | undefined) => row && takeTerminal(['run', '-it', '--rm', refOfRow(row), services.imageShell(row)]);
 
@@ -88,6 +99,7 @@ export function App({ services, now = Date.now }: AppProps) {
       );
     },
     importFile: () => dispatch({ type: 'openImport' }),
+    build: () => dispatch({ type: 'openBuild' }),
     mark: () => setMarked(marked && selected && marked.id === selected.id && marked.ref === selected.ref ? undefined : selected),
     compare: () => {
       if (!selected) return;
@@ -111,7 +123,7 @@ export function App({ services, now = Date.now }: AppProps) {
   const storeChanged = () => dispatch({ type: 'storeChanged' });
   const help = () => dispatch({ type: 'toggleHelp' });
   const back = () => dispatch({ type: 'back' });
-  const title = screen.kind === 'image' ? `› ${screen.row.ref}` : screen.kind === 'import' ? '› Import' : screen.kind === 'compare' ? '› Compare' : '';
+  const title = screen.kind === 'image' ? `› ${screen.row.ref}` : screen.kind === 'import' ? '› Import' : screen.kind === 'build' ? '› Build' : screen.kind === 'compare' ? '› Compare' : '';
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>
       <Header pane={state.pane} title={title} width={columns} />
@@ -138,6 +150,13 @@ export function App({ services, now = Date.now }: AppProps) {
             <CompareScreen
               key={`${screen.first.id} ${screen.second.id}`} first={screen.first.ref} second={screen.second.ref} comparison={comparison}
               width={columns} height={bodyHeight} isActive={active} onBack={back} onHelp={help}
+            />
+          ) : null}
+          {screen.kind === 'build' ? (
+            <BuildScreen
+              width={columns} height={bodyHeight} isActive={active} complete={(t) => services.completePath(t)}
+              run={(request, onEvent, signal) => services.buildImage(request, onEvent, signal)}
+              onBuilt={built} onBack={back} onHelp={help}
             />
           ) : null}
           {screen.kind === 'import' ? (

@@ -21,6 +21,7 @@ export const KEY_HELP: Record<HelpTopic, { readonly title: string; readonly keys
       { keys: 'Enter', does: 'open the image: layers, files, wasted space' },
       { keys: 'r', does: 'run a shell in the image (its bash, else sh)' },
       { keys: 'i', does: 'import a tarball, OCI layout or docker-archive' },
+      { keys: 'b', does: 'build an image from a Dockerfile; it opens when built' },
       { keys: 'd', does: 'remove the image (asks first)' },
       { keys: 'm', does: 'mark the image (again: unmark it)' },
       { keys: 'c', does: 'compare the marked image with this one: a tree of what differs' },
@@ -73,6 +74,16 @@ export const KEY_HELP: Record<HelpTopic, { readonly title: string; readonly keys
       { keys: 'Space  e', does: 'fold or unfold the directory / every directory' },
       { keys: 'Esc q', does: 'back to the images' },
       { keys: '?', does: 'this help' },
+    ],
+  },
+  build: {
+    title: 'Build',
+    keys: [
+      { keys: 'Tab', does: 'complete the context directory or the Dockerfile' },
+      { keys: 'Enter', does: 'next field / build' },
+      { keys: 'Esc', does: 'the field before / cancel the build (nothing is left behind) / back' },
+      { keys: 'b', does: 'after a failed or cancelled build: edit it and build again' },
+      { keys: '?', does: 'this help (when no field is being edited)' },
     ],
   },
   import: {

@@ -1,5 +1,5 @@
-// Everything the TUI asks of the world, in one interface: images and containers through the
-// library's functions, and the terminal given to an interactive `run -it` / `exec -it`. The app
+// Everything the TUI asks of the world, in one interface: images, builds and containers through
+// the library's functions, and the terminal given to an interactive `run -it` / `exec -it`. The app
 // takes it as a prop, so tests give it a store of their own (or fakes) and no component reaches
 // past it.
 
@@ -11,6 +11,9 @@ import { storeContainers, type Containers } from '../data/containers.js';
 import { listImageRows, refOfRow, type ImageRow } from '../data/image-rows.js';
 import { openImageModel, type ImageModel } from '../data/image-model.js';
 import { runImport, type ImportProgress, type ImportRequest } from '../data/import-job.js';
+import { runBuild, type BuildRequest, type BuildResult } from '../data/build-job.js';
+import type { BuildEvent } from '../data/build-log.js';
+import type { DriverName } from '../../src/runtime/drivers/types.js';
 import { completePath } from '../data/path-completion.js';
 import { compareImages, type ImageComparison } from '../data/image-compare.js';
 
@@ -25,6 +28,8 @@ export interface TuiServices {
   /** `rmi`: the tag (or the image, by id); resolves with a one-line report. */
   removeImage(row: ImageRow): Promise<string>;
   importFile(request: ImportRequest, onProgress: (p: ImportProgress) => void, signal: AbortSignal): Promise<string[]>;
+  /** `b`: a Dockerfile built, its progress as events; aborting the signal cancels it (nothing left behind). */
+  buildImage(request: BuildRequest, onEvent: (e: BuildEvent) => void, signal: AbortSignal): Promise<BuildResult>;
   completePath(text: string): string[];
   /** The shell `r` starts in the image: its bash when it has one, else sh. */
   imageShell(row: ImageRow): 'bash' | 'sh';
@@ -54,6 +59,7 @@ export function storeServices(store: Store, driver: string, onTerminal: (args: r
       }
     },
     importFile: (request, onProgress, signal) => runImport(store, request, onProgress, signal),
+    buildImage: (request, onEvent, signal) => runBuild(store, request, onEvent, signal, driver === 'overlay' || driver === 'copy' ? (driver satisfies DriverName) : undefined),
     completePath: (text) => completePath(text),
     containers: storeContainers(store),
     onTerminal,

@@ -1,5 +1,5 @@
 // Where the user is: which top pane (Images or Containers), which screen over it (an image, the
-// import), whether help is open, and whether a sandbox has the terminal. Pure reducer; the App
+// import, the build), whether help is open, and whether a sandbox has the terminal. Pure reducer; the App
 // holds it with useReducer.
 
 import { useReducer } from 'react';
@@ -11,6 +11,7 @@ export type Screen =
   | { readonly kind: 'panes' }
   | { readonly kind: 'image'; readonly row: ImageRow }
   | { readonly kind: 'import' }
+  | { readonly kind: 'build' }
   | { readonly kind: 'compare'; readonly first: ImageRow; readonly second: ImageRow };
 
 export interface Message {
@@ -34,6 +35,7 @@ export type AppAction =
   | { readonly type: 'switchPane' }
   | { readonly type: 'openImage'; readonly row: ImageRow }
   | { readonly type: 'openImport' }
+  | { readonly type: 'openBuild' }
   | { readonly type: 'openCompare'; readonly first: ImageRow; readonly second: ImageRow }
   | { readonly type: 'back' }
   | { readonly type: 'toggleHelp' }
@@ -54,6 +56,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, screen: { kind: 'image', row: action.row }, message: undefined };
     case 'openImport':
       return { ...state, screen: { kind: 'import' }, message: undefined };
+    case 'openBuild':
+      return { ...state, screen: { kind: 'build' }, message: undefined };
     case 'openCompare':
       return { ...state, screen: { kind: 'compare', first: action.first, second: action.second }, message: undefined };
     case 'back':
@@ -83,7 +87,7 @@ export function helpTopic(state: AppState): HelpTopic {
   return state.screen.kind === 'panes' ? state.pane : state.screen.kind;
 }
 
-export type HelpTopic = 'images' | 'containers' | 'image' | 'import' | 'compare';
+export type HelpTopic = 'images' | 'containers' | 'image' | 'import' | 'build' | 'compare';
 
 export function useAppState() {
   return useReducer(appReducer, APP_START);

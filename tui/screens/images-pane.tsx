@@ -25,12 +25,12 @@ export interface ImagesPaneProps {
 export function ImagesPane({ rows, list, width, height, confirming, now, marked }: ImagesPaneProps) {
   const listHeight = height - 2;
   const shown: Line[] = rows.slice(list.top, list.top + listHeight).map((r) => imageLine(r, width, now, marked !== undefined && r.id === marked.id && r.ref === marked.ref));
-  if (rows.length === 0) shown.push([{ text: 'No images. Press i to import a tarball.', tone: 'muted' }]);
+  if (rows.length === 0) shown.push([{ text: 'No images. Press i to import a tarball, b to build a Dockerfile.', tone: 'muted' }]);
   const footer: Line = confirming
     ? [{ text: `Remove ${confirming.ref}? y to remove, any other key to keep it`, tone: 'warning', bold: true }]
     : marked
       ? [{ text: `${marked.ref} marked · c on another image compares them · m unmarks`, tone: 'accent' }]
-      : [{ text: `${rows.length} image${rows.length === 1 ? '' : 's'} · Enter open · r shell · i import · d remove · m mark to compare`, tone: 'muted' }];
+      : [{ text: `${rows.length} image${rows.length === 1 ? '' : 's'} · Enter open · r shell · i import · b build · d remove · m mark`, tone: 'muted' }];
   return (
     <Box flexDirection="column" width={width} height={height}>
       <LineText line={imagesHeader(width)} width={width} />

@@ -1,4 +1,4 @@
-// The Images pane's keys: list moves, Enter opens, r runs a shell, d removes (after y), i imports,
+// The Images pane's keys: list moves, Enter opens, r runs a shell, d removes (after y), i imports, b builds,
 // m marks an image and c compares the marked one with the selection, Tab goes to Containers, ?
 // help, q quits.
 
@@ -12,6 +12,7 @@ export interface ImagesPaneActions {
   shell(): void;
   remove(): void;
   importFile(): void;
+  build(): void;
   mark(): void;
   compare(): void;
   switchPane(): void;
@@ -32,6 +33,7 @@ export function useImagesPane(list: ListHandle, actions: ImagesPaneActions, opti
     if (move) return list.move(move);
     if (key.tab) return actions.switchPane();
     if (input === 'i') return actions.importFile();
+    if (input === 'b') return actions.build();
     if (input === '?') return actions.help();
     if (input === 'q') return actions.quit();
     if (!options.hasRows) return;

@@ -8,6 +8,8 @@ import type { ImageRow } from '../../../tui/data/image-rows.js';
 import type { BytePath } from '../../../src/base/byte-path.js';
 import type { ContainerRow, ContainerRunConfig, Containers, ContainerStats } from '../../../tui/data/containers.js';
 import { demoModel, DEMO_ID } from './demo-image.js';
+import { BuildJobCancelled, type BuildRequest, type BuildResult } from '../../../tui/data/build-job.js';
+import type { BuildEvent } from '../../../tui/data/build-log.js';
 
 export const NOW = Date.parse('2024-01-01T02:00:00Z');
 
@@ -35,7 +37,18 @@ export const WEB_CONFIG: ContainerRunConfig = {
   },
 };
 
+/** A build the app started: the test plays its progress and ends it. Aborting its signal ends it
+ * as the real one ends, with BuildJobCancelled. */
+export interface FakeBuild {
+  readonly request: BuildRequest;
+  readonly signal: AbortSignal;
+  emit(...events: BuildEvent[]): void;
+  finish(result: BuildResult): void;
+  fail(error: Error): void;
+}
+
 export interface Recorded {
+  readonly builds: FakeBuild[];
   readonly terminal: (readonly string[])[];
   /** Containers' calls: the method's name and its arguments. */
   readonly containers: (readonly string[])[];
@@ -50,7 +63,7 @@ export function fakeServices(overrides: Partial<TuiServices> = {}): { services: 
   let rows = CONTAINERS;
   const watchers = new Set<() => void>();
   const recorded: Recorded = {
-    terminal: [], containers: [], removed: [],
+    terminal: [], containers: [], removed: [], builds: [],
     storeChanged: () => watchers.forEach((w) => w()),
     setContainers: (r) => void (rows = r),
   };
@@ -107,6 +120,10 @@ export function fakeServices(overrides: Partial<TuiServices> = {}): { services: 
     },
     imageShell: (row) => (row.ref === 'demo:1' ? 'bash' : 'sh'),
     importFile: async () => ['x:1'],
+    buildImage: (request, onEvent, signal) => new Promise((resolve, reject) => {
+      signal.addEventListener('abort', () => reject(new BuildJobCancelled()));
+      recorded.builds.push({ request, signal, emit: (...events) => events.forEach(onEvent), finish: resolve, fail: reject });
+    }),
     completePath: () => [],
     containers,
     onTerminal: (args) => {
