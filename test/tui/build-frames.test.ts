@@ -76,7 +76,13 @@ Tag:
 ${blank(14)}
 The context directory · Tab completes · Enter next · Esc back
 ${STATUS}`);
-  await type(app, `${scratch}/ap`);
+  // An ambiguous completion lists its candidates under the field; the view keeps its height.
+  await type(app, `${scratch}/a`);
+  await app.press(TAB);
+  assert.match(app.frame(), `\nContext:    ${scratch}/a\nanother/  app-context/\nDockerfile:\n`);
+  assert.is(app.frame().split('\n').length, 23);
+  assert.match(app.frame(), `\nThe context directory · Tab completes · Enter next · Esc back\n${STATUS}`);
+  await type(app, 'p');
   await app.press(TAB);
   assert.match(app.frame(), `\nContext:    ${ctx}/\n`);
   await app.press(ENTER);

@@ -87,7 +87,9 @@ export function BuildScreen({ width, height, isActive, complete, run, onBuilt, o
     else if (key.escape || key.return || input === 'q') onBack();
   }, { isActive: isActive && phase.kind !== 'form' });
 
-  const logHeight = Math.max(0, height - FORM_LINES - 1);
+  // An ambiguous completion lists its candidates on a line under its field.
+  const candidateLines = Object.values(inputs).filter(([state]) => state.candidates.length > 0).length;
+  const logHeight = Math.max(0, height - FORM_LINES - candidateLines - 1);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <LineText line={[{ text: 'Build an image from a Dockerfile (its RUN steps have no network)', tone: 'muted' }]} width={width} />
