@@ -2,7 +2,8 @@
 // in part and completed with Tab, its Dockerfile as offered, a build arg, a tag: the steps run (a
 // RUN's output shows live) and the new image opens in the image view with its three layers. Then
 // a build whose RUN sleeps: Esc while it runs cancels it, and nothing of it is left behind — no
-// sandbox process, container, staging file, lease, mount, layer, image or tag.
+// sandbox process, container, staging file, lease, mount, layer, image or tag; nor when Ctrl-C
+// quits the TUI while the same build runs again (`b` keeps the fields as they were).
 
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,10 +99,19 @@ test('the build view: a Dockerfile built and its image opened; Esc during a long
     assert.not.match(readFileSync('/proc/self/mountinfo', 'utf8'), root);
     assert.not.match(strataOk(['images'], { root }).text, 'never');
 
-    await type(ENTER);
-    await waitFor('the Images pane again', has('web:1'));
-    await type('q');
+    // Ctrl-C during the build quits the TUI; the build is undone before strata exits.
+    await type('b');
+    text = await waitFor('the fields kept', has('Tag:        never:1'));
+    for (let i = 0; i < 4; i++) await type(ENTER);
+    await waitFor('the long RUN running again', has('│ started'), 120_000);
+    assert.ok(processesWith(marker).length > 0, 'the command runs');
+    await type('\x03');
     await waitFor('strata exited', has('STRATA-EXIT=0'));
+    assert.equal(processesWith(marker), []);
+    for (const dir of ['containers', 'staging', 'leases']) assert.equal(readdirSync(join(root, dir)), [], dir);
+    assert.equal(readdirSync(join(root, 'layers')).sort(), layers);
+    assert.equal(readdirSync(join(root, 'images')).sort(), images);
+    assert.not.match(readFileSync('/proc/self/mountinfo', 'utf8'), root);
   } catch (err) {
     throw new Error(`${(err as Error).message}\nlast screen:\n${screen()}`);
   } finally {
