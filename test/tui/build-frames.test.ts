@@ -201,6 +201,9 @@ test('build view: a failed build names the step and says why; b edits the fields
   assert.is(lines[9], '✗ [stage 0 2/3] RUN echo hello  --build-arg VERSION changed');
   // A message longer than the width goes on over lines.
   assert.equal(lines.slice(13, 15), ['Dockerfile:2: RUN echo hello: exit status 1 (the build has no network; --net host gives it the', "host's)"]);
+  await app.press('?');
+  assert.match(app.frame(), /\bb +after a failed or cancelled build: edit it and build again\n/);
+  await app.press('?');
   await app.press('b');
   assert.match(app.frame(), `\nContext:    ${ctx}/\nDockerfile: ${ctx}/Dockerfile\nBuild args: VERSION=1.2 DEBUG\nTag:        app:1\n`);
   app.unmount();

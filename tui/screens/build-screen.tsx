@@ -67,15 +67,17 @@ export function BuildScreen({ width, height, isActive, complete, run, onBuilt, o
     },
     tag: (value) => dispatch({ type: 'start', request: { contextDir: context[0].value, file: file[0].value, buildArgs: args[0].value, tag: value } }),
   };
-  for (const f of ['context', 'file', 'args', 'tag'] as const) {
-    // The same four hooks on every render, each active while its field has the keys.
-    useTextInput(inputs[f][0], inputs[f][1], {
-      isActive: isActive && field === f,
-      ...(f === 'context' || f === 'file' ? { complete } : {}),
-      onSubmit: submit[f],
-      onCancel: () => (f === 'context' ? onBack() : dispatch({ type: 'previous' })),
-    });
-  }
+  // Each field's input has the keys while it is the field being edited; Esc goes to the one before.
+  const keysOf = (f: BuildField) => ({
+    isActive: isActive && field === f,
+    ...(f === 'context' || f === 'file' ? { complete } : {}),
+    onSubmit: submit[f],
+    onCancel: () => (f === 'context' ? onBack() : dispatch({ type: 'previous' })),
+  });
+  useTextInput(context[0], context[1], keysOf('context'));
+  useTextInput(file[0], file[1], keysOf('file'));
+  useTextInput(args[0], args[1], keysOf('args'));
+  useTextInput(tag[0], tag[1], keysOf('tag'));
   useKeys((input, key) => {
     if (phase.kind === 'running') {
       if (key.escape) dispatch({ type: 'cancel' });
