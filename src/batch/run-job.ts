@@ -16,6 +16,7 @@ import { checkContainerName, newContainerId } from '../runtime/containers/names.
 import { createContainer, deleteContainer, readContainer } from '../runtime/containers/records.js';
 import { startContainerFacts } from '../runtime/containers/start.js';
 import type { RootfsDriver } from '../runtime/drivers/types.js';
+import type { CgroupPool } from '../runtime/cgroups/pool.js';
 import { etcFiles } from '../runtime/sandbox/etc-files.js';
 import { checkRunFlags } from '../runtime/sandbox/run-flags.js';
 import { ETC_FILES, prepareRun, saveRunSpec, type RunRequest } from '../runtime/sandbox/run-spec.js';
@@ -34,6 +35,8 @@ export interface BatchEngine {
   readonly outputLimit: number;
   /** Images by the reference a job gave, resolved and their views opened once. */
   readonly images: Map<string, { readonly image: Image; readonly view: ImageView }>;
+  /** Where jobs' cgroups come from (root with cgroups): reused, not made and removed per job. */
+  readonly cgroupPool?: CgroupPool;
 }
 
 /** Hooks of the scheduler into a job's run. */
@@ -100,7 +103,7 @@ async function runContainerOf(engine: BatchEngine, job: Job, control: JobControl
   const { spec, mountPoints } = prepareRun(store, image, view, id, request, flags);
   const etc = etcFiles(spec.hostname, spec.net);
   const rec = await createContainer(store, {
-    id, ...(engine.keep ? { name: job.id } : {}), image: image.id, imageRef: job.image, command: spec.process.argv, driver: driver.name, hostname: spec.hostname,
+    id, ...(engine.keep ? { name: job.id } : { durable: false }), image: image.id, imageRef: job.image, command: spec.process.argv, driver: driver.name, hostname: spec.hostname,
   }, async (dir) => {
     for (const f of ETC_FILES) writeFileSync(join(dir, f), etc[f], { mode: 0o644 });
     saveRunSpec(dir, spec);
@@ -123,6 +126,7 @@ async function runContainerOf(engine: BatchEngine, job: Job, control: JobControl
     ...(job.stdin !== undefined ? { input: Buffer.from(job.stdin) } : {}),
     forwardSignals: false,
     onStart: control.onStart,
+    ...(engine.cgroupPool ? { cgroupPool: engine.cgroupPool } : {}),
   });
   const timedOut = spec.timeout !== undefined && facts.status === 124;
   let changes: JobResult['changes'] = null;

@@ -6,6 +6,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { StrataError } from '../base/errors.js';
 import type { Store } from '../store/store.js';
 import { detectCgroups, sweepStaleCgroups } from '../runtime/cgroups/detect.js';
+import { CgroupPool } from '../runtime/cgroups/pool.js';
 import { defaultDriverName, openDriver } from '../runtime/drivers/driver.js';
 import type { DriverName } from '../runtime/drivers/types.js';
 import { helperNodeMaker } from '../runtime/helper/process.js';
@@ -18,16 +19,19 @@ export interface EngineOptions {
   readonly outputLimit: number;
   readonly defaults: JobDefaults;
   readonly driver?: DriverName | undefined;
+  /** Jobs run at once: as many idle cgroups are kept for reuse. */
+  readonly jobs: number;
 }
 
 export async function openBatchEngine(store: Store, o: EngineOptions): Promise<BatchEngine> {
   checkRunFlags({ args: [], ...o.defaults });
-  if (process.getuid?.() === 0) {
-    const cgroups = detectCgroups();
-    if (cgroups) sweepStaleCgroups(cgroups);
-  }
+  const cgroups = process.getuid?.() === 0 ? detectCgroups() : undefined;
+  if (cgroups) sweepStaleCgroups(cgroups);
   const driver = await openDriver(o.driver ?? defaultDriverName(), { store, makeNodes: helperNodeMaker(store) });
-  return { store, driver, keep: o.keep, outputLimit: o.outputLimit, images: new Map() };
+  return {
+    store, driver, keep: o.keep, outputLimit: o.outputLimit, images: new Map(),
+    ...(cgroups ? { cgroupPool: new CgroupPool(cgroups, o.jobs) } : {}),
+  };
 }
 
 /** The job lines' bytes: `-` is stdin; a file is read as it is read, never whole. */

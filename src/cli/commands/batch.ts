@@ -42,13 +42,18 @@ export const batch = defineCommand({
     const { openBatchEngine, openJobInput } = await import('../../batch/start.js');
     const { runBatch } = await import('../../batch/batch.js');
     const { resultLine } = await import('../../batch/result.js');
-    const engine = await openBatchEngine(store, { keep: argv.keep ?? false, outputLimit, defaults, driver: ctx.driver });
+    const engine = await openBatchEngine(store, { keep: argv.keep ?? false, outputLimit, defaults, driver: ctx.driver, jobs });
     const progress = batchProgress();
-    const outcome = await runBatch(engine, openJobInput(argv.file ?? '-'), {
-      jobs, failFast: argv.failFast ?? false, defaults,
-      emit: (result) => written(resultLine(result)),
-      ...(progress ? { onProgress: progress.update } : {}),
-    });
+    let outcome;
+    try {
+      outcome = await runBatch(engine, openJobInput(argv.file ?? '-'), {
+        jobs, failFast: argv.failFast ?? false, defaults,
+        emit: (result) => written(resultLine(result)),
+        ...(progress ? { onProgress: progress.update } : {}),
+      });
+    } finally {
+      engine.cgroupPool?.close();
+    }
     progress?.done(outcome);
     // Stopped by a signal: its cleanup done, strata dies of it, as the shell expects.
     if (outcome.signal !== undefined) process.kill(process.pid, outcome.signal);

@@ -9,6 +9,7 @@ import { readImage } from '../../store/images.js';
 import { ownIdentity } from '../../store/process-identity.js';
 import type { Store } from '../../store/store.js';
 import { cgroupName, detectCgroups, type Cgroup } from '../cgroups/detect.js';
+import type { CgroupPool } from '../cgroups/pool.js';
 import { containerDir, deleteContainer, readContainer, updateContainer, type ContainerRecord } from './records.js';
 import { openDriver } from '../drivers/driver.js';
 import { helperNodeMaker, runHelper, type HelperCapture, type HelperOutput } from '../helper/process.js';
@@ -32,6 +33,9 @@ export interface StartOptions {
   readonly forwardSignals?: boolean;
   /** Called with the helper's pid once it runs. */
   readonly onStart?: (pid: number) => void;
+  /** Cgroups to take the container's from and give it back to (a batch's), instead of making
+   * and removing one. */
+  readonly cgroupPool?: CgroupPool;
 }
 
 /** How a container's run ended. */
@@ -74,16 +78,21 @@ async function runToExit(store: Store, rec: ContainerRecord, spec: RunSpec, opti
   const iv = options.image ?? openImageView(store, readImage(store, rec.image));
   const driver = await openDriver(rec.driver, { store, makeNodes: helperNodeMaker(store) });
   const root = process.getuid?.() === 0;
-  const cgroups = root ? detectCgroups() : undefined;
+  const pool = options.cgroupPool;
+  const cgroups = pool?.cgroups ?? (root ? detectCgroups() : undefined);
   const name = cgroupName(ownIdentity(), id);
   const subIds = root ? undefined : subordinateIds();
 
   let cgroup: Cgroup | undefined;
   let status: number;
   let oom = false;
+  let oomBefore = 0;
   try {
     const rlimits = [];
-    if (cgroups) cgroup = cgroups.create(name, spec.limits);
+    if (pool) {
+      cgroup = pool.take(id, spec.limits);
+      oomBefore = pool.cgroups.oomKills(cgroup);
+    } else if (cgroups) cgroup = cgroups.create(name, spec.limits);
     else {
       // No cgroup to use (rootless on v1): rlimits are what is left.
       rlimits.push({ resource: 'nproc', soft: spec.limits.pids, hard: spec.limits.pids });
@@ -122,9 +131,10 @@ async function runToExit(store: Store, rec: ContainerRecord, spec: RunSpec, opti
         options.onStart?.(pid);
       },
     });
-    if (cgroup) oom = cgroups!.oomKilled(cgroup);
+    if (cgroup) oom = cgroups!.oomKills(cgroup) > oomBefore;
   } finally {
-    if (cgroup) cgroups!.destroy(cgroup);
+    if (cgroup && pool) pool.give(cgroup, spec.limits);
+    else if (cgroup) cgroups!.destroy(cgroup);
   }
   if (oom && status === 137 && !options.capture) {
     const line = `strata: killed: out of memory (limit ${formatBytes(spec.limits.memory ?? 0)})\n`;
