@@ -17,6 +17,7 @@ packages=(
   hyperfine       # timing (bench, performance smoke tests)
   uidmap          # newuidmap/newgidmap: rootless sandboxes map subordinate ids (run-rootless tests)
   strace          # signals injected at a chosen system call (interrupted-writes); the order of syncs and renames (durable-publish)
+  parallel        # GNU parallel: a batch file split across runs, as docs/batch.md shows (batch-parallel)
   "$@"            # more, from a caller (bench/install-peers.sh)
 )
 

@@ -42,8 +42,16 @@ export async function runBatch(engine: BatchEngine, input: AsyncIterable<Uint8Ar
   const helpers = new Map<number, string | undefined>();
   let stopSignal: NodeJS.Signals | undefined;
   let noMoreJobs = false;
-  let wake: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => (wake = resolve));
+  let fatal: unknown;
+  // One waiter at a time, woken by any change (a job ends, a line arrives, a signal): no promise
+  // that never settles is raced again and again, which would keep a reaction per line alive.
+  let notify: (() => void) | undefined;
+  const changed = () => {
+    const wake = notify;
+    notify = undefined;
+    wake?.();
+  };
+  const nextChange = () => new Promise<void>((resolve) => (notify = resolve));
 
   const killHelpers = () => {
     for (const [pid, identity] of helpers) {
@@ -60,7 +68,7 @@ export async function runBatch(engine: BatchEngine, input: AsyncIterable<Uint8Ar
     stopSignal = signal;
     noMoreJobs = true;
     killHelpers();
-    wake();
+    changed();
   };
   for (const s of STOPPING_SIGNALS) process.on(s, onSignal);
 
@@ -104,17 +112,33 @@ export async function runBatch(engine: BatchEngine, input: AsyncIterable<Uint8Ar
   try {
     const lines = inputLines(input)[Symbol.asyncIterator]();
     while (!noMoreJobs) {
-      while (running.size >= o.jobs && !noMoreJobs) await Promise.race([...running, stopped]);
+      while (running.size >= o.jobs && !noMoreJobs) await nextChange();
       if (noMoreJobs) break;
-      const next = await Promise.race([lines.next(), stopped.then(() => undefined)]);
+      let next: IteratorResult<InputLine> | undefined;
+      let unreadable: { readonly error: unknown } | undefined;
+      lines.next().then((r) => {
+        next = r;
+        changed();
+      }, (error: unknown) => {
+        unreadable = { error };
+        changed();
+      });
+      while (next === undefined && unreadable === undefined && !noMoreJobs) await nextChange();
+      if (unreadable !== undefined) throw unreadable.error;
       if (next === undefined || next.done) break;
-      const job: Promise<void> = Promise.resolve(start(next.value)).finally(() => {
+      const job: Promise<void> = Promise.resolve(next.value).then(start).catch((err: unknown) => {
+        // strata's own failure, not a job's: no further job starts, and it is the batch's error.
+        fatal ??= err;
+        noMoreJobs = true;
+      }).finally(() => {
         running.delete(job);
+        changed();
       });
       running.add(job);
     }
     // No new job: the running ones end (killed, when stopping) and are cleaned up and reported.
     await Promise.all(running);
+    if (fatal !== undefined) throw fatal;
   } finally {
     for (const s of STOPPING_SIGNALS) process.off(s, onSignal);
   }
