@@ -15,7 +15,7 @@ const BWRAP = (rootfs) => `bwrap --unshare-all --ro-bind ${q(rootfs)} / --proc /
 /** A file of JOBS identical jobs, written by the row's setup. */
 function jobsFile(f, name, job) {
   const file = join(f.work, `batch-${name}.jsonl`);
-  return { file, setup: `yes ${q(JSON.stringify(job))} | head -n ${JOBS} > ${q(file)}` };
+  return { file, setup: `for i in $(seq ${JOBS}); do printf '%s\\n' ${q(JSON.stringify(job))}; done > ${q(file)}` };
 }
 
 function batchSide(f, name, job) {

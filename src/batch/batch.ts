@@ -127,9 +127,13 @@ export async function runBatch(engine: BatchEngine, input: AsyncIterable<Uint8Ar
       if (unreadable !== undefined) throw unreadable.error;
       if (next === undefined || next.done) break;
       const job: Promise<void> = Promise.resolve(next.value).then(start).catch((err: unknown) => {
-        // strata's own failure, not a job's: no further job starts, and it is the batch's error.
-        fatal ??= err;
-        noMoreJobs = true;
+        // strata's own failure, not a job's (stdout closed, a bug): no further job starts, the
+        // running ones are stopped and cleaned up, and it is the batch's error.
+        if (fatal === undefined) {
+          fatal = err;
+          noMoreJobs = true;
+          killHelpers();
+        }
       }).finally(() => {
         running.delete(job);
         changed();

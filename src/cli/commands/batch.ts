@@ -61,10 +61,20 @@ export const batch = defineCommand({
   },
 });
 
-/** Resolves once stdout has taken the line (at once, unless a pipe is full). */
+/** Resolves once stdout has taken the line (at once, unless a pipe is full); rejects when stdout
+ * fails (its reader gone): the batch then stops its jobs. */
 function written(line: string): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.stdout.write(line)) resolve();
-    else process.stdout.once('drain', resolve);
+  return new Promise((resolve, reject) => {
+    const failed = (err: Error) => {
+      process.stdout.off('drain', drained);
+      reject(err);
+    };
+    const drained = () => {
+      process.stdout.off('error', failed);
+      resolve();
+    };
+    process.stdout.once('error', failed);
+    if (process.stdout.write(line)) drained();
+    else process.stdout.once('drain', drained);
   });
 }
