@@ -17,6 +17,7 @@ import { createContainer, deleteContainer, readContainer } from '../runtime/cont
 import { startContainerFacts } from '../runtime/containers/start.js';
 import type { RootfsDriver } from '../runtime/drivers/types.js';
 import type { CgroupPool } from '../runtime/cgroups/pool.js';
+import type { HelperServer } from '../runtime/helper/server.js';
 import { etcFiles } from '../runtime/sandbox/etc-files.js';
 import { checkRunFlags } from '../runtime/sandbox/run-flags.js';
 import { ETC_FILES, prepareRun, saveRunSpec, type RunRequest } from '../runtime/sandbox/run-spec.js';
@@ -37,6 +38,8 @@ export interface BatchEngine {
   readonly images: Map<string, { readonly image: Image; readonly view: ImageView }>;
   /** Where jobs' cgroups come from (root with cgroups): reused, not made and removed per job. */
   readonly cgroupPool?: CgroupPool;
+  /** Starts each job's helper (one fork of a small process instead of Node.js's spawn). */
+  readonly server: HelperServer;
 }
 
 /** Hooks of the scheduler into a job's run. */
@@ -127,6 +130,7 @@ async function runContainerOf(engine: BatchEngine, job: Job, control: JobControl
     forwardSignals: false,
     onStart: control.onStart,
     ...(engine.cgroupPool ? { cgroupPool: engine.cgroupPool } : {}),
+    server: engine.server,
   });
   const timedOut = spec.timeout !== undefined && facts.status === 124;
   let changes: JobResult['changes'] = null;

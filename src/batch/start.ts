@@ -10,6 +10,7 @@ import { CgroupPool } from '../runtime/cgroups/pool.js';
 import { defaultDriverName, openDriver } from '../runtime/drivers/driver.js';
 import type { DriverName } from '../runtime/drivers/types.js';
 import { helperNodeMaker } from '../runtime/helper/process.js';
+import { HelperServer } from '../runtime/helper/server.js';
 import { checkRunFlags } from '../runtime/sandbox/run-flags.js';
 import type { JobDefaults } from './job.js';
 import type { BatchEngine } from './run-job.js';
@@ -31,6 +32,7 @@ export async function openBatchEngine(store: Store, o: EngineOptions): Promise<B
   return {
     store, driver, keep: o.keep, outputLimit: o.outputLimit, images: new Map(),
     ...(cgroups ? { cgroupPool: new CgroupPool(cgroups, o.jobs) } : {}),
+    server: new HelperServer(store),
   };
 }
 

@@ -10,6 +10,7 @@ import { ownIdentity } from '../../store/process-identity.js';
 import type { Store } from '../../store/store.js';
 import { cgroupName, detectCgroups, type Cgroup } from '../cgroups/detect.js';
 import type { CgroupPool } from '../cgroups/pool.js';
+import type { HelperServer } from '../helper/server.js';
 import { containerDir, deleteContainer, readContainer, updateContainer, type ContainerRecord } from './records.js';
 import { openDriver } from '../drivers/driver.js';
 import { helperNodeMaker, runHelper, type HelperCapture, type HelperOutput } from '../helper/process.js';
@@ -36,6 +37,8 @@ export interface StartOptions {
   /** Cgroups to take the container's from and give it back to (a batch's), instead of making
    * and removing one. */
   readonly cgroupPool?: CgroupPool;
+  /** A helper server to start the helper through (a batch's), for a run with `capture`. */
+  readonly server?: HelperServer;
 }
 
 /** How a container's run ended. */
@@ -116,21 +119,27 @@ async function runToExit(store: Store, rec: ContainerRecord, spec: RunSpec, opti
       process: spec.process,
     });
     const started = isoTime();
-    status = await runHelper(store, ops, {
-      stdin: options.stdin,
-      tty: spec.tty,
-      ...(options.output ? { output: options.output } : {}),
-      ...(options.capture ? { capture: options.capture } : {}),
-      ...(options.input !== undefined ? { input: options.input } : {}),
-      ...(options.forwardSignals === false ? { forwardSignals: false } : {}),
-      ...(subIds ? { onSync: (pid: number) => mapSubordinateIds(subIds, pid) } : {}),
-      onStart: (pid) => {
-        updateContainer(store, id, {
-          state: 'running', started, pid, owner: ownIdentity(), exitCode: null, oomKilled: false, ...(cgroup ? { cgroup: name } : {}),
-        });
-        options.onStart?.(pid);
-      },
-    });
+    const onStart = (pid: number) => {
+      updateContainer(store, id, {
+        state: 'running', started, pid, owner: ownIdentity(), exitCode: null, oomKilled: false, ...(cgroup ? { cgroup: name } : {}),
+      });
+      options.onStart?.(pid);
+    };
+    // Through the server when it can: no id mapping to do at a `sync`, no terminal of strata's.
+    if (options.server && options.capture && !subIds && !spec.tty) {
+      status = await options.server.run(ops, { capture: options.capture, ...(options.input !== undefined ? { input: options.input } : {}), onStart });
+    } else {
+      status = await runHelper(store, ops, {
+        stdin: options.stdin,
+        tty: spec.tty,
+        ...(options.output ? { output: options.output } : {}),
+        ...(options.capture ? { capture: options.capture } : {}),
+        ...(options.input !== undefined ? { input: options.input } : {}),
+        ...(options.forwardSignals === false ? { forwardSignals: false } : {}),
+        ...(subIds ? { onSync: (pid: number) => mapSubordinateIds(subIds, pid) } : {}),
+        onStart,
+      });
+    }
     if (cgroup) oom = cgroups!.oomKills(cgroup) > oomBefore;
   } finally {
     if (cgroup && pool) pool.give(cgroup, spec.limits);
