@@ -218,6 +218,19 @@ test('a long input is read as it is used: 300,000 lines in flat memory', async (
   assert.ok(peak < 150 * 1024 * 1024, `peak ${peak} bytes`);
 });
 
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function commandOf(pid: number): string {
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  return [argv[0]!.split('/').pop(), ...argv.slice(1)].join(' ');
+}
+
 /** strata cgroups of a process (pid.start.…) in any v1 hierarchy or the v2 tree. */
 function strataCgroups(pid: number): string[] {
   const out: string[] = [];
@@ -242,10 +255,17 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(strataCgroups(child.pid!).length > 0, 'the running jobs have cgroups');
+    // Each job's helper was forked by the batch's one helper server, not spawned by strata.
+    const servers = childrenOf(child.pid!).filter((pid) => /^strata-helper-[0-9a-f]+ serve$/.test(commandOf(pid)));
+    assert.is(servers.length, 1, `strata's children: ${childrenOf(child.pid!).map(commandOf).join(', ')}`);
+    assert.is(childrenOf(child.pid!).filter((pid) => /^strata-helper-[0-9a-f]+$/.test(commandOf(pid))).length, 0);
+    assert.is(childrenOf(servers[0]!).length, 2);
     child.kill(signal);
     const status = await exited(child);
     assert.is(status, signal === 'SIGTERM' ? 143 : 130);
     assert.equal(sleepers(), []);
+    // strata waited for its helper server's exit before it died.
+    assert.not.ok(existsSync(`/proc/${servers[0]}`), 'the helper server is gone');
     assert.equal(strataCgroups(child.pid!), []);
     assert.not.match(readFileSync('/proc/self/mountinfo', 'utf8'), t.root);
     assert.is(strataOk(['ps', '-a', '-q'], opts).text, '');

@@ -53,7 +53,7 @@ export const batch = defineCommand({
       });
     } finally {
       engine.cgroupPool?.close();
-      engine.server.close();
+      await engine.server.close();
     }
     progress?.done(outcome);
     // Stopped by a signal: its cleanup done, strata dies of it, as the shell expects.

@@ -70,9 +70,13 @@ export class HelperServer {
     });
   }
 
-  /** No more requests: the server exits once the running ones have ended. */
-  close(): void {
-    this.child.stdin!.end();
+  /** No more requests: resolves once the server has exited (after the running ones ended). */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) return resolve();
+      this.child.once('close', () => resolve());
+      this.child.stdin!.end();
+    });
   }
 
   /** The answers, whole frames at a time (serve.c has their format). */
