@@ -2,8 +2,12 @@
 // (the same checks, the same run spec), its `files` placed through the resolver, then started with
 // its output captured through pipes and its stdin from the job. Without --keep it is removed once
 // it exits, as `run --rm` removes it; with --keep it stays, named by the job's id.
-// What each batch does once and not per job (the image's view, the driver) is in BatchEngine.
+// What each batch does once and not per job (the image's view, the driver, the cgroups, the
+// helper server) is in BatchEngine.
 
+import { writeFileSync } from 'node:fs';
+import { constants as os } from 'node:os';
+import { join } from 'node:path';
 import { escapePath } from '../base/byte-path.js';
 import { oneLine } from '../base/errors.js';
 import { openImageView, type ImageView } from '../content/image-view.js';
@@ -13,7 +17,7 @@ import type { Store } from '../store/store.js';
 import { containerChanges } from '../runtime/changes/diff.js';
 import { placeFiles } from '../runtime/changes/copy-files.js';
 import { checkContainerName, newContainerId } from '../runtime/containers/names.js';
-import { createContainer, deleteContainer, readContainer } from '../runtime/containers/records.js';
+import { createContainer, deleteContainer } from '../runtime/containers/records.js';
 import { startContainerFacts } from '../runtime/containers/start.js';
 import type { RootfsDriver } from '../runtime/drivers/types.js';
 import type { CgroupPool } from '../runtime/cgroups/pool.js';
@@ -24,9 +28,6 @@ import { ETC_FILES, prepareRun, saveRunSpec, type RunRequest } from '../runtime/
 import { CappedOutput } from './capture.js';
 import type { Job } from './job.js';
 import type { JobResult } from './result.js';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { constants as os } from 'node:os';
 
 /** What every job of one batch shares. */
 export interface BatchEngine {
@@ -134,7 +135,7 @@ async function runContainerOf(engine: BatchEngine, job: Job, control: JobControl
   });
   const timedOut = spec.timeout !== undefined && facts.status === 124;
   let changes: JobResult['changes'] = null;
-  if (engine.keep) changes = (await containerChanges(store, readContainer(store, id).id)).map((c) => ({ kind: c.kind, path: escapePath(c.path) }));
+  if (engine.keep) changes = (await containerChanges(store, id)).map((c) => ({ kind: c.kind, path: escapePath(c.path) }));
   return { ...facts, timedOut, changes };
 }
 
