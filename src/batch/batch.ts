@@ -124,7 +124,11 @@ export async function runBatch(engine: BatchEngine, input: AsyncIterable<Uint8Ar
         changed();
       });
       while (next === undefined && unreadable === undefined && !noMoreJobs) await nextChange();
-      if (unreadable !== undefined) throw unreadable.error;
+      if (unreadable !== undefined) {
+        // The input failed midway: the jobs running finish and are reported, then its error.
+        fatal ??= unreadable.error;
+        break;
+      }
       if (next === undefined || next.done) break;
       const job: Promise<void> = Promise.resolve(next.value).then(start).catch((err: unknown) => {
         // strata's own failure, not a job's (stdout closed, a bug): no further job starts, the
