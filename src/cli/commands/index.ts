@@ -1,6 +1,7 @@
 // Every command, in the order `strata --help` lists them.
 
 import { exportCommand, load, save } from './archives.js';
+import { batch } from './batch.js';
 import { build } from './build.js';
 import { check } from './check.js';
 import { commit } from './commit.js';
@@ -24,7 +25,7 @@ import type { TailSpec } from '../command-tail.js';
 import { tui } from './tui.js';
 
 export const commands = [
-  run, exec, ps, rm, diff, commit, build, cp, start, stop, kill, wait, logs, importCommand, load, save, exportCommand, pull, push, login, logout, images, history, inspect, tag, rmi, prune,
+  run, batch, exec, ps, rm, diff, commit, build, cp, start, stop, kill, wait, logs, importCommand, load, save, exportCommand, pull, push, login, logout, images, history, inspect, tag, rmi, prune,
   ls, cat, tree, efficiency, check, info, tui,
 ];
 
