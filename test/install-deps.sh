@@ -17,6 +17,7 @@ packages=(
   hyperfine       # timing (bench, performance smoke tests)
   uidmap          # newuidmap/newgidmap: rootless sandboxes map subordinate ids (run-rootless tests)
   strace          # signals injected at a chosen system call (interrupted-writes); the order of syncs and renames (durable-publish)
+  zsh fish        # the completion scripts, loaded by the real shells (cli contract tests)
   "$@"            # more, from a caller (bench/install-peers.sh)
 )
 

@@ -72,7 +72,7 @@ const USAGE: [string[], RegExp][] = [
   [['run', '-d', '-t', 'busybox', 'true'], /-d cannot be combined with -i or -t/],
   [['run'], /^strata: Not enough non-option arguments: got 0, need at least 1; see 'strata run --help'$/],
   [['run', '--bogus', 'busybox'], /see 'strata run --help'/],
-  [['bogus'], /^strata: Unknown argument: bogus; see 'strata --help'$/],
+  [['bogus'], /^strata: unknown command "bogus"; see 'strata --help'$/],
   [['images', 'extra'], /Unknown argument: extra; see 'strata images --help'/],
   [['run', '--name'], /see 'strata run --help'/],
   [['exec', 'ctr', ''], /invalid command ""/],

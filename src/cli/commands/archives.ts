@@ -5,6 +5,7 @@ import { UsageError } from '../../base/errors.js';
 import { nonEmpty, oneOf } from '../../base/flag-values.js';
 import { resolveImage } from '../../store/lookup.js';
 import { listTags } from '../../store/tags.js';
+import { toStdout } from '../closed-output.js';
 import { defineCommand } from '../define.js';
 import { progressReporter } from '../progress.js';
 
@@ -81,5 +82,5 @@ async function writeOutput(file: string | undefined, produce: (out: Writable) =>
   const { produceInto, writeOutputFile } = await import('../../archive/output-file.js');
   if (file !== undefined) return writeOutputFile(file, produce);
   if (process.stdout.isTTY) throw new UsageError('refusing to write an archive to a terminal: use -o FILE or redirect stdout');
-  await produceInto(process.stdout, 'to standard output', produce);
+  await toStdout(() => produceInto(process.stdout, 'to standard output', produce));
 }
