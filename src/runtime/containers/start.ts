@@ -24,6 +24,8 @@ export interface StartOptions {
   readonly stdin: boolean;
   /** The image's view, when the caller has it open already. */
   readonly image?: ImageView;
+  /** With --rm, called with the exited record just before the container is removed. */
+  readonly beforeRemoval?: (rec: ContainerRecord) => void;
 }
 
 /** Run the container's command to its end; resolves to its exit status. With --rm the container
@@ -43,7 +45,13 @@ export async function startContainer(store: Store, id: string, options: StartOpt
     }
     throw err;
   }
-  if (spec.rm) await deleteContainer(store, rec);
+  if (spec.rm) {
+    try {
+      options.beforeRemoval?.(readContainer(store, id));
+    } finally {
+      await deleteContainer(store, rec);
+    }
+  }
   return status;
 }
 
