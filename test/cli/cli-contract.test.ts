@@ -179,6 +179,34 @@ test('completion: every command, its flags, images and containers', () => {
   assert.equal(complete('--root', ''), []);
 });
 
+test('no ANSI escape to a pipe, with or without NO_COLOR; stdout and stderr apart', () => {
+  const lines = [['images'], ['ps', '-a'], ['history', 'busybox'], ['--json', 'images'], ['help'], ['tree', 'busybox'], ['efficiency', 'busybox'], ['info'], ['imgaes'], ['run', '--rmm', 'busybox']];
+  for (const name of VISIBLE) lines.push([name, '--help']);
+  for (const env of [{ NO_COLOR: undefined, FORCE_COLOR: '1', TERM: 'xterm-256color' }, { NO_COLOR: '1' }]) {
+    for (const args of lines) {
+      const r = runStrata(args, { ...opts, env });
+      assert.not.ok(r.stdout.includes(0x1b) || r.stderr.includes('\x1b'), `${args.join(' ')}: an escape`);
+      // A failure says so on stderr alone; output goes to stdout alone.
+      if (r.status === 0) assert.is(r.stderr, '', args.join(' '));
+      else assert.is(r.stdout.length, 0, args.join(' '));
+    }
+  }
+});
+
+test('--root: created in a directory that exists, else one line and nothing made', () => {
+  const fresh = join(t.scratch, 'fresh-store');
+  assert.match(strataOk(['images'], { root: fresh }).text, /^REPOSITORY/);
+  const deep = join(t.scratch, 'no', 'such', 'store');
+  for (const env of [{}, { STRATA_ROOT: deep }]) {
+    const r = 'STRATA_ROOT' in env
+      ? spawnSync(BINARY, ['images'], { env: cleanEnv(env), encoding: 'utf8' })
+      : runStrata(['images'], { root: deep });
+    assert.is(r.status, 1);
+    assert.is(r.stderr, `strata: cannot create store at ${deep}: ${join(t.scratch, 'no', 'such')} does not exist\n`);
+    assert.not.ok(existsSync(join(t.scratch, 'no')));
+  }
+});
+
 /** Runs `script` in `shell` with dist/strata on PATH as `strata` and the test's store. */
 function inShell(shell: string, args: readonly string[], script: string): string {
   const bin = join(t.scratch, 'bin');
