@@ -73,7 +73,7 @@ for (const driver of ['overlay', 'copy']) {
     const out = ok('exec', '-e', 'EXTRA=1', ctr, 'sh', '-c',
       'hostname; echo $EXTRA; ps -o comm | grep -c sleep; grep pids /proc/self/cgroup | cut -d: -f3; grep pids /proc/1/cgroup | cut -d: -f3; grep -E "^(NoNewPrivs|CapEff)" /proc/self/status | tr -s "\\t" " "');
     const [host, extra, sleeps, own, init, ...status] = out.trim().split('\n');
-    assert.is(host, ok('ps', '--json', '-a').split('\n').map((l) => l && JSON.parse(l)).find((c) => c.name === ctr).id.slice(0, 12));
+    assert.is(host, ok('ps', '--json', '-a').split('\n').map((l) => l && JSON.parse(l)).find((c) => c.Names === ctr).ID);
     assert.is(extra, '1');
     assert.is(sleeps, '1');
     assert.is(own, init, 'exec joins the container\'s cgroup');
