@@ -5,9 +5,9 @@
 //   node build.mjs            build what changed; prints one summary line
 //   node build.mjs --force    rebuild everything
 //
-// Why each step is as it is: docs/ARCHITECTURE.md, "The single binary". Incremental: the busybox tar is
-// rebuilt only when its recipe or /bin/busybox changed, the helper only when its C source or flags
-// changed; the SEA steps (blob, copy, strip, inject) run only when the bundle, the assets or this
+// Why each step is as it is: docs/ARCHITECTURE.md, "The single binary". Incremental: busybox itself is
+// built once per source version and recipe (cached in dist/.cache), its tar rebuilt only when its
+// recipe or the binary changed, the helper only when its C source or flags changed; the SEA steps (blob, copy, strip, inject) run only when the bundle, the assets or this
 // node changed. Writes only under dist/.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -160,8 +160,8 @@ const LAZY_PACKAGES = ['react', 'react-reconciler', 'ink', 'yoga-layout', 'sched
 const ASSETS = [
   {
     name: 'busybox.tar',
-    inputs: () => [file('layers/busybox/make-rootfs.sh'), file(process.env.BUSYBOX ?? '/bin/busybox'), process.env.SOURCE_DATE_EPOCH ?? ''],
-    make: (out) => run('bash', [join(root, 'layers/busybox/make-rootfs.sh'), out]),
+    inputs: () => [file('layers/busybox/make-rootfs.sh'), file(busyboxBinary()), process.env.SOURCE_DATE_EPOCH ?? ''],
+    make: (out) => run('bash', [join(root, 'layers/busybox/make-rootfs.sh'), out], { env: { ...process.env, BUSYBOX: busyboxBinary() } }),
   },
   {
     name: 'strata-helper',
@@ -169,6 +169,14 @@ const ASSETS = [
     make: (out) => run('gcc', [...HELPER_CFLAGS, '-o', out, ...helperSources().filter((f) => f.endsWith('.c'))]),
   },
 ];
+
+/** The busybox the image embeds: BUSYBOX=PATH, or the one layers/busybox/build-busybox.sh builds
+ * from Debian's source against musl, cached under dist/.cache by source version and recipe. */
+let busyboxPath;
+function busyboxBinary() {
+  busyboxPath ??= process.env.BUSYBOX ?? run('bash', [join(root, 'layers/busybox/build-busybox.sh'), join(dist, '.cache', 'busybox')]).trim();
+  return busyboxPath;
+}
 
 /** The native helper: static (it runs where no libc may be), stripped, every warning an error. */
 const HELPER_CFLAGS = ['-static', '-O2', '-Wall', '-Wextra', '-Werror', '-D_GNU_SOURCE', '-s'];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the busybox base rootfs that strata embeds, as one deterministic tar:
 #   bash layers/busybox/make-rootfs.sh OUT.tar
-# From Debian's static busybox (package busybox-static; BUSYBOX=PATH picks another binary):
+# From a static busybox: BUSYBOX=PATH (build.mjs passes the one build-busybox.sh makes), else /bin/busybox:
 # /bin/busybox, a symlink per applet as `busybox --install -s` makes them, a minimal /etc, and
 # the mount points a runtime fills in. Every entry is owned 0:0 with a fixed mtime and the entries
 # are sorted, so two builds from the same busybox give the same bytes (and the same diff_id).

@@ -26,15 +26,24 @@ export interface ImagePlan {
 export interface ArchivePlan {
   readonly format: 'oci' | 'docker';
   readonly images: readonly ImagePlan[];
-  /** Platforms of images left out because they are not for this machine, "os/arch". */
+  /** Platforms of images left out because they are not the one asked for, "os/arch[/variant]". */
   readonly otherPlatforms: readonly string[];
 }
 
-/** The os and architecture images are picked for (archive-plan.ts makes one: platformOf). */
+/** The os, architecture and (optionally) variant images are picked for (archive-plan.ts makes one:
+ * platformOf, parsePlatform). */
 export interface Platform {
   readonly os: string;
   readonly architecture: string;
-  matches(p: { readonly os?: unknown; readonly architecture?: unknown }): boolean;
+  /** When set, only images stating this variant match ("v8" of arm64). */
+  readonly variant?: string;
+  matches(p: { readonly os?: unknown; readonly architecture?: unknown; readonly variant?: unknown }): boolean;
+}
+
+/** "os/arch" or "os/arch/variant", as --platform takes it and messages show it. */
+export function platformName(p: { readonly os?: unknown; readonly architecture?: unknown; readonly variant?: unknown }): string {
+  const base = `${String(p.os)}/${String(p.architecture)}`;
+  return typeof p.variant === 'string' && p.variant !== '' ? `${base}/${p.variant}` : base;
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

@@ -14,19 +14,23 @@ import { parseReference } from '../store/reference.js';
 import { createStagingDir, removeTree } from '../store/staging.js';
 import type { Store } from '../store/store.js';
 import { setTag } from '../store/tags.js';
-import { hostPlatform, planArchive } from './archive-plan.js';
+import { hostPlatform, planArchive, platformOf } from './archive-plan.js';
 import { openArchive, type Archive } from './archive-reader.js';
 import { readBlob } from './blob-read.js';
 import { discardUnreferencedLayers } from '../store/gc.js';
-import type { BlobRef, ImagePlan, Platform } from './image-plan.js';
+import { platformName, type BlobRef, type ImagePlan, type Platform } from './image-plan.js';
 import { verifyLayerBlob } from './layer-verify.js';
 import { tagsFor } from './load-names.js';
 
 export interface LoadOptions {
   /** NAME[:TAG] (docs/DESIGN.md §6): names bare-tag and unnamed images, and replaces stated names. */
   readonly name?: string;
-  /** Defaults to this machine's (linux/<arch>). */
+  /** The platform to load (--platform). Without it, this machine's (linux/<arch>), or else the one
+   * other platform the archive has, with a warning: such an image can be inspected, read and
+   * saved, not run (runtime/sandbox/platform.ts). */
   readonly platform?: Platform;
+  /** One line about something the user should know (an image for another platform). */
+  readonly onWarning?: (message: string) => void;
   /** Bytes and entries unpacked so far, over all layers. */
   readonly onProgress?: (bytes: number, entries: number) => void;
 }
@@ -72,7 +76,31 @@ export async function loadArchive(store: Store, path: string, options: LoadOptio
 
 /** Pass 1a: plans, configs (digest-checked), platforms and names. */
 async function checkImages(archive: Archive, path: string, options: LoadOptions): Promise<CheckedImage[]> {
-  const platform = options.platform ?? hostPlatform();
+  if (options.platform) {
+    const { images, others } = await imagesFor(archive, path, options, options.platform);
+    if (images.length === 0) throw noImageFor(options.platform, others);
+    return images;
+  }
+  const host = hostPlatform();
+  const { images, others } = await imagesFor(archive, path, options, host);
+  if (images.length > 0) return images;
+  // Nothing for this machine: the archive's only platform is taken (to look at, read and save),
+  // never a choice among several.
+  if (others.size !== 1) throw noImageFor(host, others, others.size > 1 ? '; choose one with --platform' : '');
+  const [os = '', architecture = '', variant] = [...others][0]!.split('/');
+  const only = platformOf(os, architecture, variant);
+  const picked = await imagesFor(archive, path, options, only);
+  if (picked.images.length === 0) throw noImageFor(host, others);
+  options.onWarning?.(`the archive has no image for this machine (${platformName(host)}): loading its ${platformName(only)} image, which can be inspected, read and saved but not run here`);
+  return picked.images;
+}
+
+function noImageFor(platform: Platform, others: ReadonlySet<string>, hint = ''): StrataError {
+  const has = others.size === 0 ? '' : ` (it has ${[...others].sort().join(', ')})`;
+  return new StrataError(`no image for ${platformName(platform)} in the archive${has}${hint}`);
+}
+
+async function imagesFor(archive: Archive, path: string, options: LoadOptions, platform: Platform): Promise<{ images: CheckedImage[]; others: Set<string> }> {
   const plan = await planArchive(archive, platform);
   const others = new Set(plan.otherPlatforms);
   const images: CheckedImage[] = [];
@@ -85,7 +113,7 @@ async function checkImages(archive: Archive, path: string, options: LoadOptions)
       throw new StrataError(oneLine(err), { cause: err });
     }
     if (!platform.matches(config)) {
-      others.add(`${String(config.os)}/${String(config.architecture)}`);
+      others.add(platformName(config));
       continue;
     }
     if (config.rootfs.diff_ids.length !== p.layers.length) {
@@ -93,10 +121,7 @@ async function checkImages(archive: Archive, path: string, options: LoadOptions)
     }
     images.push({ plan: p, raw, config, refs: tagsFor(p.names, path, options.name) });
   }
-  if (images.length === 0) {
-    throw new StrataError(`no image for ${platform.os}/${platform.architecture} in the archive (it has ${[...others].sort().join(', ')})`);
-  }
-  return images;
+  return { images, others };
 }
 
 /** Pass 1b: every distinct layer blob hashed and checked against its digest and diff_id. */

@@ -1,22 +1,22 @@
 // An OCI image layout (image-spec image-layout.md), as a directory or a tar of one: `oci-layout`,
 // `index.json`, `blobs/sha256/<hex>`. The index may nest further indexes (multi-platform images);
-// the manifests for this machine's platform are picked, each with the ref name its top-level
+// the manifests for the platform asked for are picked, each with the ref name its top-level
 // descriptor carries.
 
 import { StrataError } from '../base/errors.js';
 import type { Archive } from './archive-reader.js';
 import { parseJsonObject, readBlob } from './blob-read.js';
-import { isSha256Digest, shortDigest, type ArchivePlan, type BlobRef, type ImagePlan, type Platform } from './image-plan.js';
+import { isSha256Digest, platformName, shortDigest, type ArchivePlan, type BlobRef, type ImagePlan, type Platform } from './image-plan.js';
 import { isImageConfig, isLayer, manifestKind, REF_NAME_ANNOTATION } from './media-types.js';
 
 /** Nested indexes deeper than this are refused rather than followed (a cycle needs no more). */
 const MAX_DEPTH = 4;
 
-interface Descriptor {
+export interface Descriptor {
   readonly mediaType: string;
   readonly digest: string;
   readonly size: number;
-  readonly platform?: { readonly os?: unknown; readonly architecture?: unknown };
+  readonly platform?: { readonly os?: unknown; readonly architecture?: unknown; readonly variant?: unknown };
   readonly refName?: string;
 }
 
@@ -52,7 +52,7 @@ class Walk {
       const kind = manifestKind(d.mediaType);
       if (kind === undefined) throw new StrataError(`${what} lists ${d.digest} with unsupported mediaType "${d.mediaType}"`);
       if (d.platform && !this.platform.matches(d.platform)) {
-        this.otherPlatforms.add(`${String(d.platform.os)}/${String(d.platform.architecture)}`);
+        this.otherPlatforms.add(platformName(d.platform));
         continue;
       }
       const blob = { member: blobMember(d.digest), digest: d.digest, size: d.size };
@@ -86,7 +86,7 @@ class Walk {
   }
 }
 
-function descriptor(raw: unknown, what: string): Descriptor {
+export function descriptor(raw: unknown, what: string): Descriptor {
   if (typeof raw !== 'object' || raw === null) throw new StrataError(`${what} is not a descriptor`);
   const d = raw as Record<string, unknown>;
   if (!isSha256Digest(d.digest)) throw new StrataError(`${what} has a malformed digest ${JSON.stringify(d.digest)}`);

@@ -31,32 +31,42 @@ export function blobName(digest: string): string {
   return `blobs/sha256/${digest.slice('sha256:'.length)}`;
 }
 
-export function dockerManifest(image: SavedImage): MetadataFile {
-  const doc = [{
+/** One entry per image, in the order given; RepoTags are the references given for it (none when
+ * it was named by id), as `docker save A B` writes them. */
+export function dockerManifest(images: readonly SavedImage[]): MetadataFile {
+  const doc = images.map((image) => ({
     Config: blobName(image.config.digest),
     RepoTags: [...image.refs],
     Layers: image.layers.map((l) => blobName(l.digest)),
-  }];
+  }));
   return { name: 'manifest.json', bytes: Buffer.from(JSON.stringify(doc)) };
 }
 
-/** oci-layout, index.json, and the image manifest (a blob: returned with its digest). */
-export function ociLayout(image: SavedImage): { files: MetadataFile[]; manifest: SavedBlob & { bytes: Buffer } } {
-  const manifestBytes = Buffer.from(JSON.stringify({
+/** An image's OCI manifest: a blob, returned with its digest and bytes. */
+export function ociManifest(image: SavedImage): SavedBlob & { bytes: Buffer } {
+  const bytes = Buffer.from(JSON.stringify({
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
     config: { mediaType: OCI_CONFIG, digest: image.config.digest, size: image.config.size },
     layers: image.layers.map((l) => ({ mediaType: OCI_LAYER, digest: l.digest, size: l.size })),
   }));
-  const manifest = { digest: 'sha256:' + createHash('sha256').update(manifestBytes).digest('hex'), size: manifestBytes.length, bytes: manifestBytes };
-  const descriptor = { mediaType: OCI_MANIFEST, digest: manifest.digest, size: manifest.size };
-  // One descriptor per reference (an index names one image once per name); none when unnamed.
-  const manifests = image.refs.length === 0
-    ? [descriptor]
-    : image.refs.map((ref) => ({ ...descriptor, annotations: { [REF_NAME_ANNOTATION]: ref } }));
+  return { digest: 'sha256:' + createHash('sha256').update(bytes).digest('hex'), size: bytes.length, bytes };
+}
+
+/** oci-layout, index.json, and each image's manifest (blobs, in the images' order). */
+export function ociLayout(images: readonly SavedImage[]): { files: MetadataFile[]; manifests: (SavedBlob & { bytes: Buffer })[] } {
+  const manifests = images.map(ociManifest);
+  // One descriptor per reference (an index names one image once per name); one unnamed
+  // descriptor for an image given by id.
+  const descriptors = images.flatMap((image, i) => {
+    const descriptor = { mediaType: OCI_MANIFEST, digest: manifests[i]!.digest, size: manifests[i]!.size };
+    return image.refs.length === 0
+      ? [descriptor]
+      : image.refs.map((ref) => ({ ...descriptor, annotations: { [REF_NAME_ANNOTATION]: ref } }));
+  });
   const files = [
     { name: 'oci-layout', bytes: Buffer.from(JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION })) },
-    { name: 'index.json', bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests })) },
+    { name: 'index.json', bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: descriptors })) },
   ];
-  return { files, manifest };
+  return { files, manifests };
 }

@@ -22,6 +22,7 @@ import { createStagingDir } from './staging.js';
 import { removeStoredTree } from './mapped-owners.js';
 import type { Store } from './types.js';
 import { listTags, readTag, removeTag } from './tags.js';
+import { removeRepoDigestsOf } from './repo-digests.js';
 
 export interface RemovalReport {
   readonly untagged: string[];
@@ -143,6 +144,8 @@ function unlinkImage(store: Store, id: string): void {
   } catch {
     // Removed by another process.
   }
+  // Its RepoDigests would name nothing now (a lookup already ignores them): they go with it.
+  removeRepoDigestsOf(store, id);
 }
 
 /** Undo an operation that failed after publishing layers: those of `diffIds` that nothing

@@ -1,5 +1,5 @@
-// Turning what a user typed into an image: a full image id (with or without "sha256:"), a tag
-// (NAME[:TAG]), or a unique id prefix of at least 4 hex digits — tried in that order. A name can
+// Turning what a user typed into an image: a RepoDigest (NAME@sha256:…, repo-digests.ts), a full
+// image id (with or without "sha256:"), a tag (NAME[:TAG]), or a unique id prefix of at least 4 hex digits — tried in that order. A name can
 // never take an id over: a full id is never read as a name (and names that look like one are
 // refused, reference.ts), and text that is both a tag and the prefix of another image's id is an
 // error that names both, never silently the tag.
@@ -11,6 +11,7 @@ import { listImageIds, readImage, type Image } from './images.js';
 import { formatReference, parseReference } from './reference.js';
 import type { Store } from './types.js';
 import { readTag } from './tags.js';
+import { readRepoDigest, repoDigestOf } from './repo-digests.js';
 
 export function findImage(store: Store, text: string): Image | undefined {
   const id = findImageId(store, text);
@@ -23,7 +24,19 @@ export function resolveImage(store: Store, text: string): Image {
   return image;
 }
 
+/** The image `text` names and, when it named it as a tag, that tag ("busybox" → "busybox:latest");
+ * no tag when it named the image by id or id prefix. */
+export function resolveImageReference(store: Store, text: string): { image: Image; ref?: string } {
+  const image = resolveImage(store, text);
+  if (fullImageId(text) !== undefined) return { image };
+  const ref = taggedImageId(store, text, looksLikeImageId(text)) === image.id ? formatReference(parseReference(text)) : undefined;
+  return ref === undefined ? { image } : { image, ref };
+}
+
 export function findImageId(store: Store, text: string): string | undefined {
+  // NAME@sha256:<manifest digest>: a pulled or pushed image, through its RepoDigest.
+  const repoDigest = repoDigestOf(text);
+  if (repoDigest !== undefined) return readRepoDigest(store, repoDigest);
   const full = fullImageId(text);
   if (full !== undefined) return existsSync(store.paths.image(full)) ? full : undefined;
   const idLike = looksLikeImageId(text);

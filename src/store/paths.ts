@@ -9,6 +9,7 @@
 //       layer.json                  LayerInfo
 //   ROOT/images/<hex>.json          an image: its OCI config blob; hex = sha256 of these bytes = image id
 //   ROOT/tags/<escaped name:tag>    a tag: the file holds the image id (one file a tag: no lock)
+//   ROOT/digests/<escaped name@sha256:…>  a RepoDigest: the image a registry manifest is (repo-digests.ts)
 //   ROOT/stacks/<sha256>            cache: the indexes of a layer stack (>1 layer) in one file,
 //                                   so a 256-layer image opens with one read, not 256
 //   ROOT/stacks/<sha256>.paths      cache: the paths of a stack's merged view with their types, sorted
@@ -56,6 +57,8 @@ export const storePaths = (root: string) => ({
   image: (id: string) => join(root, 'images', `${hexOf(id)}.json`),
   tags: join(root, 'tags'),
   tag: (ref: string) => join(root, 'tags', encodeURIComponent(ref)),
+  digests: join(root, 'digests'),
+  repoDigest: (ref: string) => join(root, 'digests', encodeURIComponent(ref)),
   stacks: join(root, 'stacks'),
   sources: join(root, 'sources'),
   staging: join(root, 'staging'),
@@ -76,6 +79,6 @@ export type StorePaths = ReturnType<typeof storePaths>;
 
 /** The names a store's root may hold (above), and nothing else. */
 export const STORE_ENTRIES: ReadonlySet<string> = new Set([
-  'format', 'creating', 'layers', 'images', 'tags', 'stacks', 'sources', 'staging', 'leases', 'locks', 'helper',
+  'format', 'creating', 'layers', 'images', 'tags', 'digests', 'stacks', 'sources', 'staging', 'leases', 'locks', 'helper',
   'containers', 'names', 'exited', 'idmap', 'overlay',
 ]);

@@ -1,7 +1,7 @@
 // The base-layer recipes under layers/: the busybox rootfs the binary embeds, and the
 // alpine-shaped minirootfs fixture. Both must be reproducible byte for byte.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,10 +31,27 @@ function byName(entries: Entry[]): Map<string, Entry> {
   return new Map(entries.map((e) => [e.name, e]));
 }
 
+/** The busybox the build embeds: built from Debian's source against musl, cached by build.mjs. */
+function embeddedBusybox(): string {
+  return execFileSync('bash', [join(REPO, 'layers/busybox/build-busybox.sh'), join(REPO, 'dist/.cache/busybox')], { encoding: 'utf8' }).trim();
+}
+
 test('the busybox recipe is reproducible and gives the tar the binary embeds', () => {
   const out = join(store.scratch, 'busybox.tar');
-  execFileSync('bash', [join(REPO, 'layers/busybox/make-rootfs.sh'), out]);
+  execFileSync('bash', [join(REPO, 'layers/busybox/make-rootfs.sh'), out], { env: { ...process.env, BUSYBOX: embeddedBusybox() } });
   assert.is(sha256(out), sha256(join(REPO, 'dist/assets/busybox.tar')));
+});
+
+test('the embedded busybox is static, linked against musl, and has wget with -T', () => {
+  const bb = embeddedBusybox();
+  const headers = execFileSync('readelf', ['-l', bb], { encoding: 'utf8' });
+  assert.not.ok(headers.includes('program interpreter'), 'static: the image has no libc');
+  assert.match(execFileSync(bb, [], { encoding: 'utf8' }), /^BusyBox v[\d.]+ \(Debian [^)]*, musl\)/);
+  // glibc's static binaries carry its own messages ("Fatal glibc error: …"); musl has none.
+  assert.not.ok(readFileSync(bb).includes('glibc'), 'no glibc inside');
+  // Debian's configuration leaves wget's -T out; this build has it (`busybox wget --help` exits 1).
+  const help = spawnSync(bb, ['wget', '--help'], { encoding: 'utf8' });
+  assert.match(help.stderr, /-T SEC/);
 });
 
 test('busybox rootfs: a symlink per applet to /bin/busybox, owners 0:0, sorted, modes', () => {
@@ -44,7 +61,7 @@ test('busybox rootfs: a symlink per applet to /bin/busybox, owners 0:0, sorted, 
   assert.ok(entries.every((e) => e.owner === '0/0'));
   assert.ok(names.every((n) => !n.startsWith('./') && !n.startsWith('/')));
   const e = byName(entries);
-  const applets = execFileSync('/bin/busybox', ['--list-full'], { encoding: 'utf8' }).trim().split('\n')
+  const applets = execFileSync(embeddedBusybox(), ['--list-full'], { encoding: 'utf8' }).trim().split('\n')
     .filter((a) => a !== 'bin/busybox' && a !== 'linuxrc');
   for (const applet of applets) assert.is(e.get(applet)?.target, '/bin/busybox', applet);
   assert.is(e.get('bin/busybox')?.mode, '-rwxr-xr-x');

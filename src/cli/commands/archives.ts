@@ -3,8 +3,7 @@
 import type { Writable } from 'node:stream';
 import { UsageError } from '../../base/errors.js';
 import { nonEmpty, oneOf } from '../../base/flag-values.js';
-import { resolveImage } from '../../store/lookup.js';
-import { listTags } from '../../store/tags.js';
+import { resolveImage, resolveImageReference } from '../../store/lookup.js';
 import { toStdout } from '../closed-output.js';
 import { defineCommand } from '../define.js';
 import { progressReporter } from '../progress.js';
@@ -14,13 +13,18 @@ export const load = defineCommand({
   describe: 'Load images from an OCI image layout (directory or tar) or a docker-archive',
   builder: (y) => y
     .positional('path', { type: 'string', demandOption: true })
-    .positional('name', { type: 'string', describe: 'NAME[:TAG] for bare-tag or unnamed images' }),
+    .positional('name', { type: 'string', describe: 'NAME[:TAG] for bare-tag or unnamed images' })
+    .option('platform', { type: 'string', requiresArg: true, describe: 'OS/ARCH[/VARIANT] to load (default: this machine\'s, else the only one in the archive, with a warning; another platform\'s image can be inspected, read and saved, not run)' }),
   run: async (ctx, argv) => {
     const { loadArchive } = await import('../../archive/load.js');
+    const { parsePlatform } = await import('../../archive/archive-plan.js');
+    const platform = argv.platform === undefined ? undefined : parsePlatform(argv.platform);
     const progress = progressReporter('Loading');
     try {
       const loaded = await loadArchive(await ctx.store(), argv.path, {
         ...(argv.name !== undefined ? { name: argv.name } : {}),
+        ...(platform ? { platform } : {}),
+        onWarning: (message) => process.stderr.write(`strata: warning: ${message}\n`),
         ...(progress ? { onProgress: progress.update } : {}),
       });
       progress?.done();
@@ -37,20 +41,23 @@ export const load = defineCommand({
 });
 
 export const save = defineCommand({
-  command: 'save <image>',
-  describe: 'Write an image as a docker-archive (default) or an OCI layout tar',
+  command: 'save <images..>',
+  describe: 'Write images as one docker-archive (default) or OCI layout tar, named by the references given (none for an image given by id)',
   builder: (y) => y
-    .positional('image', { type: 'string', demandOption: true })
+    .positional('images', { type: 'string', array: true, demandOption: true })
     .option('output', OUTPUT)
     .option('format', { type: 'string', requiresArg: true, describe: 'docker (the default: docker-archive) or oci (an OCI layout)' }),
   run: async (ctx, argv) => {
     const format = argv.format === undefined ? 'docker' : oneOf('--format', argv.format, ['docker', 'oci'] as const);
     const output = outputOf(argv.output);
-    const { saveImage } = await import('../../archive/save.js');
+    const { saveImages } = await import('../../archive/save.js');
     const store = await ctx.store();
-    const image = resolveImage(store, argv.image);
-    const refs = [...listTags(store)].filter(([, id]) => id === image.id).map(([ref]) => ref);
-    await writeOutput(output, (out) => saveImage(store, image.id, out, { format, refs }));
+    // Each argument names the image it resolves to; it is recorded only when it was a tag.
+    const requests = argv.images.map((text) => {
+      const { image, ref } = resolveImageReference(store, String(text));
+      return { id: image.id, refs: ref === undefined ? [] : [ref] };
+    });
+    await writeOutput(output, (out) => saveImages(store, requests, out, { format }));
   },
 });
 

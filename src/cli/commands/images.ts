@@ -1,6 +1,6 @@
 // `strata images [REPOSITORY[:TAG]]`, as Docker's: newest first, one row per tag (an image
-// without one is <none>:<none>), --filter reference= dangling= label= before= since=, and the
-// list forms of list-output.ts.
+// without one is <none>:<none>; --digests: one per registry manifest digest too), --filter
+// reference= dangling= label= before= since=, and the list forms of list-output.ts.
 
 import { defineCommand } from '../define.js';
 import { goTime, humanSize, shortId, timeAgo } from '../../base/format.js';
@@ -10,6 +10,7 @@ import { listImageIds, readImage } from '../../store/images.js';
 import { imageSize } from '../../store/image-size.js';
 import { resolveImage } from '../../store/lookup.js';
 import { listTags } from '../../store/tags.js';
+import { listRepoDigests } from '../../store/repo-digests.js';
 
 interface Row {
   readonly id: string;
@@ -18,20 +19,22 @@ interface Row {
   readonly created: string;
   readonly size: number;
   readonly labels: Readonly<Record<string, string>>;
+  /** With --digests: the registry manifest digest of this repository's image, if it has one. */
+  readonly digest?: string;
 }
 
 /** --no-trunc: full ids ("sha256:…"), as Docker's. */
-const imagesSpec = (trunc: boolean): ListSpec<Row> => {
+const imagesSpec = (trunc: boolean, digests: boolean): ListSpec<Row> => {
   const id = (r: Row) => (trunc ? shortId(r.id) : r.id);
   return {
     fields: ['Containers', 'CreatedAt', 'CreatedSince', 'Digest', 'ID', 'Repository', 'SharedSize', 'Size', 'Tag', 'UniqueSize', 'VirtualSize'],
     headers: { ID: 'IMAGE ID', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE', VirtualSize: 'VIRTUAL SIZE' },
     row: (r) => ({
-      Containers: 'N/A', CreatedAt: goTime(r.created), CreatedSince: timeAgo(r.created), Digest: '<none>', ID: id(r),
+      Containers: 'N/A', CreatedAt: goTime(r.created), CreatedSince: timeAgo(r.created), Digest: r.digest ?? '<none>', ID: id(r),
       Repository: r.repository, SharedSize: 'N/A', Size: humanSize(r.size), Tag: r.tag, UniqueSize: 'N/A', VirtualSize: humanSize(r.size),
     }),
-    columns: ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'],
-    cells: (r) => [r.repository, r.tag, id(r), timeAgo(r.created), humanSize(r.size)],
+    columns: digests ? ['REPOSITORY', 'TAG', 'DIGEST', 'IMAGE ID', 'CREATED', 'SIZE'] : ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'],
+    cells: (r) => [r.repository, r.tag, ...(digests ? [r.digest ?? '<none>'] : []), id(r), timeAgo(r.created), humanSize(r.size)],
     id,
   };
 };
@@ -45,9 +48,10 @@ export const images = defineCommand({
     .positional('reference', { type: 'string', describe: 'REPOSITORY[:TAG]' })
     .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'reference=GLOB, dangling=true|false, label=KEY[=VALUE], before=IMAGE, since=IMAGE' })
     .option('trunc', { type: 'boolean', default: true, describe: 'Cut ids to 12 digits (--no-trunc: do not)' })
+    .option('digests', { type: 'boolean', describe: 'Show the registry manifest digest of each (RepoDigests: pulled or pushed images)' })
     .option('format', FORMAT_OPTION),
   run: async (ctx, argv) => {
-    const spec = imagesSpec(argv.trunc);
+    const spec = imagesSpec(argv.trunc, argv.digests ?? false);
     checkFormat(argv.format, spec);
     const filters = parseFilters(argv.filter, FILTERS);
     for (const v of filters.get('dangling') ?? []) filterBoolean('dangling', v);
@@ -56,14 +60,30 @@ export const images = defineCommand({
     const bounds = new Map([...(filters.get('before') ?? []), ...(filters.get('since') ?? [])].map((ref) => [ref, resolveImage(store, ref).config.created ?? '']));
     const byImage = new Map<string, string[]>();
     for (const [ref, id] of listTags(store)) byImage.set(id, [...(byImage.get(id) ?? []), ref]);
+    const digestsOf = new Map<string, { name: string; digest: string }[]>();
+    if (argv.digests) {
+      for (const [ref, id] of listRepoDigests(store)) {
+        const at = ref.indexOf('@');
+        digestsOf.set(id, [...(digestsOf.get(id) ?? []), { name: ref.slice(0, at), digest: ref.slice(at + 1) }]);
+      }
+    }
     const rows: Row[] = [];
     for (const id of listImageIds(store)) {
       const image = readImage(store, id);
       const size = imageSize(store, image.config.rootfs.diff_ids);
       const labels = image.config.config?.Labels ?? {};
-      for (const ref of byImage.get(id) ?? ['<none>:<none>']) {
+      const refs = byImage.get(id) ?? [];
+      const digests = digestsOf.get(id) ?? [];
+      // A RepoDigest whose name no tag of the image has is a row of its own (pulled by digest).
+      const names = [...refs, ...digests.filter((d) => !refs.some((r) => r.slice(0, r.lastIndexOf(':')) === d.name)).map((d) => `${d.name}:<none>`)];
+      if (names.length === 0) names.push('<none>:<none>');
+      for (const ref of names) {
         const colon = ref.lastIndexOf(':');
-        rows.push({ id, repository: ref.slice(0, colon), tag: ref.slice(colon + 1), created: image.config.created ?? '', size, labels });
+        const repository = ref.slice(0, colon);
+        const base: Row = { id, repository, tag: ref.slice(colon + 1), created: image.config.created ?? '', size, labels };
+        const found = digests.filter((d) => d.name === repository).map((d) => d.digest).sort();
+        if (found.length === 0) rows.push(base);
+        for (const digest of found) rows.push({ ...base, digest });
       }
     }
     const wanted = rows.filter((r) => matchesReference(argv.reference, r) && matchesAll(filters, (key, value) => {

@@ -16,6 +16,7 @@ import { info } from './info.js';
 import { kill, logs, start, stop, wait } from './lifecycle.js';
 import { inspect } from './inspect.js';
 import { prune } from './prune.js';
+import { login, logout, pull, push } from './registry.js';
 import { cat, ls, tree } from './reading.js';
 import { rmi } from './rmi.js';
 import { RUN_TAIL, run } from './run.js';
@@ -24,7 +25,7 @@ import type { TailSpec } from '../command-tail.js';
 import { tui } from './tui.js';
 
 export const commands = [
-  run, exec, ps, rm, diff, commit, cp, start, stop, kill, wait, logs, importCommand, load, save, exportCommand, images, history, inspect, tag, rmi, prune,
+  run, exec, ps, rm, diff, commit, cp, start, stop, kill, wait, logs, importCommand, load, save, exportCommand, pull, push, login, logout, images, history, inspect, tag, rmi, prune,
   ls, cat, tree, efficiency, check, info, tui, help, completion, complete,
 ];
 

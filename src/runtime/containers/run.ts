@@ -16,6 +16,7 @@ import type { DriverName } from '../drivers/types.js';
 import { etcFiles } from '../sandbox/etc-files.js';
 import { helperNodeMaker } from '../helper/process.js';
 import { checkRunFlags } from '../sandbox/run-flags.js';
+import { checkRunnablePlatform } from '../sandbox/platform.js';
 import { ETC_FILES, prepareRun, saveRunSpec, type RunRequest } from '../sandbox/run-spec.js';
 import { startContainer } from './start.js';
 import { startDetached } from './supervisor.js';
@@ -37,6 +38,7 @@ export async function runContainer(store: Store, o: RunOptions, out: (text: stri
     if (cgroups) sweepStaleCgroups(cgroups);
   }
   const image = resolveImage(store, o.image);
+  checkRunnablePlatform(image.config, o.image);
   const iv = openImageView(store, image);
   const id = newContainerId();
   const { spec, mountPoints } = prepareRun(store, image, iv, id, o, flags);
