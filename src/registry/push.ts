@@ -5,7 +5,7 @@
 // RepoDigests) are mounted rather than sent. The pushed manifest's RepoDigest is recorded.
 
 import { StrataError } from '../base/errors.js';
-import { ociLayout } from '../archive/save-metadata.js';
+import { ociManifest } from '../archive/save-metadata.js';
 import { OCI_MANIFEST } from '../archive/media-types.js';
 import { replayLayerTar } from '../import/tar-split.js';
 import { resolveImage } from '../store/lookup.js';
@@ -49,7 +49,7 @@ export async function pushImage(store: Store, imageText: string, destText: strin
       size: readLayerInfo(store, diffId).tarSize,
       open: () => replayLayerTar(store.paths.layer(diffId), unreadableFiles(store)),
     }));
-    const manifest = ociLayout({ config: { digest: image.id, size: image.raw.length }, layers, refs: [] }).manifest;
+    const manifest = ociManifest({ config: { digest: image.id, size: image.raw.length }, layers, refs: [] });
     const mountFrom = mountSources(store, dest, new Set(diffIds));
     const client = new RegistryClient(dest.registry, {
       scopes: [`repository:${dest.repository}:pull,push`, ...mountFrom.map((r) => `repository:${r}:pull`)],

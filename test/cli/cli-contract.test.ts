@@ -14,6 +14,7 @@ import type { CommandModule } from 'yargs';
 import { commands } from '../../src/cli/commands/index.js';
 import { commandNames, optionNames } from '../../src/cli/command-words.js';
 import { BINARY, cleanEnv, runStrata, spawnStrata, strataOk, tempStore } from '../helpers/cli.js';
+import { startRegistry } from '../helpers/registry.js';
 
 const t = tempStore();
 const opts = { root: t.root, cwd: t.scratch };
@@ -32,7 +33,9 @@ strataOk(['tag', 'busybox', 'spare'], opts);
 /** A line of each command (in an order that leaves each its material): one that writes to stdout,
  * or, for a command that prints nothing when it succeeds, `silent`. `run`'s output is its
  * container's, which dies of SIGPIPE itself, and strata reports that. */
-const EXAMPLES: Readonly<Record<string, readonly string[] | { readonly silent: readonly string[] } | { readonly skip: string }>> = {
+type Example = readonly string[] | { readonly silent: readonly string[] } | { readonly line: readonly string[]; readonly input: string } | { readonly skip: string };
+/** REGISTRY in a line: a registry of the test's own (Basic auth: REGISTRY_USER, REGISTRY_PASSWORD). */
+const EXAMPLES: Readonly<Record<string, Example>> = {
   run: ['run', '--rm', 'busybox', 'sh', '-c', 'while :; do echo y; done'],
   exec: ['exec', 'live', 'sh', '-c', 'while :; do echo y; done'],
   ps: ['ps', '-a', '--format', '{{json .}}'],
@@ -48,6 +51,10 @@ const EXAMPLES: Readonly<Record<string, readonly string[] | { readonly silent: r
   import: ['import', join(t.scratch, 'rootfs.tar'), 'imported'],
   load: ['load', join(t.scratch, 'busybox.tar')],
   save: ['save', 'busybox'],
+  login: { line: ['login', '-u', 'alice', '--password-stdin', 'REGISTRY'], input: 'wonder land\n' },
+  push: ['push', 'busybox', 'REGISTRY/team/busybox:1'],
+  pull: ['pull', 'REGISTRY/team/busybox:1'],
+  logout: ['logout', 'REGISTRY'],
   export: ['export', 'busybox'],
   images: ['images'],
   history: ['history', 'busybox'],
@@ -67,11 +74,15 @@ const EXAMPLES: Readonly<Record<string, readonly string[] | { readonly silent: r
   __complete: ['__complete', ''],
 };
 
+/** Credentials that login stores go here, not to the home of whoever runs the tests. */
+const CONFIG = { XDG_CONFIG_HOME: join(t.scratch, 'config'), DOCKER_CONFIG: join(t.scratch, 'docker') };
+
 /** Runs strata with a stdout whose reader is gone before strata starts writing. */
-function withClosedStdout(args: readonly string[]): Promise<{ status: number | null; signal: string | null; stderr: string }> {
+function withClosedStdout(args: readonly string[], input?: string): Promise<{ status: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawnStrata(args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnStrata(args, { ...opts, env: CONFIG, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     child.stdout!.destroy();
+    if (input !== undefined) child.stdin!.end(input);
     let stderr = '';
     child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('close', (status, signal) => resolve({ status, signal, stderr }));
@@ -84,9 +95,26 @@ test('every command of the table has a closed-stdout example', () => {
 });
 
 test('a closed stdout ends every command by SIGPIPE, quietly', async () => {
-  for (const name of NAMES) {
-    const example = EXAMPLES[name];
-    if (example === undefined || 'skip' in example) continue;
+  const registry = await startRegistry({ htpasswd: { user: 'alice', password: 'wonder land' } });
+  try {
+    await closedStdoutForEach((line) => line.map((w) => w.replace('REGISTRY', registry.host)));
+  } finally {
+    await registry.stop();
+  }
+});
+
+async function closedStdoutForEach(at: (line: readonly string[]) => string[]): Promise<void> {
+  // In EXAMPLES' order (login before push), each command of the table once.
+  for (const name of Object.keys(EXAMPLES).filter((n) => NAMES.includes(n))) {
+    const entry = EXAMPLES[name]!;
+    if ('skip' in entry) continue;
+    if ('line' in entry) {
+      const r = await withClosedStdout(at(entry.line), entry.input);
+      assert.is(r.stderr, '', `${entry.line.join(' ')}: ${r.stderr}`);
+      assert.is(r.signal, 'SIGPIPE', `${entry.line.join(' ')}: status ${r.status}`);
+      continue;
+    }
+    const example = Array.isArray(entry) ? at(entry as readonly string[]) : entry;
     if ('silent' in example) {
       const r = await withClosedStdout(example.silent);
       assert.is(r.stderr, '', `${example.silent.join(' ')}: ${r.stderr}`);
@@ -99,7 +127,7 @@ test('a closed stdout ends every command by SIGPIPE, quietly', async () => {
     const ok = r.signal === 'SIGPIPE' || (['run', 'exec'].includes(name) && r.status === 141);
     assert.ok(ok, `${example.join(' ')}: status ${r.status}, signal ${r.signal}`);
   }
-});
+}
 
 test('the help of a command closed early also ends by SIGPIPE', async () => {
   for (const name of VISIBLE) {
