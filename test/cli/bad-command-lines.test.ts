@@ -73,7 +73,7 @@ const USAGE: [string[], RegExp][] = [
   [['run'], /^strata: Not enough non-option arguments: got 0, need at least 1; see 'strata run --help'$/],
   [['run', '--bogus', 'busybox'], /see 'strata run --help'/],
   [['bogus'], /^strata: unknown command "bogus"; see 'strata --help'$/],
-  [['images', 'extra'], /Unknown argument: extra; see 'strata images --help'/],
+  [['images', 'busybox', 'extra'], /Unknown argument: extra; see 'strata images --help'/],
   [['run', '--name'], /see 'strata run --help'/],
   [['exec', 'ctr', ''], /invalid command ""/],
   [['exec', '-u', 'a:b:c', 'ctr', 'true'], /invalid value "a:b:c" for --user/],
