@@ -55,6 +55,9 @@ const RECORD = 'container.json';
 
 export const containerDir = (store: Store, id: string) => store.paths.container(id);
 
+/** A detached container's output, appended to files in its directory (supervisor.ts, `logs`). */
+export const LOG_FILES = { stdout: 'stdout.log', stderr: 'stderr.log' } as const;
+
 /** The state a user sees: a running container whose strata process is gone has exited (the
  * helper dies with strata), with status 255 as Docker reports an unknown one. */
 export function effectiveRecord(rec: ContainerRecord): ContainerRecord {

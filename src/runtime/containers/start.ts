@@ -39,6 +39,8 @@ export interface StartOptions {
   readonly cgroupPool?: CgroupPool;
   /** A helper server to start the helper through (a batch's), for a run with `capture`. */
   readonly server?: HelperServer;
+  /** With --rm, called with the exited record just before the container is removed. */
+  readonly beforeRemoval?: (rec: ContainerRecord) => void;
 }
 
 /** How a container's run ended. */
@@ -70,7 +72,13 @@ export async function startContainerFacts(store: Store, id: string, options: Sta
     }
     throw err;
   }
-  if (spec.rm) await deleteContainer(store, rec);
+  if (spec.rm) {
+    try {
+      options.beforeRemoval?.(readContainer(store, id));
+    } finally {
+      await deleteContainer(store, rec);
+    }
+  }
   return facts;
 }
 
