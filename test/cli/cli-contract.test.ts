@@ -37,6 +37,8 @@ type Example = readonly string[] | { readonly silent: readonly string[] } | { re
 /** REGISTRY in a line: a registry of the test's own (Basic auth: REGISTRY_USER, REGISTRY_PASSWORD). */
 const EXAMPLES: Readonly<Record<string, Example>> = {
   run: ['run', '--rm', 'busybox', 'sh', '-c', 'while :; do echo y; done'],
+  batch: { line: ['batch', '-'], input: '{"id":"a","image":"busybox","cmd":"echo hi"}\n{"id":"b","image":"busybox","cmd":"echo ho"}\n' },
+  build: { line: ['build', '-q', '-'], input: 'FROM busybox\nENV A=1\n' },
   exec: ['exec', 'live', 'sh', '-c', 'while :; do echo y; done'],
   ps: ['ps', '-a', '--format', '{{json .}}'],
   rm: ['rm', 'removed'],
