@@ -1,7 +1,7 @@
 // What a build tells the user on stderr while it runs: each step as it starts, whether it came from
 // the cache, a COPY's bytes, a RUN's output as it comes, notes. `-q` keeps it quiet (the image id
 // alone is printed, on stdout). Two forms, as BuildKit's --progress has them: plain, line by line
-// (for logs and programs), and tty, a live display redrawn in place (tty-progress.ts). Text taken
+// (for logs and programs), and tty, a live display redrawn in place (tty-progress.ts); the CLI picks one (progressMode). Text taken
 // from the Dockerfile goes through terminalText on a terminal, as all untrusted text
 // (docs/DESIGN.md §6).
 
@@ -31,14 +31,6 @@ export type ProgressMode = 'plain' | 'tty';
 export function progressMode(asked: 'auto' | 'plain' | 'tty' | undefined, stderrIsTerminal: boolean): ProgressMode {
   if (asked === 'plain' || asked === 'tty') return asked;
   return stderrIsTerminal ? 'tty' : 'plain';
-}
-
-export async function stderrProgress(options: { quiet: boolean; terminal: boolean; mode?: ProgressMode }): Promise<BuildProgress> {
-  if (options.mode === 'tty' && !options.quiet) {
-    const { ttyProgress } = await import('./tty-progress.js');
-    return ttyProgress(process.stderr);
-  }
-  return plainProgress(options);
 }
 
 /** Line by line: a step's line as it starts, `CACHED` or why it ran, a COPY's total once written,

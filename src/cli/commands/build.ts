@@ -47,9 +47,11 @@ export const build = defineCommand({
     }
     const store = await ctx.store();
     const { buildImage } = await import('../../build/executor.js');
-    const { progressMode, stderrProgress } = await import('../../build/progress.js');
+    const { plainProgress, progressMode } = await import('../../build/progress.js');
     const terminal = process.stderr.isTTY === true;
-    const progress = await stderrProgress({ quiet: ctx.quiet, terminal, mode: progressMode(asked, terminal) });
+    const progress = progressMode(asked, terminal) === 'tty' && !ctx.quiet
+      ? (await import('../../build/tty-progress.js')).ttyProgress(process.stderr)
+      : plainProgress({ quiet: ctx.quiet, terminal });
     let ok = false;
     const image = await buildImage(store, {
       dockerfile,
