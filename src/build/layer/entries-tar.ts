@@ -14,7 +14,8 @@ import { TarWriter } from '../../tar/writer.js';
 export interface NewEntry {
   /** Absolute in the image, normalized (a byte string). */
   readonly path: BytePath;
-  readonly type: EntryType;
+  /** 'hardlink': a link to the file at linkTarget (the path without its leading "/"). */
+  readonly type: EntryType | 'hardlink';
   readonly mode: number;
   readonly uid: number;
   readonly gid: number;
@@ -23,11 +24,15 @@ export interface NewEntry {
   /** A regular file's bytes: a host file (opened without following links) of the size it had
    * when it was listed, or bytes in memory. */
   readonly content?: { readonly host: string | Buffer; readonly size: number } | { readonly data: Buffer };
+  /** A host file with more than one link: its device and inode. The entries of one inode become
+   * one file and hard links to it, as Docker's COPY keeps them. */
+  readonly inode?: string;
 }
 
 const PIECE = 1 << 20;
 
-/** Entries sorted by path (so parents come first), each path once: the last one given wins. */
+/** Entries sorted by path (so parents come first), each path once: the last one given wins. Of
+ * the files that share an inode, the first keeps the content and the others link to it. */
 export function sortedEntries(entries: Iterable<NewEntry>): NewEntry[] {
   const byPath = new Map<string, NewEntry>();
   for (const e of entries) {
@@ -35,7 +40,19 @@ export function sortedEntries(entries: Iterable<NewEntry>): NewEntry[] {
     if (classifyEntry(e.path).kind !== 'plain') throw new StrataError(`cannot copy ${displayPath(e.path)}: names starting with ".wh." are reserved for whiteouts in layers`);
     byPath.set(e.path, e);
   }
-  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const firstOf = new Map<string, NewEntry>();
+  return sorted.map((e) => {
+    if (e.inode === undefined || e.type !== 'file') return e;
+    const first = firstOf.get(e.inode);
+    if (first === undefined) {
+      firstOf.set(e.inode, e);
+      return e;
+    }
+    // A tar hard link names its target as the archive does: the path without its leading "/".
+    const { content: _content, inode: _inode, ...rest } = e;
+    return { ...rest, type: 'hardlink', linkTarget: first.path.slice(1) };
+  });
 }
 
 /** Bytes of content the entries bring (what COPY's progress counts). */

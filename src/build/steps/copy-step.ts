@@ -141,7 +141,7 @@ function expandHeredoc(content: string, lookup: Lookup, escape: string, fail: (w
   }
 }
 
-function ownerOf(ctx: StepContext, iv: ImageView, spec: string, fail: (why: string) => Error): { uid: number; gid: number } {
+export function ownerOf(ctx: StepContext, iv: ImageView, spec: string, fail: (why: string) => Error): { uid: number; gid: number } {
   try {
     const u = resolveUser(spec, readImageText(ctx.store, iv, '/etc/passwd') ?? '', readImageText(ctx.store, iv, '/etc/group') ?? '');
     // `--chown=user` alone: the user's primary group, or the same number for a numeric user.
@@ -157,13 +157,13 @@ function placeItems(iv: ImageView, dest: string, items: readonly SourceItem[], p
   const intoDir = dest.endsWith('/') || items.length > 1 || items[0]!.isDir;
   let at;
   try {
-    at = resolvePrefix(iv.view, dest);
+    at = resolvePrefix(iv.view, bytesOfUserString(dest));
   } catch (err) {
     if (err instanceof PathError) throw fail(`cannot copy to ${dest}: ${err.message}`);
     throw err;
   }
   const existingDir = at.missing.length === 0 && at.entry.entry.type === 'dir';
-  const target = normalizePath(bytesOfUserString([at.path, ...at.missing].join('/')));
+  const target = normalizePath([at.path, ...at.missing].join('/'));
   if (at.missing.length === 0 && !existingDir && (intoDir || items[0]!.isDir)) throw fail(`cannot copy to ${dest}: it is not a directory in the image`);
   const entries: NewEntry[] = [];
   const now = Math.floor(Date.now() / 1000);
