@@ -3,7 +3,8 @@
 // own, and no layer when the directory is there; files hard-linked in the context are one inode in
 // the image; a name that is not UTF-8 arrives byte for byte, .dockerignore matching it as bytes.
 
-import { linkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { linkSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -85,6 +86,18 @@ test('context names that are not UTF-8 are copied byte for byte; .dockerignore m
   const want = ['.', './dir\xff', './dir\xff/caf\xe9', './ok-\xc3\xa9'].map((p) => `${p}\n`).join('');
   assert.is(hex, raw(want).toString('hex'));
   assert.is(ok('run', '--rm', 'bytes:1', 'sh', '-c', 'cat /c/dir*/caf*'), 'latin-1 name\n');
+});
+
+test('ADD unpacks an archive whose name is not UTF-8', () => {
+  const ctx = context('FROM busybox\nADD arch* /opt/\n');
+  const tree = join(t.scratch, 'tree');
+  mkdirSync(tree);
+  writeFileSync(join(tree, 'inner'), 'from the archive\n');
+  execFileSync('tar', ['-czf', join(t.scratch, 'a.tgz'), '-C', tree, 'inner']);
+  renameSync(join(t.scratch, 'a.tgz'), Buffer.concat([Buffer.from(ctx), Buffer.from('/arch\xff.tgz', 'latin1')]));
+  assert.ok(readdirSync(ctx, { encoding: 'buffer' }).some((name) => name.includes(0xff)));
+  ok('build', '-t', 'bytes:2', ctx);
+  assert.is(ok('run', '--rm', 'bytes:2', 'cat', '/opt/inner'), 'from the archive\n');
 });
 
 test.after(() => t.cleanup());
