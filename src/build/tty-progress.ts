@@ -35,6 +35,7 @@ interface StepState {
 interface Terminal {
   write(s: string): unknown;
   readonly columns?: number;
+  readonly rows?: number;
 }
 
 export function ttyProgress(term: Terminal, now: () => number = Date.now): BuildProgress {
@@ -91,7 +92,11 @@ export function ttyProgress(term: Terminal, now: () => number = Date.now): Build
     const t = now();
     if (!force && t - lastDraw < REDRAW_MS) return;
     lastDraw = t;
-    const block = render();
+    let block = render();
+    // A block taller than the terminal could not be reached again by moving up: its header and
+    // its last lines (the running step's) are drawn.
+    const room = Math.max(2, (term.rows ?? 24) - 1);
+    if (block.length > room) block = [block[0]!, ...block.slice(block.length - room + 1)];
     // Up to the block's first line, clear from there down, write the new block.
     term.write(`${drawn > 0 ? `\x1b[${drawn}F` : '\r'}\x1b[J${block.join('\n')}\n`);
     drawn = block.length;

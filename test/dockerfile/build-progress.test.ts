@@ -111,4 +111,30 @@ test('tty: a half-done COPY shows its bar; a failed step keeps its output window
   assert.is(final[final.length - 1], ' => => error: it broke');
 });
 
+test('tty: a block taller than the terminal keeps its header and its last lines', () => {
+  let written = '';
+  const p = ttyProgress({ write: (s) => (written += s), columns: 80, rows: 6 }, () => 0);
+  for (let n = 1; n <= 9; n++) p.step('stage 0', n, 9, `RUN step ${n}`);
+  p.end(true);
+  const block = lastBlock(written);
+  assert.is(block.length, 5);
+  assert.is(block[0], '[+] Building 0.0s (9/9) FINISHED');
+  assert.match(block[4]!, /^ => \[stage 0 9\/9\] RUN step 9 +0\.0s$/);
+  // Each redraw moves up no more lines than it drew.
+  for (const m of written.matchAll(/\x1b\[(\d+)F/g)) assert.ok(Number(m[1]) <= 5, m[0]);
+});
+
+test('tty: a note goes above the block and stays', () => {
+  let written = '';
+  const p = ttyProgress({ write: (s) => (written += s), columns: 80 }, () => 0);
+  p.step('stage 0', 1, 1, 'FROM busybox');
+  p.note('warning: \x1b]2;x\x07');
+  const at = written.lastIndexOf('warning:');
+  assert.is(written.slice(at, written.indexOf('\n', at)), 'warning: \\x1b]2;x\\x07');
+  p.end(true);
+  // The final redraw moves up to the block's top only: the note is above it.
+  assert.ok(written.lastIndexOf('\x1b[2F') > at);
+  assert.equal(lastBlock(written), ['[+] Building 0.0s (1/1) FINISHED', ' => [stage 0 1/1] FROM busybox' + ' '.repeat(45) + '0.0s']);
+});
+
 test.run();
