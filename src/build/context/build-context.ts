@@ -94,7 +94,9 @@ export class BuildContext {
   /** The host path of a context path: a string when it is ASCII (nearly always), else its bytes. */
   host(path: string): string | Buffer {
     if (path === '') return this.root!;
-    return ASCII.test(path) ? join(this.root!, path) : Buffer.concat([this.rootBytes!, SLASH, bufferOf(path)]);
+    // A context path is normalized and holds no "..": joining is a concatenation (path.join's
+    // normalizing cost a measurable part of walking a large context).
+    return ASCII.test(path) ? `${this.root}/${path}` : Buffer.concat([this.rootBytes!, SLASH, bufferOf(path)]);
   }
 
   /** The names in a directory of the context as byte strings, sorted by bytes. */
