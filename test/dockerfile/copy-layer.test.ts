@@ -30,6 +30,9 @@ const entries: NewEntry[] = sortedEntries([
   // A name that is not UTF-8, and a heredoc's bytes from memory.
   { path: '/app/bad\xff\xfe' as BytePath, type: 'file', mode: 0o644, uid: 0, gid: 0, mtime: 1_600_000_004, content: { data: Buffer.from('heredoc\n') } },
   { path: '/app/link' as BytePath, type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: 1_600_000_005, linkTarget: '../etc/passwd' },
+  // Two names of one inode: the first sorted keeps the bytes, the other is a hard link to it.
+  { path: '/app/z-link' as BytePath, type: 'file', mode: 0o640, uid: 0, gid: 0, mtime: 1_600_000_008, content: host('small'), inode: '1:99' },
+  { path: '/app/sub/linked' as BytePath, type: 'file', mode: 0o640, uid: 0, gid: 0, mtime: 1_600_000_008, content: host('small'), inode: '1:99' },
   { path: '/app/sub/deep' as BytePath, type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: 1_600_000_006 },
   { path: '/app/' + 'n'.repeat(150) as BytePath, type: 'file', mode: 0o644, uid: 0, gid: 0, mtime: 1_600_000_007, content: host('small') },
 ]);
@@ -67,13 +70,17 @@ test('the layer written straight from the entries is the one importing their tar
   const files = tree(join(direct.paths.layer(a.diffId), 'rootfs'));
   assert.equal(files, tree(join(imported.paths.layer(b.diffId), 'rootfs')));
   assert.ok(files.some((f) => f.startsWith(`/${Buffer.from('app').toString('hex')}/${Buffer.from('bad\xff\xfe', 'latin1').toString('hex')} `)), 'the non-UTF-8 name is kept byte for byte');
+  const rootfs = join(direct.paths.layer(a.diffId), 'rootfs');
+  assert.is(lstatSync(join(rootfs, 'app/sub/linked')).ino, lstatSync(join(rootfs, 'app/z-link')).ino, 'one inode');
+  assert.ok(entries.some((e) => e.type === 'hardlink' && e.path === '/app/z-link' && e.linkTarget === 'app/sub/linked'));
 });
 
 test('progress counts the content bytes written, in order, up to the total', () => {
   const seen: number[] = [];
   entriesTar(entries, (done) => seen.push(done))(() => {});
   const total = contentBytes(entries);
-  assert.is(total, big.length + 6 + 6 + 8);
+  // (The hard link brings no bytes of its own.)
+  assert.is(total, big.length + 6 + 6 + 6 + 8);
   assert.is(seen[seen.length - 1], total);
   assert.ok(seen.every((n, i) => i === 0 || n >= seen[i - 1]!), 'never goes back');
   // A large file reports while it is read, not only once it is done.
