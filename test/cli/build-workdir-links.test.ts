@@ -53,6 +53,9 @@ test('WORKDIR through a symlink makes the directory where it points; onto a file
   const bad = runStrata(['build', context('FROM busybox\nWORKDIR /etc/passwd/x\n')], opts);
   assert.is(bad.status, 1);
   assert.match(bad.stderr, /^strata: Dockerfile:2: cannot make the working directory \/etc\/passwd\/x: /m);
+  const whiteout = runStrata(['build', context('FROM busybox\nWORKDIR /x/.wh.etc\n')], opts);
+  assert.is(whiteout.status, 1);
+  assert.match(whiteout.stderr, /^strata: Dockerfile:2: cannot make the working directory \/x\/\.wh\.etc: names starting with "\.wh\." are reserved/m);
   const unknown = runStrata(['build', context('FROM busybox\nUSER nosuchuser\nWORKDIR /made\n')], opts);
   assert.is(unknown.status, 1);
   assert.match(unknown.stderr, /^strata: Dockerfile:3: /m);

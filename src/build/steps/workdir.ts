@@ -48,7 +48,13 @@ export function planWorkdir(ctx: StepContext, state: { cmdSetHere: boolean }): P
         if (name === '..') continue;
         entries.push({ path: made, type: 'dir', mode: 0o755, ...owner, mtime });
       }
-      const layer = await addLayer(ctx.store, entriesTar(sortedEntries(entries)), ctx.lease);
+      let sorted;
+      try {
+        sorted = sortedEntries(entries);
+      } catch (err) {
+        throw fail(`cannot make the working directory ${dir}: ${(err as Error).message.replace(/^cannot copy [^:]*: /, '')}`);
+      }
+      const layer = await addLayer(ctx.store, entriesTar(sorted), ctx.lease);
       const history = set.image.config.history ?? [];
       return { image: nextImage(ctx.image, config, history[history.length - 1]!.created_by!, layer.diffId), diffId: layer.diffId };
     },
