@@ -8,18 +8,25 @@ const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** The `interrupted` of each work under way that has not begun its undoing. */
 const undoing = new Set<(signal: NodeJS.Signals) => void>();
 
+/** Undoings begun and not yet done. A signal reaches every work under way at once (nested ones
+ * too: a build and the RUN container inside it), and strata dies only when the last of their
+ * undoings is done — an undoing that awaits (a container tree removed off the main thread) is
+ * not cut short by another that ended first. */
+let undoingNow = 0;
+
 /** Runs `work`; if an interrupt comes meanwhile, `undo` runs and strata dies of the signal. */
 export async function undoneOnInterrupt<T>(undo: () => Promise<void> | void, work: () => Promise<T>): Promise<T> {
   const interrupted = (signal: NodeJS.Signals) => {
     for (const s of INTERRUPTS) process.off(s, interrupted);
     undoing.delete(interrupted);
+    undoingNow++;
     void (async () => {
       try {
         await undo();
       } catch {
         // Dying of the signal all the same; what is left is named after its owner (see above).
       }
-      endBySignal(signal);
+      if (--undoingNow === 0) endBySignal(signal);
     })();
   };
   undoing.add(interrupted);

@@ -16,6 +16,9 @@ export class BuildResources {
   private readonly intermediates: string[] = [];
   private readonly layers: string[] = [];
   private readonly containers = new Set<string>();
+  /** Removals under way: an interrupted build waits for them before strata dies of the signal,
+   * or a step's container that was going when the signal came would be left half removed. */
+  private readonly removing = new Set<Promise<void>>();
   private released = false;
   /** The image the build made, kept when the rest goes. */
   result: string | undefined;
@@ -45,6 +48,16 @@ export class BuildResources {
 
   async removeContainer(id: string): Promise<void> {
     this.containers.delete(id);
+    const removal = this.removeNow(id);
+    this.removing.add(removal);
+    try {
+      await removal;
+    } finally {
+      this.removing.delete(removal);
+    }
+  }
+
+  private async removeNow(id: string): Promise<void> {
     let rec;
     try {
       rec = readContainer(this.store, id);
@@ -82,6 +95,7 @@ export class BuildResources {
     if (this.released) return;
     this.released = true;
     for (const id of [...this.containers]) await this.removeContainer(id);
+    await Promise.allSettled([...this.removing]);
     await discardImages(this.store, this.intermediates.filter((id) => id !== this.result));
     this.lease.release();
     await discardUnreferencedLayers(this.store, this.layers);

@@ -127,7 +127,7 @@ test('--keep: each container stays, named by the job id, its changes in the resu
   assert.equal(results[0]!.changes, [{ kind: 'C', path: '/root' }, { kind: 'A', path: '/root/new' }]);
   assert.match(results[1]!.error!, /name "kept-a" is already in use/);
   assert.is(strataOk(['diff', 'kept-a'], opts).text, 'C /root\nA /root/new\n');
-  const names = strataOk(['--json', 'ps', '-a'], opts).text.trim().split('\n').map((l) => JSON.parse(l).name);
+  const names = strataOk(['--json', 'ps', '-a'], opts).text.trim().split('\n').map((l) => JSON.parse(l).Names);
   assert.equal(names, ['kept-a']);
   strataOk(['rm', 'kept-a'], opts);
 });
