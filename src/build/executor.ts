@@ -23,7 +23,10 @@ import type { Progress } from './progress.js';
 import { splitStages, stageNamed, targetStage, type Stage } from './stages.js';
 import type { SourceImage, StepContext } from './steps/context.js';
 import { expandBase, scratchImage, storedBase } from './steps/from-step.js';
-import type { StageImage } from './steps/step.js';
+import type { PlannedStep, StageImage } from './steps/step.js';
+import { slotOf } from '../store/build-cache.js';
+import { sourceRecords } from './cache/source-records.js';
+import { missReason, recordEntry, reusableEntry, stepKey, withStepLock } from './cache/step-cache.js';
 
 export interface BuildOptions {
   readonly dockerfile: string;
@@ -36,6 +39,8 @@ export interface BuildOptions {
   /** The rootfs driver of RUN's containers (undefined: the default, as `run`). */
   readonly driver?: DriverName;
   readonly progress: Progress;
+  /** Build every step anew (`--no-cache`); what is built is still recorded for later builds. */
+  readonly noCache?: boolean;
 }
 
 export async function buildImage(store: Store, o: BuildOptions): Promise<Image> {
@@ -95,20 +100,63 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
     const args = new ArgScope(o.buildArgs, consumed);
     const facts: StageFacts = { cmdSetHere: false, globals };
     for (const [n, instruction] of stage.steps.entries()) {
-      o.progress.step(label, n + 2, total, instruction.original);
+      const announce = () => o.progress.step(label, n + 2, total, instruction.original);
       const ctx: StepContext = {
         store, lease, instruction, image, args, escape: parsed.escape, net: o.net, ...(o.driver ? { driver: o.driver } : {}), context, progress: o.progress,
         source: (text) => source(text, stage.index, instruction.line),
         intermediate: async (img) => held.intermediate(img),
       };
-      const outcome = await atLine(instruction.line, async () => {
-        const step = planStep(ctx, facts, { started: (id) => held.containerStarted(id), finished: (id) => held.removeContainer(id) });
-        return step.execute();
+      image = await atLine(instruction.line, async () => {
+        args.track();
+        let step: PlannedStep;
+        try {
+          step = planStep(ctx, facts, { started: (id) => held.containerStarted(id), finished: (id) => held.removeContainer(id) });
+        } catch (err) {
+          announce();
+          throw err;
+        }
+        return cachedStep(ctx, step, slotOf(stage.index, n), announce);
       });
-      if (outcome.diffId) held.layerMade(outcome.diffId);
-      image = outcome.image;
     }
     return image;
+  };
+
+  /** A step's image: an entry's when there is one to reuse (a build of the same step running
+   * now is waited for), else the step's, recorded for the next build. */
+  const cachedStep = async (ctx: StepContext, step: PlannedStep, slot: string, announce: () => void): Promise<StageImage> => {
+    const { identity } = step;
+    // Reading the sources builds a stage a COPY --from names: its steps come before this one's.
+    const sourceList = identity.sources ? await sourceRecords(ctx, identity.sources) : undefined;
+    announce();
+    if (identity.sources && !sourceList) {
+      // Sources that cannot be read now: the step runs and says why.
+      o.progress.cache({ cached: false, reason: `${ctx.instruction.keyword} sources unreadable` });
+      const outcome = await step.execute();
+      if (outcome.diffId) held.layerMade(outcome.diffId);
+      return outcome.image;
+    }
+    const key = stepKey({
+      parent: identity.parent, instruction: identity.instruction, args: ctx.args.read(), slot, written: ctx.instruction.original,
+      keyword: ctx.instruction.keyword, ...(sourceList ? { sourceList } : {}),
+    });
+    return withStepLock(store, key, async () => {
+      const entry = o.noCache ? undefined : await reusableEntry(store, lease, key);
+      if (entry) {
+        o.progress.cache({ cached: true });
+        step.reuse?.();
+        return { config: entry.result };
+      }
+      o.progress.cache({ cached: false, reason: o.noCache ? '--no-cache' : missReason(store, key) });
+      const outcome = await step.execute();
+      try {
+        recordEntry(store, key, outcome.image.config, outcome.diffId);
+        held.cached(key, outcome.diffId);
+      } catch {
+        // Not recorded (a full disk, say): the layer then goes with the build, as an uncached one.
+        if (outcome.diffId) held.layerMade(outcome.diffId);
+      }
+      return outcome.image;
+    });
   };
 
   try {
