@@ -45,6 +45,14 @@ export async function sourceRecords(ctx: StepContext, sources: readonly string[]
         }
       }
       out.push([s, fromDigest]);
+    } else if (s.startsWith('mount-from:')) {
+      // RUN --mount=type=bind,from=…: the image's config digest names all of its files.
+      try {
+        const found = await ctx.source(s.slice(11));
+        out.push([s, `${found.origin} ${parentDigest(found.image)}`]);
+      } catch {
+        return undefined;
+      }
     } else if (s.startsWith('context:')) {
       const matched = ctx.context.match(s.slice(8));
       if (typeof matched === 'string') return undefined;
