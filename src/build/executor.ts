@@ -24,8 +24,9 @@ import { splitStages, stageNamed, targetStage, type Stage } from './stages.js';
 import type { SourceImage, StepContext } from './steps/context.js';
 import { expandBase, scratchImage, storedBase } from './steps/from-step.js';
 import type { PlannedStep, StageImage } from './steps/step.js';
-import { slotOf } from '../store/build-cache.js';
-import { sourceRecords } from './cache/source-records.js';
+import { readStatCache, slotOf, writeStatCache } from '../store/build-cache.js';
+import { sourceRecords, type StatCache } from './cache/source-records.js';
+import { resolve } from 'node:path';
 import { missReason, recordEntry, reusableEntry, stepKey, withStepLock } from './cache/step-cache.js';
 
 export interface BuildOptions {
@@ -121,12 +122,20 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
     return image;
   };
 
+  let stats: StatCache | undefined;
+  const statCache = (): StatCache | undefined => {
+    if (o.contextDir === undefined) return undefined;
+    stats ??= { known: readStatCache(store, resolve(o.contextDir)), since: Date.now() - 2000, changed: false };
+    return stats;
+  };
+
   /** A step's image: an entry's when there is one to reuse (a build of the same step running
    * now is waited for), else the step's, recorded for the next build. */
   const cachedStep = async (ctx: StepContext, step: PlannedStep, slot: string, announce: () => void): Promise<StageImage> => {
     const { identity } = step;
+    const started = performance.now();
     // Reading the sources builds a stage a COPY --from names: its steps come before this one's.
-    const sourceList = identity.sources ? await sourceRecords(ctx, identity.sources) : undefined;
+    const sourceList = identity.sources ? await sourceRecords(ctx, identity.sources, statCache()) : undefined;
     announce();
     if (identity.sources && !sourceList) {
       // Sources that cannot be read now: the step runs and says why.
@@ -139,6 +148,8 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
       parent: identity.parent, instruction: identity.instruction, args: ctx.args.read(), slot, written: ctx.instruction.original,
       keyword: ctx.instruction.keyword, ...(sourceList ? { sourceList } : {}),
     });
+    // What the key of a step with sources costs, for the benchmark (bench/rows/build-cache.mjs).
+    if (sourceList && process.env.STRATA_BUILD_KEY_TIMING === '1') process.stderr.write(`key-timing: ${(performance.now() - started).toFixed(1)} ms, ${sourceList.length} paths\n`);
     return withStepLock(store, key, async () => {
       const entry = o.noCache ? undefined : await reusableEntry(store, lease, key);
       if (entry) {
@@ -161,14 +172,18 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
 
   try {
     return await undoneOnInterrupt(() => held.release(), async () => {
-      const stageImage = await buildStage(target);
-      const unused = [...o.buildArgs.keys()].filter((k) => !consumed.has(k));
-      if (unused.length > 0) o.progress.note(`warning: build-args not consumed by any ARG: ${unused.join(', ')}`);
-      const image = writeImage(store, encodeConfig(stageImage.config));
-      held.result = image.id;
-      lease.add(image.id);
-      for (const t of tags) setTag(store, t, image.id);
-      return image;
+      try {
+        const stageImage = await buildStage(target);
+        const unused = [...o.buildArgs.keys()].filter((k) => !consumed.has(k));
+        if (unused.length > 0) o.progress.note(`warning: build-args not consumed by any ARG: ${unused.join(', ')}`);
+        const image = writeImage(store, encodeConfig(stageImage.config));
+        held.result = image.id;
+        lease.add(image.id);
+        for (const t of tags) setTag(store, t, image.id);
+        return image;
+      } finally {
+        if (stats?.changed) writeStatCache(store, resolve(o.contextDir!), stats.known);
+      }
     });
   } catch (err) {
     if (err instanceof StrataError) throw err;

@@ -11,6 +11,7 @@
 //   ROOT/build-cache/by-slot/<slot hex>/<key hex>       empty: an entry of that slot
 //   ROOT/build-cache/sources/<digest hex>.json   the per-path digests of a COPY's sources
 //   ROOT/build-cache/mounts/<id hex>/            a RUN --mount=type=cache directory
+//   ROOT/build-cache/stat/<context hex>.json     a context's content digests by stat
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +47,26 @@ const entriesDir = (store: Store) => join(buildCacheDir(store), 'entries');
 const sourcesDir = (store: Store) => join(buildCacheDir(store), 'sources');
 const indexDir = (store: Store, kind: 'by-parent' | 'by-slot', id: string) => join(buildCacheDir(store), kind, hexOf(id));
 export const cacheMountsDir = (store: Store) => join(buildCacheDir(store), 'mounts');
+const statCachePath = (store: Store, context: string) => join(buildCacheDir(store), 'stat', `${createHash('sha256').update(context).digest('hex')}.json`);
+
+/** The content digests of a context's files by their stat (see source-records.ts): path ->
+ * [stat fingerprint, sha256 hex]. A damaged record is an empty one. */
+export function readStatCache(store: Store, context: string): Map<string, readonly [string, string]> {
+  try {
+    const doc = JSON.parse(readFileSync(statCachePath(store, context), 'utf8')) as unknown;
+    if (!Array.isArray(doc)) return new Map();
+    const ok = doc.filter((e): e is [string, string, string] => Array.isArray(e) && e.length === 3 && e.every((x) => typeof x === 'string') && isHex64(e[2]));
+    return new Map(ok.map(([path, fp, hex]) => [path, [fp, hex] as const]));
+  } catch {
+    return new Map();
+  }
+}
+
+export function writeStatCache(store: Store, context: string, cache: ReadonlyMap<string, readonly [string, string]>): void {
+  const path = statCachePath(store, context);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileAtomic(store, path, JSON.stringify([...cache].map(([p, [fp, hex]]) => [p, fp, hex])), { durable: false });
+}
 
 /** The key of a step: everything its result depends on, and nothing else. */
 export function entryKey(parts: EntryKeyParts): string {

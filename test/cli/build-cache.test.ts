@@ -4,7 +4,7 @@
 // reads, and an mtime, change nothing; --no-cache never prints CACHED; prune takes the entries
 // with their layers; a damaged entry is never used; two builds at once share the work.
 
-import { chmodSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -80,6 +80,20 @@ test('a mode is part of a source, an mtime is not', () => {
   assert.is(build().verdicts.get('COPY src/ /app/'), 'CACHED');
   chmodSync(join(ctx, 'src/a.js'), 0o600);
   assert.is(build().verdicts.get('COPY src/ /app/'), 'COPY sources changed: src/a.js');
+});
+
+test('a file remembered by its stat is hashed again when it changes, even to the same size and mtime', async () => {
+  fresh();
+  // Older than the moment of hashing, so the first build remembers the files' digests.
+  await new Promise((r) => setTimeout(r, 2200));
+  build();
+  assert.ok(readdirSync(join(t.root, 'build-cache', 'stat')).length === 1);
+  assert.is(build().verdicts.get('COPY src/ /app/'), 'CACHED');
+  const file = join(ctx, 'src/d.js');
+  const { mtime } = statSync(file);
+  writeFileSync(file, 'D');
+  utimesSync(file, mtime, mtime);
+  assert.is(build().verdicts.get('COPY src/ /app/'), 'COPY sources changed: src/d.js');
 });
 
 test('--build-arg: a changed argument names itself at the first step that reads it; one no step reads changes nothing', () => {

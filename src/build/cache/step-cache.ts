@@ -49,7 +49,9 @@ export function missReason(store: Store, key: StepKey): string {
   if (argChanges.length > 0 && argChanges[0]!.length > 0) return `--build-arg ${argChanges[0]!.join(', ')} changed`;
   const sameInstruction = sameText.filter((e) => e.instruction === key.instruction && e.sources !== key.sources);
   if (sameInstruction.length > 0 && key.sourceList) {
+    // A few candidates are enough to name the paths (each list is a read of the whole context's).
     const changes = sameInstruction
+      .slice(0, 3)
       .map((e) => (e.sources ? readSourceList(store, e.sources) : undefined))
       .map((before) => (before ? changedSources(before, key.sourceList!) : []))
       .filter((c) => c.length > 0)
