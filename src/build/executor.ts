@@ -24,7 +24,7 @@ import { splitStages, stageNamed, targetStage, type Stage } from './stages.js';
 import type { SourceImage, StepContext } from './steps/context.js';
 import { expandBase, scratchImage, storedBase } from './steps/from-step.js';
 import type { PlannedStep, StageImage } from './steps/step.js';
-import { readStatCache, slotOf, writeStatCache } from '../store/build-cache.js';
+import { readStatCache, slotOf, writeStatCache, type BuildCacheEntry } from '../store/build-cache.js';
 import { sourceRecords, type StatCache } from './cache/source-records.js';
 import { resolve } from 'node:path';
 import { missReason, recordEntry, reusableEntry, stepKey, withStepLock } from './cache/step-cache.js';
@@ -150,13 +150,18 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
     });
     // What the key of a step with sources costs, for the benchmark (bench/rows/build-cache.mjs).
     if (sourceList && process.env.STRATA_BUILD_KEY_TIMING === '1') process.stderr.write(`key-timing: ${(performance.now() - started).toFixed(1)} ms, ${sourceList.length} paths\n`);
+    const reused = (entry: BuildCacheEntry): StageImage => {
+      o.progress.cache({ cached: true });
+      step.reuse?.();
+      return { config: entry.result };
+    };
+    // An entry that is there is taken without the step's lock; without one, the lock is taken
+    // and the entry looked for again: another build may have been making it.
+    const ready = o.noCache ? undefined : await reusableEntry(store, lease, key);
+    if (ready) return reused(ready);
     return withStepLock(store, key, async () => {
       const entry = o.noCache ? undefined : await reusableEntry(store, lease, key);
-      if (entry) {
-        o.progress.cache({ cached: true });
-        step.reuse?.();
-        return { config: entry.result };
-      }
+      if (entry) return reused(entry);
       o.progress.cache({ cached: false, reason: o.noCache ? '--no-cache' : missReason(store, key) });
       const outcome = await step.execute();
       try {

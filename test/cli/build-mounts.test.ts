@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runStrata, strataOk, tempStore } from '../helpers/cli.js';
+import { exited, runStrata, spawnStrata, strataOk, tempStore } from '../helpers/cli.js';
 
 const t = tempStore();
 const opts = { root: t.root, timeoutMs: 120_000 };
@@ -43,6 +43,28 @@ test('a cache mount keeps its files between builds, in no layer and no key; prun
   // Another id is another directory.
   context({ Dockerfile: "FROM busybox\nRUN --mount=type=cache,target=/cache sh -c 'ls /cache | wc -l'\n" });
   assert.match(build().stderr, /\n0\n/);
+});
+
+test('sharing=locked: two builds using one cache mount at once take turns', async () => {
+  const files = ['a', 'b'].map((name) => {
+    const dir = join(t.scratch, `locked-${name}`);
+    mkdirSync(dir, { recursive: true });
+    // Different steps (no step lock in common), the same cache directory.
+    writeFileSync(join(dir, 'Dockerfile'), `FROM busybox\nRUN --mount=type=cache,target=/c,id=turns,sharing=locked sh -c '[ -e /c/busy ] && echo OVERLAP; touch /c/busy; sleep 1; rm /c/busy; echo ${name} done'\n`);
+    return dir;
+  });
+  const run = (dir: string) => {
+    const child = spawnStrata(['build', dir], { root: t.root });
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    return exited(child).then((status) => ({ status, err }));
+  };
+  const results = await Promise.all(files.map(run));
+  for (const r of results) {
+    assert.is(r.status, 0, r.err);
+    assert.not.match(r.err, /^OVERLAP$/m);
+    assert.match(r.err, / done\n/);
+  }
 });
 
 test('a bind mount of the context is read-only and keyed by its content; one of a stage gives its files', () => {
