@@ -91,6 +91,19 @@ test('a bind mount of the context is read-only and keyed by its content; one of 
   assert.is(runStrata(['run', '--rm', id, 'ls', '/d/h.txt'], opts).status, 1);
 });
 
+test('a bind mount of the context shows nothing .dockerignore leaves out', () => {
+  context({
+    Dockerfile: 'FROM busybox\nRUN --mount=type=bind,target=/ctx sh -c "ls -a /ctx/sub; cat /ctx/sub/kept; test ! -e /ctx/secret.env && test ! -e /ctx/sub/secret.env"\n',
+    '.dockerignore': '**/secret.env\n',
+    'secret.env': 'TOKEN=1\n',
+    'sub/secret.env': 'TOKEN=2\n',
+    'sub/kept': 'kept\n',
+  });
+  const r = build();
+  assert.match(r.stderr, /\nkept\n/);
+  assert.not.match(r.stderr, /TOKEN/);
+});
+
 test('a bind source through or at a symbolic link, or outside the context, is refused', () => {
   context({ Dockerfile: 'FROM busybox\nRUN --mount=type=bind,source=link,target=/d cat /d\n' });
   symlinkSync('/etc', join(ctx, 'link'));

@@ -9,7 +9,7 @@
 //     step's key, as a COPY's sources are.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { StrataError } from '../../base/errors.js';
 import { openStackView } from '../../content/image-view.js';
@@ -18,6 +18,7 @@ import { imageFilesView } from '../../runtime/containers/view.js';
 import { cacheMountsDir } from '../../store/build-cache.js';
 import { withLock } from '../../store/lock.js';
 import { createStagingDir } from '../../store/staging.js';
+import type { BuildContext } from '../context/build-context.js';
 import { dockerfileError } from '../dockerfile/parse.js';
 import { expandWord, type Lookup } from '../expand/shell-lex.js';
 import type { StepContext } from './context.js';
@@ -99,7 +100,13 @@ export async function prepareMounts(ctx: StepContext, mounts: readonly RunMount[
         if (matched.length !== 1) throw fail(`--mount source "${m.source}" names ${matched.length} paths; one is needed`);
         // The source is bound as it is: a symbolic link would be followed by the mount.
         if (matched[0]!.stat.isSymbolicLink()) throw fail(`--mount source "${m.source}" is a symbolic link, which is not followed`);
-        volumes.push(volume(resolve(ctx.context.host(matched[0]!.path)), m.target, true, fail));
+        const { path, stat } = matched[0]!;
+        if (stat.isDirectory() && ctx.context.hidesBelow(path)) {
+          // What .dockerignore leaves out does not exist for the build: the rest is copied.
+          const dir = createStagingDir(ctx.store);
+          staged.push(dir);
+          volumes.push(volume(visibleCopy(ctx.context, path, join(dir, 'source')), m.target, true, fail));
+        } else volumes.push(volume(resolve(ctx.context.host(path)), m.target, true, fail));
       } else {
         const found = await ctx.source(m.from);
         const dir = createStagingDir(ctx.store);
@@ -119,6 +126,19 @@ export async function prepareMounts(ctx: StepContext, mounts: readonly RunMount[
     throw err;
   }
   return { volumes, locks, dispose };
+}
+
+/** The entries of a context directory that .dockerignore keeps, copied under `out` (links as
+ * links, never followed). */
+function visibleCopy(context: BuildContext, dir: string, out: string): string {
+  mkdirSync(out, { mode: 0o755 });
+  for (const e of context.walk(dir)) {
+    const to = join(out, posix.relative(dir, e.path));
+    if (e.stat.isDirectory()) mkdirSync(to, { mode: e.stat.mode & 0o7777 });
+    else if (e.stat.isSymbolicLink()) symlinkSync(readlinkSync(context.host(e.path)), to);
+    else if (e.stat.isFile()) copyFileSync(context.host(e.path), to);
+  }
+  return out;
 }
 
 function volume(host: string, target: string, readOnly: boolean, fail: (why: string) => StrataError): string {
