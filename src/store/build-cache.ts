@@ -180,10 +180,11 @@ export function readSourceList(store: Store, digest: string): [string, string][]
   }
 }
 
-/** A source list's digest is the sha256 of its lines `DIGEST PATH\n` (the form the key hashes). */
+/** A source list's digest is the sha256 of its pairs, one JSON line each (a name may hold any
+ * byte but NUL, a newline too: JSON keeps two lists from ever reading alike). */
 export function sourceListDigest(list: readonly (readonly [string, string])[]): string {
   const h = createHash('sha256');
-  for (const [path, digest] of list) h.update(`${digest} ${path}\n`);
+  for (const pair of list) h.update(`${JSON.stringify(pair)}\n`);
   return 'sha256:' + h.digest('hex');
 }
 
