@@ -11,7 +11,10 @@
 // measures follows docs/DESIGN.md §10: rows that write trees run on a freshly made,
 // journaled ext4 loop mount with `rm -rf` + `sync` before every run, for strata and for the peer
 // alike; NODE_EXTRA_CA_CERTS (≈ 60 ms per Node start here) and NODE_OPTIONS are removed from
-// the timed commands' environment. Needs root (mount).
+// the timed commands' environment. Needs root (mount). A run on a busy machine is not reported
+// (quiet.mjs): the load average and `node -e 0` are measured at the start and at the end, and
+// when either is far above a quiet machine's, the table is printed under a warning, RESULTS.md is
+// left as it is, and the exit status is 1.
 //
 // Rows live in bench/rows/*.mjs, each file exporting an array of rows:
 //   { name, peer (its label), target (the largest acceptable strata/peer ratio), warmup?, runs?,
@@ -29,6 +32,7 @@ import { cpus, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeLayout } from './make-layers.mjs';
+import { NODE_START_VARIABLES, busyReasons, describe, machineState, writeBaseline } from './quiet.mjs';
 import { q, sh } from './shell.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -126,7 +130,7 @@ async function loadRows() {
 /** The environment of hyperfine and so of every timed command. */
 function timedEnv() {
   const env = { ...process.env };
-  for (const k of ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'STRATA_ROOT', 'STRATA_DEBUG']) delete env[k];
+  for (const k of [...NODE_START_VARIABLES, 'STRATA_ROOT', 'STRATA_DEBUG']) delete env[k];
   return env;
 }
 
@@ -227,6 +231,8 @@ async function main() {
   const { fixtures, cleanup } = makeFixtures();
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { cleanup(); process.exit(130); });
   const lines = [];
+  const states = [['start', machineState(timedEnv(), work)]];
+  say(`machine at the start: ${describe(states)}`);
   try {
     for (const [i, row] of rows.entries()) {
       say(`${row.name} (${i + 1}/${rows.length})`);
@@ -244,6 +250,8 @@ async function main() {
   } finally {
     cleanup();
   }
+  states.push(['end', machineState(timedEnv(), work)]);
+  const busy = busyReasons(repo, states);
   const version = execFileSync(strata, ['--version'], { encoding: 'utf8', env: timedEnv() }).trim();
   const text = [
     '# Benchmark results',
@@ -253,8 +261,19 @@ async function main() {
     '',
     table(lines),
     '',
+    `The machine was quiet (bench/quiet.mjs): ${describe(states)}.`,
+    '',
   ].join('\n');
-  if (filters.length === 0 && before === undefined) writeFileSync(join(repo, 'bench', 'RESULTS.md'), text);
+  if (busy.length > 0) {
+    const warning = ['BUSY MACHINE: these figures are not valid and were not written to RESULTS.md:', ...busy.map((r) => `  ${r}`)].join('\n');
+    process.stdout.write(`${warning}\n\n${table(lines)}\n\n${warning}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (filters.length === 0 && before === undefined) {
+    writeFileSync(join(repo, 'bench', 'RESULTS.md'), text);
+    writeBaseline(repo, states);
+  }
   process.stdout.write(`${table(lines)}\n`);
   if (lines.some((l) => l.error)) process.exitCode = 1;
 }

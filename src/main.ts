@@ -5,6 +5,7 @@
 // evaluates their modules only when first imported.
 
 import { INTERNAL_JOB } from './base/self-command.js';
+import { endQuietlyWhenOutputCloses } from './cli/closed-output.js';
 
 declare const STRATA_VERSION: string | undefined;
 const version = typeof STRATA_VERSION === 'string' ? STRATA_VERSION : 'dev';
@@ -28,6 +29,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === 'version')) {
         process.exitCode = code;
       });
   } else {
+    // `strata … | head`: the reader going ends strata as it ends any Unix filter.
+    endQuietlyWhenOutputCloses();
     import('./cli/tui-fast-path.js')
       .then(({ tuiFastPath }) => tuiFastPath(args))
       .then(async (code) => code ?? (await import('./cli/run-fast-path.js')).runFastPath(args))

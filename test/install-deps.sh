@@ -22,6 +22,8 @@ packages=(
   uidmap          # newuidmap/newgidmap: rootless sandboxes map subordinate ids (run-rootless tests)
   strace          # signals injected at a chosen system call (interrupted-writes); the order of syncs and renames (durable-publish)
   golang-github-openshift-imagebuilder-dev  # the Dockerfile parser's expected results (test/dockerfile/parse-imagebuilder: kept equal to the copy in test/dockerfile/fixtures)
+  parallel        # GNU parallel: a batch file split across runs, as docs/batch.md shows (batch-parallel)
+  zsh fish        # the completion scripts, loaded by the real shells (cli contract tests)
   "$@"            # more, from a caller (bench/install-peers.sh)
 )
 

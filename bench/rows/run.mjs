@@ -13,17 +13,29 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { q } from '../shell.mjs';
 
-const PODMAN = 'podman --runtime /usr/bin/runc run --rm --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024';
+export const PODMAN = 'podman --runtime /usr/bin/runc run --rm --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024';
 
 /** The busybox tar's digest, short: names the podman image and the extracted rootfs. */
-function busyboxKey(f) {
+export function busyboxKey(f) {
   return createHash('sha256').update(readFileSync(f.busyboxTar())).digest('hex').slice(0, 16);
 }
 
 /** A store on the root filesystem with the busybox image seeded. */
-function runStore(f) {
+export function runStore(f) {
   const store = join(f.work, 'run-store');
   return { store, s: `${q(f.strata)} --root ${q(store)}`, setup: `rm -rf ${q(store)} && ${q(f.strata)} --root ${q(store)} images >/dev/null` };
+}
+
+/** The busybox rootfs extracted for bubblewrap (once, cached), and the step that makes it. */
+export function busyboxRootfs(f) {
+  const rootfs = join(f.work, `busybox-rootfs-${busyboxKey(f)}`);
+  return { rootfs, setup: `test -d ${q(rootfs)} || { mkdir ${q(`${rootfs}.tmp`)} && tar -xf ${q(f.busyboxTar())} -C ${q(`${rootfs}.tmp`)} && mv ${q(`${rootfs}.tmp`)} ${q(rootfs)}; }` };
+}
+
+/** The podman image of the busybox tar (imported once, cached under its digest), and the step that makes it. */
+export function podmanBusybox(f) {
+  const image = `localhost/strata-bench-busybox:${busyboxKey(f)}`;
+  return { image, setup: `podman image exists ${image} || podman import ${q(f.busyboxTar())} ${image} >/dev/null` };
 }
 
 /** The same `strata run` row against three peers. */
@@ -58,19 +70,13 @@ const CHANGES = [
 
 export default [
   runRow('podman + runc, same rootfs', 0.4, (f) => {
-    const image = `localhost/strata-bench-busybox:${busyboxKey(f)}`;
-    return {
-      setup: [`podman image exists ${image} || podman import ${q(f.busyboxTar())} ${image} >/dev/null`],
-      command: `${PODMAN} ${image} true`,
-    };
+    const { image, setup } = podmanBusybox(f);
+    return { setup: [setup], command: `${PODMAN} ${image} true` };
   }),
   runRow('node -e 0', 2.5, () => ({ command: 'node -e 0' })),
   runRow('bubblewrap, same rootfs (info)', undefined, (f) => {
-    const rootfs = join(f.work, `busybox-rootfs-${busyboxKey(f)}`);
-    return {
-      setup: [`test -d ${q(rootfs)} || { mkdir ${q(`${rootfs}.tmp`)} && tar -xf ${q(f.busyboxTar())} -C ${q(`${rootfs}.tmp`)} && mv ${q(`${rootfs}.tmp`)} ${q(rootfs)}; }`],
-      command: `bwrap --unshare-all --ro-bind ${q(rootfs)} / --proc /proc --dev /dev true`,
-    };
+    const { rootfs, setup } = busyboxRootfs(f);
+    return { setup: [setup], command: `bwrap --unshare-all --ro-bind ${q(rootfs)} / --proc /proc --dev /dev true` };
   }),
   {
     name: 'first run of a newly imported Debian image',

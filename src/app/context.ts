@@ -45,6 +45,7 @@ export function makeContext(argv: GlobalOptions): Context {
     driver,
     store: (options = {}) => (opened ??= openStore(root, {
       ...options,
+      named: argv.root !== undefined || (process.env.STRATA_ROOT ?? '') !== '',
       // Only a new store is seeded; the seed's code loads then and only then.
       seed: async (store) => (await import('../store/busybox-seed.js')).seedBusybox(store),
       // Rootless: layers get their image owners through the caller's subordinate ids, if any.

@@ -42,3 +42,11 @@ export function modeString(type: string, mode: number): string {
     (bits & 4 ? 'r' : '-') + (bits & 2 ? 'w' : '-') + (special ? (bits & 1 ? s : S) : bits & 1 ? 'x' : '-');
   return t + rwx((mode >> 6) & 7, (mode & 0o4000) !== 0, 's', 'S') + rwx((mode >> 3) & 7, (mode & 0o2000) !== 0, 's', 'S') + rwx(mode & 7, (mode & 0o1000) !== 0, 't', 'T');
 }
+
+/** A time as Go's time.String() prints it in UTC, as Docker's CreatedAt does:
+ * "2024-01-01 00:00:00 +0000 UTC"; "" for no time. */
+export function goTime(iso: string | undefined): string {
+  const t = iso ? Date.parse(iso) : NaN;
+  if (Number.isNaN(t)) return '';
+  return `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
+}

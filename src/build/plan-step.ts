@@ -5,6 +5,7 @@ import { planArg } from './steps/arg.js';
 import { planCopy } from './steps/copy-step.js';
 import { planMetadata } from './steps/metadata.js';
 import { planRun, type RunHooks } from './steps/run-step.js';
+import { planWorkdir } from './steps/workdir.js';
 import type { PlannedStep } from './steps/step.js';
 
 export interface StageFacts {
@@ -23,6 +24,8 @@ export function planStep(ctx: StepContext, facts: StageFacts, hooks: RunHooks): 
       return planCopy(ctx);
     case 'ARG':
       return planArg(ctx, facts.globals);
+    case 'WORKDIR':
+      return planWorkdir(ctx, facts);
     default:
       return planMetadata(ctx, facts);
   }

@@ -7,9 +7,10 @@ import { UsageError } from '../base/errors.js';
 import { commandWord, splitCommandTail } from './command-tail.js';
 import { commands, commandTails } from './commands/index.js';
 import { noCommand } from './commands/tui.js';
-import { DASH_TOKEN } from './define.js';
+import { DASH_TOKEN, type CommandLine } from './define.js';
 import { reportFailure } from './failure.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
+import { unknownWord } from './unknown-words.js';
 
 export async function runCli(args: string[], version: string): Promise<number> {
   try {
@@ -25,7 +26,7 @@ export async function runCli(args: string[], version: string): Promise<number> {
 export async function parseCommandLine(args: readonly string[], version: string, commandModules: readonly CommandModule[]): Promise<void> {
   // The words after `run IMAGE` are the command's: yargs never sees them (command-tail.ts).
   const split = splitCommandTail(args, commandTails);
-  const words = split.args.map((a) => (a === '-' ? DASH_TOKEN : a));
+  const words = helpWords(split.args, commandModules).map((a) => (a === '-' ? DASH_TOKEN : a));
   const parser: Argv = yargs(words)
     .scriptName('strata')
     .usage('strata [--root DIR] [--json] [-q] COMMAND\n\nRun commands in sandboxes built from layered root filesystems.')
@@ -37,11 +38,29 @@ export async function parseCommandLine(args: readonly string[], version: string,
     .version(version)
     .help()
     .alias('help', 'h')
+    // Help is written and the parse returns, so that a closed stdout is met as at any other
+    // write (closed-output.ts) rather than behind yargs' own exit.
+    .exitProcess(false)
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
-      throw err ?? new UsageError(`${msg}; see '${helpFor(split.args, commandModules)}'`);
+      throw err ?? unknownWord(split.args, commandModules) ?? new UsageError(`${msg}; see '${helpFor(split.args, commandModules)}'`);
     });
-  await parser.parseAsync(words, split.tail === undefined ? {} : { commandTail: split.tail });
+  const commandLine: CommandLine = { modules: commandModules, parse: (w) => parseCommandLine(w, version, commandModules) };
+  await parser.parseAsync(words, { commandLine, ...(split.tail === undefined ? {} : { commandTail: split.tail }) });
+}
+
+/** The line yargs is to parse for `args`. A line that asks for help has its unknown words named
+ * first (yargs would show the help and ignore them). `strata help` alone (or `help help`) is
+ * `strata --help`: yargs reads a bare last "help" as --help, and would show the help of `help`. */
+function helpWords(args: readonly string[], commandModules: readonly CommandModule[]): string[] {
+  const word = commandWord(args);
+  if (word !== 'help' && !args.includes('--help') && !args.includes('-h')) return [...args];
+  const unknown = unknownWord(args, commandModules);
+  if (unknown !== undefined) throw unknown;
+  const at = args.indexOf('help');
+  const rest = word === 'help' ? args.slice(at + 1) : [];
+  const named = rest.filter((w) => !w.startsWith('-'));
+  return word === 'help' && named.every((w) => w === 'help') ? [...args.slice(0, at), '--help'] : [...args];
 }
 
 /** The declared options, as yargs' instance (untyped in its declarations) lists them. */

@@ -16,7 +16,8 @@ function restoreDash<T>(value: T): T {
 
 export function defineCommand<A>(spec: {
   command: string | string[];
-  describe: string;
+  /** false: a command for strata's own use, left out of the help (`__complete`). */
+  describe: string | false;
   builder: (y: Argv<GlobalOptions>) => Argv<A>;
   run: (ctx: Context, argv: ArgumentsCamelCase<A & GlobalOptions>) => Promise<number | void>;
 }): CommandModule<GlobalOptions, A> {
@@ -30,4 +31,18 @@ export function defineCommand<A>(spec: {
       if (typeof code === 'number') process.exitCode = code;
     },
   };
+}
+
+/** The command line a handler was reached from, for the commands about commands (help,
+ * completion): cli.ts hands it to every handler in argv, so that none of them imports the
+ * command table that lists it. */
+export interface CommandLine {
+  /** The command table (commands/index.ts). */
+  readonly modules: readonly CommandModule[];
+  /** Parses and runs `words` as another command line (`help run` is `run --help`). */
+  parse(words: readonly string[]): Promise<void>;
+}
+
+export function commandLineOf(argv: object): CommandLine {
+  return (argv as { commandLine: CommandLine }).commandLine;
 }

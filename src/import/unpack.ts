@@ -44,8 +44,14 @@ export interface UnpackOptions {
   readonly onProgress?: (bytes: number, entries: number) => void;
 }
 
+/** A tar written synchronously, piece by piece, into `push` (each piece is read during the call
+ * only, so a writer may reuse its buffer): a layer strata writes itself (COPY) goes to the
+ * unpacker with no stream, chunk or copy between them, and is unpacked byte for byte as the same
+ * tar would be when imported. */
+export type TarProducer = (push: (piece: Buffer) => void) => void;
+
 /** Unpack `tar` (uncompressed) into `layerDir`, which exists and is empty. */
-export async function unpackLayer(tar: AsyncIterable<Uint8Array>, layerDir: string, opts: UnpackOptions = {}): Promise<UnpackResult> {
+export async function unpackLayer(tar: AsyncIterable<Uint8Array> | TarProducer, layerDir: string, opts: UnpackOptions = {}): Promise<UnpackResult> {
   const split = new TarSplitRecorder();
   const tree = new LayerTree(layerDir, split);
   const unpacker = new Unpacker(tree, split, await createXXHash128());
@@ -54,10 +60,18 @@ export async function unpackLayer(tar: AsyncIterable<Uint8Array>, layerDir: stri
   // hashing here too would cost a second pass of sha256.
   const sha = tar instanceof TarStream ? undefined : createHash('sha256');
   try {
-    for await (const chunk of tar) {
-      sha?.update(chunk);
-      parser.push(chunk);
+    if (typeof tar === 'function') {
+      tar((piece) => {
+        sha!.update(piece);
+        parser.push(piece);
+      });
       opts.onProgress?.(parser.bytesRead, unpacker.entries);
+    } else {
+      for await (const chunk of tar) {
+        sha?.update(chunk);
+        parser.push(chunk);
+        opts.onProgress?.(parser.bytesRead, unpacker.entries);
+      }
     }
     parser.end();
   } finally {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from
 import { join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { parseIndex, type LayerIndex } from '../base/layer-index.js';
+import type { TarProducer } from '../import/unpack.js';
 import { damagedRecord } from './damaged.js';
 import type { Store } from './types.js';
 import type { Lease } from './lease.js';
@@ -30,7 +31,8 @@ export interface AddLayerOptions {
   readonly onProgress?: (bytes: number, entries: number) => void;
 }
 
-export async function addLayer(store: Store, tar: AsyncIterable<Uint8Array>, lease: Lease, options: AddLayerOptions = {}): Promise<LayerInfo> {
+/** A layer from its uncompressed tar: a stream, or a producer that writes it (unpack.ts). */
+export async function addLayer(store: Store, tar: AsyncIterable<Uint8Array> | TarProducer, lease: Lease, options: AddLayerOptions = {}): Promise<LayerInfo> {
   const staging = createStagingDir(store);
   try {
     // Loaded on first use: the unpacker (and its WASM hasher) costs every other command's start.

@@ -24,6 +24,9 @@
 //   ROOT/containers/<id>/           one container (runtime/containers/records.ts): container.json,
 //                                   its writable layer (upper/ + work/ or rootfs/), files it mounts
 //   ROOT/names/<name>               a container name, taken with O_EXCL: "<id> <owner>"
+//   ROOT/exited/<id>/               what `wait` and `logs` need of a detached container removed at
+//                                   its exit (-d --rm): exit.json and its logs, kept for a while
+//                                   (runtime/containers/exit-notes.ts)
 //   ROOT/idmap                      rootless: the subordinate ids the layers' owners are shifted
 //                                   into ("uid START COUNT\ngid START COUNT\n", mapped-owners.ts)
 //   ROOT/build-cache/               the build cache's entries and RUN's cache mounts (build-cache.ts)
@@ -66,6 +69,7 @@ export const storePaths = (root: string) => ({
   containers: join(root, 'containers'),
   container: (id: string) => join(root, 'containers', id),
   names: join(root, 'names'),
+  exited: join(root, 'exited'),
   name: (name: string) => join(root, 'names', name),
   idMap: join(root, 'idmap'),
   overlay: join(root, 'overlay'),
@@ -77,5 +81,5 @@ export type StorePaths = ReturnType<typeof storePaths>;
 /** The names a store's root may hold (above), and nothing else. */
 export const STORE_ENTRIES: ReadonlySet<string> = new Set([
   'format', 'creating', 'layers', 'images', 'tags', 'digests', 'stacks', 'sources', 'staging', 'leases', 'locks', 'helper',
-  'containers', 'names', 'idmap', 'overlay', 'build-cache',
+  'containers', 'names', 'exited', 'idmap', 'overlay', 'build-cache',
 ]);

@@ -2,6 +2,7 @@
 // killed import leaves nothing half-visible and the next strata command can remove it safely.
 
 import { constants, mkdirSync, openSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from './types.js';
 import { ownedName } from './process-identity.js';
@@ -25,4 +26,10 @@ export function createStagingFile(store: Store): { readonly path: string; readon
 
 export function removeTree(path: string): void {
   rmSync(path, { recursive: true, force: true, maxRetries: 2 });
+}
+
+/** removeTree off the main thread (libuv's pool): a caller running several containers at once
+ * goes on with the others meanwhile. */
+export async function removeTreeAsync(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true, maxRetries: 2 });
 }

@@ -2,9 +2,9 @@
 // only, refusing a layout this strata does not know or a directory that is not a store, and
 // sweeping staging, leases and locks left by processes that died.
 
-import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StrataError, errnoOf } from '../base/errors.js';
 import { STORE_ENTRIES, STORE_FORMAT, storePaths } from './paths.js';
 import { sweepDeadLocks } from './lock.js';
@@ -32,6 +32,9 @@ export interface OpenOptions {
   /** Open a store that has lost its format marker as it is (nothing created, seeded or swept),
    * for `check` to report; every other command refuses it. */
   readonly unmarked?: boolean;
+  /** The root was named by the user (--root, STRATA_ROOT): it is created only in a directory
+   * that exists, so that a mistyped path is an error rather than a new tree of directories. */
+  readonly named?: boolean;
 }
 
 export async function openStore(root: string, options: OpenOptions = {}): Promise<Store> {
@@ -90,6 +93,9 @@ const CREATING = 'creating';
 
 async function createStore(store: Store, options: OpenOptions): Promise<void> {
   const p = store.paths;
+  if (options.named && !existsSync(dirname(p.root))) {
+    throw new StrataError(`cannot create store at ${p.root}: ${dirname(p.root)} does not exist`);
+  }
   try {
     mkdirSync(p.root, { recursive: true, mode: 0o700 });
     // First, so that a concurrent or later open sees a creation under way, not a foreign dir.

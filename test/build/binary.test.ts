@@ -60,7 +60,7 @@ test('the binary embeds dist/assets/busybox.tar as the SEA asset busybox.tar', (
     chmodSync(copy, 0o755);
     const r = spawnSync(copy, ['--root', root, '--json', 'inspect', 'busybox'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
     assert.is(r.status, 0, r.stderr);
-    const [image] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { RootFS: { Layers: string[] } });
+    const [image] = JSON.parse(r.stdout) as { RootFS: { Layers: string[] } }[];
     assert.equal(image!.RootFS.Layers, [`sha256:${sha256(readFileSync(busyboxTar))}`]);
   } finally {
     cleanup();
@@ -75,10 +75,11 @@ test('a new store holds busybox:latest from the embedded tar', () => {
   const store = tempStore();
   try {
     const lines = strataOk(['images', '--json'], { root: store.root }).text.trim().split('\n');
-    const images = lines.map((l) => JSON.parse(l) as { repository: string; tag: string; layers: number });
-    const busybox = images.find((i) => i.repository === 'busybox' && i.tag === 'latest');
+    const images = lines.map((l) => JSON.parse(l) as { Repository: string; Tag: string });
+    const busybox = images.find((i) => i.Repository === 'busybox' && i.Tag === 'latest');
     assert.ok(busybox, `busybox:latest not in ${lines.join(' | ')}`);
-    assert.is(busybox.layers, 1);
+    const [record] = JSON.parse(strataOk(['inspect', 'busybox'], { root: store.root }).text) as { RootFS: { Layers: string[] } }[];
+    assert.is(record!.RootFS.Layers.length, 1);
   } finally {
     store.cleanup();
   }

@@ -216,7 +216,7 @@ test('export of a layer file that no longer has its indexed size fails with one 
   }
 });
 
-test('export to a pipe read slowly gives the bytes of export -o; a reader that goes away fails it with one line', () => {
+test('export to a pipe read slowly gives the bytes of export -o; a reader that goes away ends it by SIGPIPE, quietly', () => {
   const file = join(a.scratch, 'slow-o.tar');
   ok(a.root, 'export', 'busybox', '-o', file);
   // The reader sleeps first: the pipe fills, and writes to it fail with EAGAIN until it reads.
@@ -224,7 +224,7 @@ test('export to a pipe read slowly gives the bytes of export -o; a reader that g
   execFileSync('bash', ['-c', script, BINARY, a.root, `${file}.piped`], { env: cleanEnv() });
   assert.ok(readFileSync(`${file}.piped`).equals(readFileSync(file)));
   const closed = spawnSync('bash', ['-c', '"$0" --root "$1" export busybox | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}" >&2', BINARY, a.root], { env: cleanEnv(), encoding: 'utf8' });
-  assert.equal(closed.stderr.trim().split('\n'), ['strata: cannot write to standard output: broken pipe', '1']);
+  assert.equal(closed.stderr.trim().split('\n'), ['141']);
 });
 
 test.after(() => {

@@ -28,7 +28,8 @@ function build(...args: string[]): { verdicts: Map<string, string>; id: string; 
   const verdicts = new Map<string, string>();
   lines.forEach((line, i) => {
     const m = /^\[[^\]]+\] (.*)$/.exec(line);
-    if (m && lines[i + 1]?.startsWith(' ')) verdicts.set(m[1]!, lines[i + 1]!.slice(1));
+    const next = lines[i + 1] ?? '';
+    if (m && (next === 'CACHED' || next.startsWith('not cached: '))) verdicts.set(m[1]!, next.replace(/^not cached: /, ''));
   });
   return { verdicts, id: r.text.trim(), stderr: r.stderr };
 }
@@ -58,7 +59,7 @@ test('a first build finds no entries; the same build again takes every step from
   assert.equal([...again.verdicts.values()], Array(6).fill('CACHED'));
   assert.is(again.id, first.id, 'the same image');
   // The verdict comes before the step's output: nothing of RUN's is printed when cached.
-  assert.ok(again.stderr.includes('[stage 0 6/7] RUN echo "v=$V" > /v\n CACHED\n[stage 0 7/7]'));
+  assert.ok(again.stderr.includes('[stage 0 6/7] RUN echo "v=$V" > /v\nCACHED\n[stage 0 7/7]'));
 });
 
 test('COPY sources changed names the paths that differ, two and a count; later steps say parent changed', () => {
@@ -192,8 +193,8 @@ test('two builds of one file at once: the second waits for each step and reuses 
   assert.is(a.status, 0, a.err);
   assert.is(b.status, 0, b.err);
   assert.is(a.out, b.out, 'one image');
-  const ran = [a, b].filter((r) => /RUN sleep 1; echo once > \/once\n (?!CACHED)/.test(r.err)).length;
-  const cached = [a, b].filter((r) => /RUN sleep 1; echo once > \/once\n CACHED/.test(r.err)).length;
+  const ran = [a, b].filter((r) => /RUN sleep 1; echo once > \/once\nnot cached: /.test(r.err)).length;
+  const cached = [a, b].filter((r) => /RUN sleep 1; echo once > \/once\nCACHED/.test(r.err)).length;
   assert.is(ran, 1, 'the step ran once');
   assert.is(cached, 1, 'the other build took it from the cache');
   assert.is(runStrata(['check'], opts).status, 0);

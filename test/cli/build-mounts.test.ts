@@ -36,7 +36,7 @@ test('a cache mount keeps its files between builds, in no layer and no key; prun
   const second = build('--no-cache');
   assert.match(second.stderr, /\n2\n/, 'the file written by the first build is there');
   // What the command found in the cache is not part of the key.
-  assert.ok(/sharing=locked.*\n CACHED/.test(build().stderr));
+  assert.ok(/sharing=locked.*\nCACHED/.test(build().stderr));
   assert.ok(readdirSync(join(t.root, 'build-cache', 'mounts')).length === 1);
   strataOk(['prune', '--build-cache'], opts);
   assert.match(build().stderr, /\n1\n/, 'a new, empty cache');
@@ -80,12 +80,12 @@ test('a bind mount of the context is read-only and keyed by its content; one of 
     'data/h.txt': 'hello\n',
   });
   const r = build();
-  assert.match(r.stderr, /\/d\/new 2>\/dev\/null\n no cache entry\nhello\n/);
-  assert.match(r.stderr, /cat \/m\/s\n no cache entry\nfrom-stage\n/);
-  assert.match(r.stderr, /cat \/ctx\/data\/h.txt\n no cache entry\nhello\n/);
+  assert.match(r.stderr, /\/d\/new 2>\/dev\/null\nnot cached: no cache entry\nhello\n/);
+  assert.match(r.stderr, /cat \/m\/s\nnot cached: no cache entry\nfrom-stage\n/);
+  assert.match(r.stderr, /cat \/ctx\/data\/h.txt\nnot cached: no cache entry\nhello\n/);
   writeFileSync(join(ctx, 'data/h.txt'), 'changed\n');
   const again = build();
-  assert.match(again.stderr, /\/d\/new 2>\/dev\/null\n RUN sources changed: data\/h.txt\nchanged\n/);
+  assert.match(again.stderr, /\/d\/new 2>\/dev\/null\nnot cached: RUN sources changed: data\/h.txt\nchanged\n/);
   // The bound files are in no layer.
   const id = again.stdout.toString().trim();
   assert.is(runStrata(['run', '--rm', id, 'ls', '/d/h.txt'], opts).status, 1);

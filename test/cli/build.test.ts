@@ -72,10 +72,11 @@ test('stages, ARG and ENV expansion, heredocs, COPY and metadata make the image 
   assert.equal(Object.keys(config.ExposedPorts).sort(), ['53/udp', '80/tcp']);
   assert.is(config.User, '1:2');
   assert.is(config.WorkingDir, '/app');
-  // One layer per filesystem step (COPY ×3, the two RUNs that write), none for `RUN true`.
+  // One layer per filesystem step (WORKDIR making /app, COPY ×3, the two RUNs that write), none
+  // for `RUN true`.
   const layers = layersOf('lang:1');
   assert.equal(layers.slice(0, 1), busyboxLayers());
-  assert.is(layers.length, 1 + 5);
+  assert.is(layers.length, 1 + 6);
   // Every history entry, the empty ones with 0B; Docker's created_by text.
   const history = ok('history', '--no-trunc', 'lang:1');
   assert.match(history, /\/bin\/sh -c #\(nop\)  CMD \["cat" "\/from-stage"\]\s+0B/);

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BINARY, exited, runStrata, spawnStrata, strataOk, tempStore } from '../helpers/cli.js';
+import { BINARY, cleanEnv, exited, runStrata, spawnStrata, strataOk, tempStore } from '../helpers/cli.js';
 import { freezerState, freezerStateFile } from '../helpers/freezer.js';
 
 const t = tempStore();
@@ -73,7 +73,7 @@ for (const driver of ['overlay', 'copy']) {
     const out = ok('exec', '-e', 'EXTRA=1', ctr, 'sh', '-c',
       'hostname; echo $EXTRA; ps -o comm | grep -c sleep; grep pids /proc/self/cgroup | cut -d: -f3; grep pids /proc/1/cgroup | cut -d: -f3; grep -E "^(NoNewPrivs|CapEff)" /proc/self/status | tr -s "\\t" " "');
     const [host, extra, sleeps, own, init, ...status] = out.trim().split('\n');
-    assert.is(host, ok('ps', '--json', '-a').split('\n').map((l) => l && JSON.parse(l)).find((c) => c.name === ctr).id.slice(0, 12));
+    assert.is(host, ok('ps', '--json', '-a').split('\n').map((l) => l && JSON.parse(l)).find((c) => c.Names === ctr).ID);
     assert.is(extra, '1');
     assert.is(sleeps, '1');
     assert.is(own, init, 'exec joins the container\'s cgroup');
@@ -87,7 +87,10 @@ for (const driver of ['overlay', 'copy']) {
     const ctr = `live-${driver}`;
     assert.is(ok('exec', '-u', 'nobody', '-w', '/tmp', ctr, 'sh', '-c', 'id -u; pwd; echo $HOME'), '65534\n/tmp\n/nonexistent\n');
     assert.is(strataOk(['exec', '-i', ctr, 'cat'], { ...opts, input: 'through stdin\n' }).text, 'through stdin\n');
-    assert.match(ok('exec', '-t', ctr, 'tty'), /^\/dev\/pts\/\d+\r\n$/);
+    // -t wants a terminal on stdin, as Docker's does: script(1) gives it one (and what script
+    // forwards of its own empty stdin may be echoed first).
+    const onTerminal = execFileSync('script', ['-qec', `"${BINARY}" --root "${t.root}" exec -t ${ctr} tty`, '/dev/null'], { env: cleanEnv(), encoding: 'utf8' });
+    assert.match(onTerminal, /\/dev\/pts\/\d+\r\n$/);
     ok('rm', '-f', ctr);
     const stopped = runStrata(['exec', `c-${driver}`, 'true'], opts);
     assert.is(stopped.status, 1);

@@ -147,7 +147,7 @@ test('a tag file planted in the store under an id\'s name takes nothing over, is
 
 test('containers: a name like another container\'s id prefix is ambiguous, naming both; an id-shaped name is refused', () => {
   ok('run', '--name', 'first', 'busybox', 'true');
-  const firstId = ok('ps', '-a', '--json').trim().split('\n').map((l) => JSON.parse(l)).find((c) => c.name === 'first').id as string;
+  const firstId = ok('ps', '-a', '--no-trunc', '--json').trim().split('\n').map((l) => JSON.parse(l)).find((c) => c.Names === 'first').ID as string;
   const prefix = firstId.slice(0, 12);
   ok('run', '--name', prefix, 'busybox', 'touch', '/by-name');
   const r = strata('diff', prefix);

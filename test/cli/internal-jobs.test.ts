@@ -17,7 +17,7 @@ function job(...args: string[]) {
 
 test('writable-layer prints the layer index of a container', () => {
   strataOk(['run', '--name', 'made', 'busybox', 'sh', '-c', 'echo hi > /made'], { root: t.root });
-  const id = (JSON.parse(strataOk(['ps', '-a', '--json'], { root: t.root }).text) as { id: string }).id;
+  const id = (JSON.parse(strataOk(['ps', '-a', '--no-trunc', '--json'], { root: t.root }).text) as { ID: string }).ID;
   const r = job('writable-layer', t.root, id);
   assert.is(r.status, 0, r.stderr);
   assert.ok(parseIndex(r.stdout.toString('latin1')).entries.has('/made' as BytePath));

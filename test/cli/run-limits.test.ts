@@ -38,8 +38,8 @@ async function waitFor<T>(what: string, probe: () => T | undefined, ms = 10_000)
 }
 
 function runningId(name: string): string | undefined {
-  const line = ok('--json', 'ps').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((c) => c.name === name);
-  return line?.id;
+  const line = ok('--json', 'ps', '--no-trunc').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((c) => c.Names === name);
+  return line?.ID;
 }
 
 test('--memory: a memory hog is killed: exit 137 and "killed: out of memory"', () => {
@@ -83,8 +83,8 @@ test('kill -9 of strata: the sandbox dies; the next command shows the container 
   assert.equal(cgroupDirs(id), []);
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
   assert.not.ok(mounts.includes(t.root), 'no mount of the store is left');
-  const [rec] = ok('--json', 'ps', '-a').trim().split('\n').map((l) => JSON.parse(l)).filter((c) => c.name === 'doomed');
-  assert.is(rec.state, 'exited');
+  const [rec] = ok('--json', 'ps', '-a').trim().split('\n').map((l) => JSON.parse(l)).filter((c) => c.Names === 'doomed');
+  assert.is(rec.State, 'exited');
   ok('rm', 'doomed');
 });
 

@@ -21,7 +21,7 @@ for (const driver of ['overlay', 'copy']) {
     const statuses = await Promise.all(children.map(exited));
     assert.equal(statuses, Array(16).fill(0), outputs.map((o) => o()).join(''));
     outputs.forEach((o, i) => assert.is(o(), `run-${i}\n`));
-    const names = strataOk(['--json', 'ps', '-a'], opts).text.trim().split('\n').map((l) => JSON.parse(l).name);
+    const names = strataOk(['--json', 'ps', '-a'], opts).text.trim().split('\n').map((l) => JSON.parse(l).Names);
     assert.is(names.length, 8);
     assert.is(new Set(names).size, 8);
     const check = runStrata(['check'], opts);

@@ -162,7 +162,7 @@ test('a container-name record holding ../../ never reaches a directory outside t
 
 test('a container record naming an image outside the store, or pid 1, is not used; check reports it', () => {
   ok('run', '--name', 'victim', 'busybox', 'true');
-  const id = JSON.parse(ok('ps', '-a', '--json').trim().split('\n')[0]!).id as string;
+  const id = JSON.parse(ok('ps', '-a', '--no-trunc', '--json').trim().split('\n')[0]!).ID as string;
   const recordPath = join(t.root, 'containers', id, 'container.json');
   const record = JSON.parse(readFileSync(recordPath, 'utf8'));
   tampered(recordPath, JSON.stringify({ ...record, image: climbingId }), () => {

@@ -38,7 +38,7 @@ test('a new directory and an empty one become stores (0700, format marker, busyb
   const empty = join(t.scratch, 'empty');
   mkdirSync(empty);
   chmodSync(empty, 0o755);
-  for (const root of [empty, join(t.scratch, 'new', 'store')]) {
+  for (const root of [empty, join(t.scratch, 'new')]) {
     assert.match(strataOk(['images'], { root }).text, /\nbusybox\s+latest\s/);
     assert.is(statSync(root).mode & 0o777, 0o700);
     assert.is(readFileSync(join(root, 'format'), 'utf8'), 'strata-store 1\n');

@@ -86,7 +86,7 @@ test("ps and diff on a terminal: a container's command and its new names escaped
 });
 
 test('--json on a terminal: JSON escapes, and DEL and C1 escaped too', () => {
-  for (const args of [['--json', 'tree', 'hostile:1'], ['--json', 'ls', 'hostile:1:/etc'], ['--json', 'history', 'hostile:1'], ['--json', 'ps', '-a'], ['--json', 'diff', 'evil']]) {
+  for (const args of [['--json', 'tree', 'hostile:1'], ['--json', 'ls', 'hostile:1:/etc'], ['--json', 'history', 'hostile:1'], ['--json', 'ps', '-a', '--no-trunc'], ['--json', 'diff', 'evil']]) {
     const out = inert(onTerminal(...args), args.join(' '));
     assert.ok(out.includes('\\u001b]2;PWNED\\u0007'), `${args.join(' ')}: ${out}`);
   }

@@ -47,10 +47,10 @@ from layer 1                               M     10B  ▾ var/
 replaces layer 0's file (100B)             M     10B    ▾ cache/
                                            R     50B        a
 Efficiency                                 A     10B        b
-score 77.42 %
-wasted 260B (2 paths)
+score 76.67 %
+wasted 240B (2 paths)
   2×    220B  /etc/passwd
-  2×     40B  /etc/hosts
+  2×     20B  /etc/hosts
 ${blank(5)}
                                            A added  M modified  R removed   Space fold · a scope · …
 ${STATUS}`);

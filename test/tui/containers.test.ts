@@ -14,7 +14,7 @@ const ok = (...args: string[]) => strataOk(args, { root: t.root }).text.trim();
 // The binary makes the store (seeded with busybox) before the library opens it.
 const made = ok('run', '--name', 'made', 'busybox', 'sh', '-c', 'echo hello; echo hi > /etc/motd; rm /etc/passwd');
 const containers = storeContainers(await openStore(t.root));
-const idOf = (name: string) => JSON.parse(ok('ps', '-a', '--json').split('\n').find((l) => l.includes(`"${name}"`))!).id as string;
+const idOf = (name: string) => JSON.parse(ok('ps', '-a', '--no-trunc', '--json').split('\n').find((l) => l.includes(`"${name}"`))!).ID as string;
 
 test('list: every container, newest first, as `ps -a --json` gives them', async () => {
   ok('run', '-d', '--name', 'busy', 'busybox', 'sleep', '1000');

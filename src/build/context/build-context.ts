@@ -2,22 +2,31 @@
 // it — `../x` and absolute paths are refused, never clamped — and nothing is followed: a symlink
 // in the context is copied as a symlink, and a source path that passes through one is refused, so
 // no COPY reads a host file outside the context (docs/DESIGN.md §9). Paths .dockerignore leaves
-// out do not exist for the build.
+// out do not exist for the build. Names are bytes (base/byte-path.ts): a context path is a byte
+// string, one char per byte, so a name that is not UTF-8 is copied exactly as it is on the disk.
 
 import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { join, posix } from 'node:path';
+import { bufferOf, bytePathFromBuffer, bytesOfUserString, displayPath } from '../../base/byte-path.js';
 import { StrataError, errnoOf } from '../../base/errors.js';
 import { componentPattern, hasGlob } from './glob.js';
 import { ignoreRules, type IgnoreRules } from './dockerignore.js';
 
+const ASCII = /^[\x00-\x7f]*$/;
+const SLASH = Buffer.from('/');
+
 export interface ContextEntry {
-  /** Relative to the context, `/`-separated; '' is the context itself. */
+  /** Relative to the context, `/`-separated, a byte string; '' is the context itself. */
   readonly path: string;
   readonly stat: Stats;
 }
 
 export class BuildContext {
-  private constructor(readonly root: string | undefined, private readonly rules: IgnoreRules) {}
+  private constructor(readonly root: string | undefined, private readonly rules: IgnoreRules) {
+    this.rootBytes = root === undefined ? undefined : Buffer.from(root);
+  }
+
+  private readonly rootBytes: Buffer | undefined;
 
   /** A directory as the context (undefined: none, the Dockerfile came alone on stdin). */
   static open(root: string | undefined): BuildContext {
@@ -31,11 +40,12 @@ export class BuildContext {
     return new BuildContext(root, ignoreRules(text));
   }
 
-  /** The entries a COPY source names (a glob may name several), or a reason it names none. */
+  /** The entries a COPY source (as the Dockerfile spells it) names (a glob may name several), or a
+   * reason it names none. */
   match(source: string): ContextEntry[] | string {
     if (this.root === undefined) return 'there is no build context (the Dockerfile came from stdin)';
     if (source.startsWith('/')) return 'is an absolute path: sources are paths inside the build context';
-    const clean = posix.normalize(source);
+    const clean = posix.normalize(bytesOfUserString(source));
     if (clean === '..' || clean.startsWith('../')) return 'is outside the build context';
     const parts = clean === '.' ? [] : clean.replace(/\/$/, '').split('/');
     let found: ContextEntry[] = [{ path: '', stat: this.lstat('') }];
@@ -43,7 +53,7 @@ export class BuildContext {
       const next: ContextEntry[] = [];
       for (const dir of found) {
         if (!dir.stat.isDirectory()) {
-          if (dir.stat.isSymbolicLink()) return `passes through the symbolic link ${dir.path}, which is not followed`;
+          if (dir.stat.isSymbolicLink()) return `passes through the symbolic link ${displayPath(dir.path)}, which is not followed`;
           continue;
         }
         if (!hasGlob(part)) {
@@ -54,7 +64,7 @@ export class BuildContext {
         }
         const re = componentPattern(part);
         if (!re) return 'is not a valid pattern';
-        for (const name of readdirSync(this.host(dir.path)).sort()) {
+        for (const name of this.names(dir.path)) {
           const path = dir.path === '' ? name : `${dir.path}/${name}`;
           if (re.test(name) && this.visible(path)) next.push({ path, stat: this.lstat(path) });
         }
@@ -66,7 +76,7 @@ export class BuildContext {
 
   /** What is below a directory of the context, parents first, sorted; left-out paths skipped. */
   *walk(dir: string): Generator<ContextEntry> {
-    for (const name of readdirSync(this.host(dir)).sort()) {
+    for (const name of this.names(dir)) {
       const path = dir === '' ? name : `${dir}/${name}`;
       const stat = this.lstat(path);
       const ignored = this.rules.ignores(path);
@@ -84,7 +94,7 @@ export class BuildContext {
   /** Whether .dockerignore leaves out anything below a directory of the context (a bind mount of
    * it must then not show the host directory itself). */
   hidesBelow(dir: string): boolean {
-    for (const name of readdirSync(this.host(dir))) {
+    for (const name of this.names(dir)) {
       const path = dir === '' ? name : `${dir}/${name}`;
       if (this.rules.ignores(path)) return true;
       if (this.lstat(path).isDirectory() && this.hidesBelow(path)) return true;
@@ -92,9 +102,17 @@ export class BuildContext {
     return false;
   }
 
-  /** The host path of a context path. */
-  host(path: string): string {
-    return path === '' ? this.root! : join(this.root!, path);
+  /** The host path of a context path: a string when it is ASCII (nearly always), else its bytes. */
+  host(path: string): string | Buffer {
+    if (path === '') return this.root!;
+    // A context path is normalized and holds no "..": joining is a concatenation (path.join's
+    // normalizing cost a measurable part of walking a large context).
+    return ASCII.test(path) ? `${this.root}/${path}` : Buffer.concat([this.rootBytes!, SLASH, bufferOf(path)]);
+  }
+
+  /** The names in a directory of the context as byte strings, sorted by bytes. */
+  private names(dir: string): string[] {
+    return readdirSync(this.host(dir), { encoding: 'buffer' }).map(bytePathFromBuffer).sort();
   }
 
   private visible(path: string): boolean {

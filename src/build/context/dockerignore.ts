@@ -3,6 +3,7 @@
 // it), through @balena/dockerignore rather than gitignore's rules.
 
 import dockerignoreModule, { type Ignore } from '@balena/dockerignore';
+import { bytesOfUserString } from '../../base/byte-path.js';
 
 // The package is CommonJS whose module.exports is the factory; its typings call it a default export.
 type Factory = (options?: { ignorecase?: boolean }) => Ignore;
@@ -19,7 +20,8 @@ export interface IgnoreRules {
 
 export function ignoreRules(text: string | undefined): IgnoreRules {
   if (text === undefined) return { ignores: () => false, reincludes: false };
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  // Paths are byte strings (build-context.ts): the patterns, UTF-8 text, are matched as bytes too.
+  const lines = text.split(/\r?\n/).map((l) => bytesOfUserString(l.trim())).filter((l) => l !== '' && !l.startsWith('#'));
   const rules = dockerignore().add(lines);
   return { ignores: (p) => p !== '' && rules.ignores(p), reincludes: lines.some((l) => l.startsWith('!')) };
 }

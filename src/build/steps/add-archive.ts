@@ -3,9 +3,9 @@
 // made safe) into staging, and its entries are copied from there; a file that is not a tar archive
 // in any compression `import` reads is copied as it is.
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { bufferOf } from '../../base/byte-path.js';
+import { bufferOf, displayPath } from '../../base/byte-path.js';
 import { createStagingDir, removeTree } from '../../store/staging.js';
 import type { ContextEntry } from '../context/build-context.js';
 import type { StepContext } from './context.js';
@@ -34,7 +34,7 @@ export async function archiveItems(ctx: StepContext, matched: readonly ContextEn
   return { items, dispose };
 }
 
-async function isTarArchive(path: string): Promise<boolean> {
+async function isTarArchive(path: string | Buffer): Promise<boolean> {
   const { detectCompression } = await import('../../import/decompress.js');
   const head = Buffer.alloc(512);
   const fd = openSync(path, 'r');
@@ -52,15 +52,19 @@ async function isTarArchive(path: string): Promise<boolean> {
   }
 }
 
-async function unpackedItem(host: string, dir: string, place: Placement, name: string, fail: (why: string) => Error): Promise<SourceItem> {
+async function unpackedItem(host: string | Buffer, dir: string, place: Placement, name: string, fail: (why: string) => Error): Promise<SourceItem> {
   const { openTarSource } = await import('../../import/decompress.js');
   const { unpackLayer } = await import('../../import/unpack.js');
   let index;
+  // A name that is not UTF-8 has no string path: the archive is read through its descriptor.
+  const fd = typeof host === 'string' ? -1 : openSync(host, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
-    const source = await openTarSource(host);
+    const source = await openTarSource(fd < 0 ? host as string : `/proc/self/fd/${fd}`);
     index = (await unpackLayer(source.chunks, dir)).index;
   } catch (err) {
-    throw fail(`ADD ${name}: ${(err as Error).message}`);
+    throw fail(`ADD ${displayPath(name)}: ${(err as Error).message}`);
+  } finally {
+    if (fd >= 0) closeSync(fd);
   }
   const rootfs = join(dir, 'rootfs');
   return {

@@ -5,7 +5,7 @@
 // destination, a file goes into it (or becomes it, when the destination is one file).
 
 import { readlinkSync, type Stats } from 'node:fs';
-import { bytePathFromBuffer, bytesOfUserString, joinPath, normalizePath, type BytePath } from '../../base/byte-path.js';
+import { bytePathFromBuffer, bytesOfUserString, displayPath, joinPath, normalizePath, type BytePath } from '../../base/byte-path.js';
 import type { EntryType } from '../../base/layer-index.js';
 import { contentPath, type ImageView } from '../../content/image-view.js';
 import { PathError } from '../../resolver/path-error.js';
@@ -43,7 +43,7 @@ function typeOfStat(st: Stats): EntryType | undefined {
 export function contextItems(ctx: BuildContext, matched: readonly ContextEntry[], place: Placement, refuse: (why: string) => Error): SourceItem[] {
   const entryOf = (e: ContextEntry, rel: string): Omit<NewEntry, 'path'> & { rel: string } => {
     const type = typeOfStat(e.stat);
-    if (type === undefined) throw refuse(`${e.path} is not a regular file, directory or symbolic link`);
+    if (type === undefined) throw refuse(`${displayPath(e.path)} is not a regular file, directory or symbolic link`);
     const host = ctx.host(e.path);
     return {
       rel, type,
@@ -54,18 +54,20 @@ export function contextItems(ctx: BuildContext, matched: readonly ContextEntry[]
       // The link's target is data, stored as it is: never followed (docs/DESIGN.md §9).
       ...(type === 'symlink' ? { linkTarget: bytePathFromBuffer(readlinkSync(host, { encoding: 'buffer' })) } : {}),
       ...(type === 'file' ? { content: { host, size: e.stat.size } } : {}),
+      // Hard links in the context stay hard links in the layer (entries-tar.ts links them).
+      ...(type === 'file' && e.stat.nlink > 1 ? { inode: `${e.stat.dev}:${e.stat.ino}` } : {}),
     };
   };
   return matched.map((m) => ({
     isDir: m.stat.isDirectory(),
-    name: bytesOfUserString(m.path === '' ? '' : m.path.slice(m.path.lastIndexOf('/') + 1)),
+    name: m.path === '' ? '' : m.path.slice(m.path.lastIndexOf('/') + 1),
     *entries() {
       if (!m.stat.isDirectory()) {
         yield entryOf(m, '');
         return;
       }
       const cut = m.path === '' ? 0 : m.path.length + 1;
-      for (const e of ctx.walk(m.path)) yield entryOf(e, bytesOfUserString(e.path.slice(cut)));
+      for (const e of ctx.walk(m.path)) yield entryOf(e, e.path.slice(cut));
     },
   }));
 }

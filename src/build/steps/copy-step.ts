@@ -16,7 +16,7 @@ import { resolveUser } from '../../runtime/sandbox/users.js';
 import { dockerfileError } from '../dockerfile/parse.js';
 import { stepLookup } from '../expand/scope.js';
 import { expandWord, type Lookup } from '../expand/shell-lex.js';
-import { entriesTar, sortedEntries, type NewEntry } from '../layer/entries-tar.js';
+import { contentBytes, entriesTar, sortedEntries, type NewEntry } from '../layer/entries-tar.js';
 import { archiveItems } from './add-archive.js';
 import type { StepContext } from './context.js';
 import { contextItems, heredocItem, imageItems, type Placement, type SourceItem } from './copy-sources.js';
@@ -73,7 +73,9 @@ export function planCopy(ctx: StepContext): PlannedStep {
         if (items.length > 1 && !dest.endsWith('/')) throw fail(`when using ${i.keyword} with more than one source file, the destination must be a directory and end with a /`);
         const { entries, single } = placeItems(iv, dest, items, place, fail);
         const sorted = sortedEntries(entries);
-        const layer = await addLayer(ctx.store, entriesTar(sorted), ctx.lease);
+        const total = contentBytes(sorted);
+        ctx.progress.copyProgress(0, total);
+        const layer = await addLayer(ctx.store, entriesTar(sorted, (done) => ctx.progress.copyProgress(done, total)), ctx.lease);
         const hex = layer.diffId.slice(7);
         const what = many ? `${items.length > 1 ? 'multi' : 'dir'}:${hex}` : `file:${single ? fileDigest(single) : hex}`;
         const createdBy = nop(config.Shell ?? DEFAULT_SHELL, `${i.keyword} ${what} in ${dest} `, 'string');
@@ -139,7 +141,7 @@ function expandHeredoc(content: string, lookup: Lookup, escape: string, fail: (w
   }
 }
 
-function ownerOf(ctx: StepContext, iv: ImageView, spec: string, fail: (why: string) => Error): { uid: number; gid: number } {
+export function ownerOf(ctx: StepContext, iv: ImageView, spec: string, fail: (why: string) => Error): { uid: number; gid: number } {
   try {
     const u = resolveUser(spec, readImageText(ctx.store, iv, '/etc/passwd') ?? '', readImageText(ctx.store, iv, '/etc/group') ?? '');
     // `--chown=user` alone: the user's primary group, or the same number for a numeric user.
@@ -155,13 +157,13 @@ function placeItems(iv: ImageView, dest: string, items: readonly SourceItem[], p
   const intoDir = dest.endsWith('/') || items.length > 1 || items[0]!.isDir;
   let at;
   try {
-    at = resolvePrefix(iv.view, dest);
+    at = resolvePrefix(iv.view, bytesOfUserString(dest));
   } catch (err) {
     if (err instanceof PathError) throw fail(`cannot copy to ${dest}: ${err.message}`);
     throw err;
   }
   const existingDir = at.missing.length === 0 && at.entry.entry.type === 'dir';
-  const target = normalizePath(bytesOfUserString([at.path, ...at.missing].join('/')));
+  const target = normalizePath([at.path, ...at.missing].join('/'));
   if (at.missing.length === 0 && !existingDir && (intoDir || items[0]!.isDir)) throw fail(`cannot copy to ${dest}: it is not a directory in the image`);
   const entries: NewEntry[] = [];
   const now = Math.floor(Date.now() / 1000);

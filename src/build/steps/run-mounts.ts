@@ -106,7 +106,12 @@ export async function prepareMounts(ctx: StepContext, mounts: readonly RunMount[
           const dir = createStagingDir(ctx.store);
           staged.push(dir);
           volumes.push(volume(visibleCopy(ctx.context, path, join(dir, 'source')), m.target, true, fail));
-        } else volumes.push(volume(resolve(ctx.context.host(path)), m.target, true, fail));
+        } else {
+          const host = ctx.context.host(path);
+          // `-v` takes text: a name that is not UTF-8 cannot be bound.
+          if (typeof host !== 'string' && Buffer.from(host.toString()).compare(host) !== 0) throw fail(`--mount source "${m.source}" is not a UTF-8 name`);
+          volumes.push(volume(resolve(host.toString()), m.target, true, fail));
+        }
       } else {
         const found = await ctx.source(m.from);
         const dir = createStagingDir(ctx.store);

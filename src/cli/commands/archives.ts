@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { UsageError } from '../../base/errors.js';
 import { nonEmpty, oneOf } from '../../base/flag-values.js';
 import { resolveImage, resolveImageReference } from '../../store/lookup.js';
+import { toStdout } from '../closed-output.js';
 import { defineCommand } from '../define.js';
 import { progressReporter } from '../progress.js';
 
@@ -88,5 +89,5 @@ async function writeOutput(file: string | undefined, produce: (out: Writable) =>
   const { produceInto, writeOutputFile } = await import('../../archive/output-file.js');
   if (file !== undefined) return writeOutputFile(file, produce);
   if (process.stdout.isTTY) throw new UsageError('refusing to write an archive to a terminal: use -o FILE or redirect stdout');
-  await produceInto(process.stdout, 'to standard output', produce);
+  await toStdout(() => produceInto(process.stdout, 'to standard output', produce));
 }

@@ -23,7 +23,7 @@ export const build = defineCommand({
     .option('progress', { type: 'string', requiresArg: true, describe: 'Progress output: auto (default), plain or tty' }),
   run: async (ctx, argv) => {
     const net = argv.net === undefined ? 'none' : oneOf('--net', argv.net, ['none', 'host'] as const);
-    if (argv.progress !== undefined) oneOf('--progress', argv.progress, ['auto', 'plain', 'tty'] as const);
+    const asked = argv.progress === undefined ? undefined : oneOf('--progress', argv.progress, ['auto', 'plain', 'tty'] as const);
     for (const flag of ['file', 'target', 'net', 'progress'] as const) {
       if (Array.isArray(argv[flag])) throw invalidValue(`--${flag}`, String(argv[flag]), 'given more than once');
     }
@@ -48,7 +48,12 @@ export const build = defineCommand({
     }
     const store = await ctx.store();
     const { buildImage } = await import('../../build/executor.js');
-    const { stderrProgress } = await import('../../build/progress.js');
+    const { plainProgress, progressMode } = await import('../../build/progress.js');
+    const terminal = process.stderr.isTTY === true;
+    const progress = progressMode(asked, terminal) === 'tty' && !ctx.quiet
+      ? (await import('../../build/tty-progress.js')).ttyProgress(process.stderr)
+      : plainProgress({ quiet: ctx.quiet, terminal });
+    let ok = false;
     const image = await buildImage(store, {
       dockerfile,
       contextDir,
@@ -58,8 +63,11 @@ export const build = defineCommand({
       net,
       ...(argv.cache === false ? { noCache: true } : {}),
       ...(ctx.driver ? { driver: ctx.driver } : {}),
-      progress: stderrProgress({ quiet: ctx.quiet, terminal: process.stderr.isTTY === true }),
-    });
+      progress,
+    }).then((built) => {
+      ok = true;
+      return built;
+    }).finally(() => progress.end(ok));
     ctx.out(ctx.json ? `${JSON.stringify({ id: image.id })}\n` : `${image.id}\n`);
   },
 });

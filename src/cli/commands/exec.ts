@@ -5,6 +5,7 @@
 
 import { UsageError } from '../../base/errors.js';
 import { defineCommand } from '../define.js';
+import { refuseTtyWithoutTerminal } from '../terminal-input.js';
 
 /** exec's options that take a value (command-tail.ts needs them to find CONTAINER). */
 export const EXEC_VALUE_OPTIONS = ['e', 'env', 'w', 'workdir', 'u', 'user'];
@@ -23,6 +24,7 @@ export const exec = defineCommand({
   run: async (ctx, argv) => {
     const tail = (argv as { commandTail?: string[] }).commandTail ?? [];
     if (tail.length === 0) throw new UsageError('exec needs a command: exec [OPTIONS] CONTAINER COMMAND [ARG...]');
+    refuseTtyWithoutTerminal(argv.tty);
     const store = await ctx.store();
     const { execInContainer } = await import('../../runtime/containers/exec.js');
     return execInContainer(store, argv.container, {

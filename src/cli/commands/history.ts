@@ -1,10 +1,29 @@
 import { terminalText } from '../../base/terminal-text.js';
 import { defineCommand } from '../define.js';
 import { humanSize, shortId, timeAgo } from '../../base/format.js';
-import { table } from '../format.js';
+import { FORMAT_OPTION, checkFormat, printList, type ListSpec } from '../list-output.js';
 import { layerHistory, type ImageConfig } from '../../store/image-config.js';
 import { readLayerInfo } from '../../store/layers.js';
 import { resolveImage } from '../../store/lookup.js';
+
+interface Row extends HistoryRow {
+  /** The image's id on its top row, "<missing>" below, as Docker shows a pulled image's. */
+  readonly id: string;
+}
+
+function spec(trunc: boolean): ListSpec<Row> {
+  // Escaped before the cut, so the cut counts what is shown.
+  const cut = (text: string, n: number) => (!trunc || text.length <= n ? text : text.slice(0, n - 1) + '…');
+  const id = (r: Row) => (r.id === '<missing>' || !trunc ? r.id : shortId(r.id));
+  return {
+    fields: ['Comment', 'CreatedAt', 'CreatedBy', 'CreatedSince', 'ID', 'Size'],
+    headers: { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY' },
+    row: (r) => ({ Comment: r.comment, CreatedAt: r.created, CreatedBy: cut(r.createdBy, 45), CreatedSince: timeAgo(r.created), ID: id(r), Size: humanSize(r.size) }),
+    columns: ['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT'],
+    cells: (r) => [id(r), timeAgo(r.created), cut(terminalText(r.createdBy), 45), humanSize(r.size), r.comment],
+    id: (r) => (r.diffId === null ? r.id : shortId(r.diffId)),
+  };
+}
 
 export const history = defineCommand({
   command: 'history <image>',
@@ -12,21 +31,18 @@ export const history = defineCommand({
   builder: (y) => y
     .positional('image', { type: 'string', demandOption: true, describe: 'NAME[:TAG] or image id' })
     // yargs reads --no-X as X=false: the option is `trunc`, so that --no-trunc means what it says.
-    .option('trunc', { type: 'boolean', default: true, describe: 'Cut CREATED BY to 45 characters (--no-trunc: do not)' }),
+    .option('trunc', { type: 'boolean', default: true, describe: 'Cut CREATED BY to 45 characters (--no-trunc: do not)' })
+    .option('format', FORMAT_OPTION),
   run: async (ctx, argv) => {
+    const rowsSpec = spec(argv.trunc);
+    checkFormat(argv.format, rowsSpec);
     const store = await ctx.store();
     const image = resolveImage(store, argv.image);
-    const rows = historyRows(image.config, (diffId) => readLayerInfo(store, diffId).size).reverse();
-    if (ctx.json) return rows.forEach((r) => ctx.jsonLine(r));
+    const rows: Row[] = historyRows(image.config, (diffId) => readLayerInfo(store, diffId).size).reverse()
+      .map((r, i) => ({ ...r, id: i === 0 ? image.id : '<missing>' }));
+    // -q: the layers' ids, as before; an entry that made no layer has none.
     if (ctx.quiet) return ctx.out(rows.filter((r) => r.diffId !== null).map((r) => shortId(r.diffId!) + '\n').join(''));
-    // Escaped before the cut, so the cut counts what is shown.
-    const trunc = (text: string, n: number) => {
-      const s = terminalText(text);
-      return !argv.trunc || s.length <= n ? s : s.slice(0, n - 1) + '…';
-    };
-    ctx.out(table(['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT'], rows.map((r, i) => [
-      i === 0 ? shortId(image.id) : '<missing>', timeAgo(r.created), trunc(r.createdBy, 45), humanSize(r.size), r.comment,
-    ])));
+    printList(ctx, argv.format, rows, rowsSpec);
   },
 });
 

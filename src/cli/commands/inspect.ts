@@ -1,4 +1,6 @@
 import { defineCommand } from '../define.js';
+import { parseTemplate } from '../go-template.js';
+import { FORMAT_OPTION, formatted } from '../list-output.js';
 import { jsonText } from '../../base/terminal-text.js';
 import { imageSize } from '../../store/image-size.js';
 import { resolveImage } from '../../store/lookup.js';
@@ -6,9 +8,13 @@ import { listTags } from '../../store/tags.js';
 
 export const inspect = defineCommand({
   command: 'inspect <ref..>',
-  describe: 'Show the full record of images, as JSON',
-  builder: (y) => y.positional('ref', { type: 'string', array: true, demandOption: true }),
+  describe: "Show the full record of images: Docker's JSON array (--format: a Go template per image)",
+  builder: (y) => y
+    .positional('ref', { type: 'string', array: true, demandOption: true })
+    .option('format', FORMAT_OPTION),
   run: async (ctx, argv) => {
+    // Checked first: any field, as records nest (`{{.Config.Env}}`), but the template's form.
+    if (argv.format !== undefined) parseTemplate(argv.format, undefined);
     const store = await ctx.store();
     const tags = [...listTags(store)];
     const records = argv.ref.map((text) => {
@@ -27,7 +33,8 @@ export const inspect = defineCommand({
         History: c.history ?? [],
       };
     });
-    if (ctx.json) return records.forEach((r) => ctx.jsonLine(r));
+    // Docker's array, with --json or without: one document a script parses whole.
+    if (argv.format !== undefined) return ctx.out(formatted(ctx, argv.format, records, undefined, {}));
     ctx.out(jsonText(records, 4) + '\n');
   },
 });

@@ -8,6 +8,7 @@ import type { Options } from 'yargs';
 import { StrataError, UsageError, oneLine } from '../../base/errors.js';
 import { valueOptionNames, type TailSpec } from '../command-tail.js';
 import { defineCommand } from '../define.js';
+import { refuseTtyWithoutTerminal } from '../terminal-input.js';
 
 const list = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
 
@@ -46,8 +47,10 @@ export const run = defineCommand({
     .options(RUN_OPTIONS),
   run: async (ctx, argv) => {
     const tail = (argv as { commandTail?: string[] }).commandTail ?? [];
+    if (argv.detach && (argv.tty || argv.interactive)) throw new UsageError('-d cannot be combined with -i or -t (strata has no attach)');
+    // Outside the try: Docker's status for it is 1, not 125.
+    refuseTtyWithoutTerminal(argv.tty);
     try {
-      if (argv.detach && (argv.tty || argv.interactive)) throw new UsageError('-d cannot be combined with -i or -t (strata has no attach)');
       const store = await ctx.store();
       const { runContainer } = await import('../../runtime/containers/run.js');
       return await runContainer(store, {

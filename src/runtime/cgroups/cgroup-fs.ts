@@ -1,8 +1,8 @@
 // The cgroup file system as strata uses it: the few file operations (injectable, so a test can
 // give a directory shaped like cgroupfs), one container's cgroup, and emptying one before removal.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { errnoOf } from '../../base/errors.js';
 import type { Limits } from '../sandbox/limits.js';
 
@@ -15,6 +15,8 @@ export interface CgroupFs {
   rmdir(path: string): void;
   exists(path: string): boolean;
   list(path: string): string[];
+  /** rename: cgroupfs renames a cgroup within its parent, processes and limits kept. */
+  rename(from: string, to: string): void;
   kill(pid: number): void;
 }
 
@@ -36,6 +38,7 @@ export const hostCgroupFs: CgroupFs = {
     }
   },
   exists: (path) => existsSync(path),
+  rename: (from, to) => renameSync(from, to),
   list: (path) => {
     try {
       return readdirSync(path);
@@ -65,6 +68,10 @@ export interface Cgroups {
   create(name: string, limits: Limits): Cgroup;
   /** Did the kernel kill a process of it for want of memory? */
   oomKilled(cgroup: Cgroup): boolean;
+  /** How many times it has (a reused cgroup's count grows from run to run). */
+  oomKills(cgroup: Cgroup): number;
+  /** The same cgroup under another name (each controller's directory renamed in its parent). */
+  rename(cgroup: Cgroup, name: string): Cgroup;
   /** Kill whatever is left in it, then remove it. */
   destroy(cgroup: Cgroup): void;
   /** Freeze every process in it (`docker pause`) and wait until they are; false when it has no
@@ -75,6 +82,15 @@ export interface Cgroups {
   thaw(cgroup: Cgroup): void;
   /** The directories that hold this host's strata cgroups (one per controller for v1). */
   parents(): string[];
+}
+
+/** renameCgroup for either version: every directory renamed beside itself. */
+export function renameCgroup(fs: CgroupFs, cgroup: Cgroup, name: string): Cgroup {
+  const dirs = cgroup.dirs.map((d) => join(dirname(d), name));
+  cgroup.dirs.forEach((d, i) => {
+    if (basename(d) !== name) fs.rename(d, dirs[i]!);
+  });
+  return { dirs, procsFiles: dirs.map((d) => join(d, 'cgroup.procs')) };
 }
 
 /** Polls `done` every millisecond until it holds or `timeoutMs` passes; `retry` runs every 50

@@ -8,7 +8,7 @@
 
 import { join } from 'node:path';
 import { StrataError } from '../../base/errors.js';
-import { FREEZE_TIMEOUT_MS, emptyAndRemove, waitUntil, type Cgroup, type CgroupFs, type Cgroups } from './cgroup-fs.js';
+import { FREEZE_TIMEOUT_MS, emptyAndRemove, renameCgroup, waitUntil, type Cgroup, type CgroupFs, type Cgroups } from './cgroup-fs.js';
 import type { Limits } from '../sandbox/limits.js';
 
 const CONTROLLERS = ['memory', 'pids', 'cpu', 'cpuacct', 'freezer'] as const;
@@ -65,10 +65,18 @@ export class CgroupV1 implements Cgroups {
   }
 
   oomKilled(cgroup: Cgroup): boolean {
+    return this.oomKills(cgroup) > 0;
+  }
+
+  oomKills(cgroup: Cgroup): number {
     const memory = cgroup.dirs.find((d) => d.startsWith(join(this.root, 'memory') + '/'));
-    if (!memory) return false;
+    if (!memory) return 0;
     const control = this.fs.read(join(memory, 'memory.oom_control')) ?? '';
-    return Number(/^oom_kill (\d+)$/m.exec(control)?.[1] ?? 0) > 0;
+    return Number(/^oom_kill (\d+)$/m.exec(control)?.[1] ?? 0);
+  }
+
+  rename(cgroup: Cgroup, name: string): Cgroup {
+    return renameCgroup(this.fs, cgroup, name);
   }
 
   destroy(cgroup: Cgroup): void {

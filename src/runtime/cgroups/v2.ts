@@ -5,7 +5,7 @@
 
 import { join } from 'node:path';
 import { StrataError } from '../../base/errors.js';
-import { FREEZE_TIMEOUT_MS, emptyAndRemove, waitUntil, type Cgroup, type CgroupFs, type Cgroups } from './cgroup-fs.js';
+import { FREEZE_TIMEOUT_MS, emptyAndRemove, renameCgroup, waitUntil, type Cgroup, type CgroupFs, type Cgroups } from './cgroup-fs.js';
 import type { Limits } from '../sandbox/limits.js';
 
 export const CPU_PERIOD_US = 100_000;
@@ -50,8 +50,16 @@ export class CgroupV2 implements Cgroups {
   }
 
   oomKilled(cgroup: Cgroup): boolean {
+    return this.oomKills(cgroup) > 0;
+  }
+
+  oomKills(cgroup: Cgroup): number {
     const events = this.fs.read(join(cgroup.dirs[0]!, 'memory.events')) ?? '';
-    return Number(/^oom_kill (\d+)$/m.exec(events)?.[1] ?? 0) > 0;
+    return Number(/^oom_kill (\d+)$/m.exec(events)?.[1] ?? 0);
+  }
+
+  rename(cgroup: Cgroup, name: string): Cgroup {
+    return renameCgroup(this.fs, cgroup, name);
   }
 
   destroy(cgroup: Cgroup): void {

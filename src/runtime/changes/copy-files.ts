@@ -14,7 +14,7 @@ import type { Store } from '../../store/store.js';
 import { openBase } from '../containers/beneath.js';
 import { openContainerView, type ContainerView } from '../containers/view.js';
 import { effectiveRecord, findContainer, type ContainerRecord } from '../containers/records.js';
-import { copyIn, openRunningRoot, type CopyInPlace } from './copy-in.js';
+import { copyIn, openRunningRoot, placeFile, type CopyInPlace, type Owner } from './copy-in.js';
 import { copyOut, type CopyOutIo } from './copy-out.js';
 import { thawAbandonedPause } from '../containers/pause.js';
 import { sandboxProcess } from '../containers/sandbox-process.js';
@@ -95,6 +95,25 @@ async function copyTarIn(store: Store, cv: ContainerView, unsafeDir: string, io:
     }
   } finally {
     removeTree(staging);
+  }
+}
+
+/** A file to put into a container before it starts: its path there, its bytes, its mode. */
+export interface NewFile {
+  readonly path: string;
+  readonly data: Uint8Array;
+  readonly mode: number;
+}
+
+/** Files placed into a container that has not started (a batch job's `files`), owned by `owner`
+ * (copy-in.ts, placeFile). */
+export async function placeFiles(store: Store, rec: ContainerRecord, files: readonly NewFile[], owner: Owner): Promise<void> {
+  const cv = await openContainerView(store, rec);
+  const place = placeOf(store, cv);
+  try {
+    for (const f of files) placeFile(cv, f.path, f.data, f.mode, owner, place);
+  } finally {
+    closeSync(place.base);
   }
 }
 

@@ -21,7 +21,7 @@ import { closeSync, constants, fchmodSync, fchownSync, futimesSync, lstatSync, o
 import { basename, join } from 'node:path';
 import { ROOT, bytesOfUserString, displayPath, joinPath, type BytePath } from '../../base/byte-path.js';
 import { StrataError } from '../../base/errors.js';
-import { resolvePath } from '../../resolver/symlinks.js';
+import { resolvePath, resolvePrefix } from '../../resolver/symlinks.js';
 import { componentsOf, lstatAt, lutimesAt, mkdirAt, openBase, openDirAt, openFileAt, removeAt, symlinkAt, walkDirs } from '../containers/beneath.js';
 import type { ContainerView } from '../containers/view.js';
 
@@ -61,6 +61,28 @@ export function copyIn(cv: ContainerView, hostSrc: string, unsafeDest: string, p
   new Writer(cv, place, warn).copy(hostSrc, st, target);
 }
 
+/** Who owns what placeFile writes, as the container sees it. */
+export interface Owner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/**
+ * A file made with the bytes given, at `unsafeDest` of a container that is not running (a batch
+ * job's `files`, before it starts): the path resolved in the container's view as `cp` resolves
+ * it, the directories missing on the way made (mode 0755), all of them and the file owned by
+ * `owner` (when strata is root: without it, a file is owned by root inside, as with `cp`).
+ * An existing file there is replaced; a directory there is refused.
+ */
+export function placeFile(cv: ContainerView, unsafeDest: string, data: Uint8Array, mode: number, owner: Owner, place: CopyInPlace): void {
+  const r = resolvePrefix(cv.tree, unsafeDest);
+  // Directories to make: plain names only, so nothing of them can climb out of where they go.
+  if (r.missing.some((name) => name === '.' || name === '..')) throw new StrataError(`${displayPath(unsafeDest)}: a directory on the way does not exist`);
+  const target = r.missing.reduce<BytePath>((path, name) => joinPath(path, name), r.path);
+  if (target === ROOT || (r.missing.length === 0 && r.entry?.entry.type === 'dir')) throw new StrataError(`${displayPath(unsafeDest)} is a directory in the image`);
+  new Writer(cv, place, () => {}, owner).write(data, mode, target);
+}
+
 function statSource(path: string, follow: boolean): Stats {
   try {
     return follow ? statSync(path) : lstatSync(path);
@@ -70,9 +92,35 @@ function statSource(path: string, follow: boolean): Stats {
 }
 
 class Writer {
-  constructor(private readonly cv: ContainerView, private readonly place: CopyInPlace, private readonly warn: (line: string) => void) {}
+  constructor(private readonly cv: ContainerView, private readonly place: CopyInPlace, private readonly warn: (line: string) => void, private readonly owner?: Owner) {}
 
   copy(hostSrc: string, st: Stats, target: BytePath): void {
+    this.into(target, (dirFd, name) => this.put(hostSrc, st, dirFd, name, target));
+  }
+
+  /** `data` as the file at `target`, owned by this writer's owner. */
+  write(data: Uint8Array, mode: number, target: BytePath): void {
+    this.into(target, (dirFd, name) => {
+      this.clearForNonDir(dirFd, name, target);
+      const out = openFileAt(dirFd, name, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+      try {
+        for (let off = 0; off < data.length;) off += writeSync(out, data, off, data.length - off);
+        this.chownNew(out);
+        fchmodSync(out, mode);
+      } finally {
+        closeSync(out);
+      }
+    });
+  }
+
+  /** With an owner and root: a new file or directory is given to the owner. */
+  private chownNew(fd: number): void {
+    if (this.owner && process.getuid?.() === 0) fchownSync(fd, this.owner.uid, this.owner.gid);
+  }
+
+  /** Walk to the directory that holds `target` (copying up, or making with an owner, what is
+   * missing on the way), and call `last` with it and the final name. */
+  private into(target: BytePath, last: (dirFd: number, name: string) => void): void {
     const names = componentsOf(target);
     // chain[k]: the directory at depth k on the way to the target (chain[0]: the root).
     const chain = [walkDirs(this.place.base, [])];
@@ -82,7 +130,12 @@ class Writer {
         const fd = chain[i]!;
         const here = lstatAt(fd, names[i]!);
         const dirPath = `/${names.slice(0, i + 1).join('/')}` as BytePath;
-        if (here === undefined && this.place.layered) {
+        if (here === undefined && this.owner && this.cv.tree.lookup(dirPath) === undefined) {
+          // In neither the container nor its image: made for the owner's file (placeFile).
+          mkdirAt(fd, names[i]!, 0o755);
+          chain.push(openDirAt(fd, names[i]!));
+          this.chownNew(chain[i + 1]!);
+        } else if (here === undefined && this.place.layered) {
           // Only the image has it: copy it up, with the image's metadata (times set at the end).
           mkdirAt(fd, names[i]!, 0o700);
           chain.push(openDirAt(fd, names[i]!));
@@ -94,7 +147,7 @@ class Writer {
           throw new StrataError(`${displayPath(dirPath)} changed in container ${this.cv.rec.name} while copying; try again`);
         }
       }
-      this.put(hostSrc, st, chain[chain.length - 1]!, names[names.length - 1]!, target);
+      last(chain[chain.length - 1]!, names[names.length - 1]!);
       // A copied-up directory keeps the image's times, except the one the new entry went into.
       for (const i of copiedUp.reverse()) {
         if (i !== names.length - 2) lutimesAt(chain[i]!, names[i]!, this.cv.tree.lookup(`/${names.slice(0, i + 1).join('/')}` as BytePath)!.entry.mtime);

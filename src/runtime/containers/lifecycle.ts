@@ -2,14 +2,15 @@
 // wait, logs. Signals go to the container's helper, whose monitor forwards them into the sandbox;
 // SIGKILL ends the helper itself, and the sandbox dies with it (PR_SET_PDEATHSIG).
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { constants as os } from 'node:os';
 import { StrataError, invalidValue } from '../../base/errors.js';
 import type { Store } from '../../store/store.js';
 import { thawAbandonedPause } from './pause.js';
-import { containerDir, effectiveRecord, findContainer, readContainer, type ContainerRecord } from './records.js';
-import { LOG_FILES, startDetached } from './supervisor.js';
+import { findExitNote, type ExitNote } from './exit-notes.js';
+import { LOG_FILES, containerDir, effectiveRecord, findContainer, readContainer, type ContainerRecord } from './records.js';
+import { startDetached } from './supervisor.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,11 +61,43 @@ export async function killContainer(store: Store, text: string, sig: NodeJS.Sign
   if (sig === 'SIGKILL') await exitedWithin(store, rec.id, 10_000);
 }
 
+/** The container `text` names, or the exit note of one removed at its exit (exit-notes.ts). */
+function containerOrNote(store: Store, text: string): { rec: ContainerRecord } | { note: ExitNote } {
+  try {
+    return { rec: findContainer(store, text) };
+  } catch (err) {
+    const note = findExitNote(store, text);
+    if (note === undefined) throw err;
+    return { note };
+  }
+}
+
+/** The container's record now, or undefined once it has been removed. */
+function currentOrGone(store: Store, id: string): ContainerRecord | undefined {
+  if (!existsSync(containerDir(store, id))) return undefined;
+  try {
+    return current(store, id);
+  } catch (err) {
+    if (existsSync(containerDir(store, id))) throw err;
+    return undefined;
+  }
+}
+
+/** The note of a container that was removed while we watched it: -d --rm leaves one before the
+ * removal, so a container gone without one was removed by someone else (`rm -f`). */
+function noteOfRemoved(store: Store, id: string, text: string): ExitNote {
+  const note = findExitNote(store, id);
+  if (note === undefined) throw new StrataError(`container ${text} was removed before it exited`);
+  return note;
+}
+
 export async function waitContainer(store: Store, text: string): Promise<number> {
-  const rec = findContainer(store, text);
-  await thawAbandonedPause(store, rec);
+  const found = containerOrNote(store, text);
+  if ('note' in found) return found.note.exitCode;
+  await thawAbandonedPause(store, found.rec);
   for (;;) {
-    const now = current(store, rec.id);
+    const now = currentOrGone(store, found.rec.id);
+    if (now === undefined) return noteOfRemoved(store, found.rec.id, text).exitCode;
     if (now.state === 'exited') return now.exitCode ?? 255;
     await sleep(50);
   }
@@ -78,8 +111,8 @@ export async function startExisting(store: Store, text: string): Promise<void> {
 
 /** Copy the container's logs to `out`/`err`; with `follow`, until it has exited. */
 export async function containerLogs(store: Store, text: string, follow: boolean, out: (b: Buffer) => void, err: (b: Buffer) => void): Promise<void> {
-  const rec = findContainer(store, text);
-  const dir = containerDir(store, rec.id);
+  const found = containerOrNote(store, text);
+  const dir = 'note' in found ? found.note.dir : containerDir(store, found.rec.id);
   const streams = [
     { path: join(dir, LOG_FILES.stdout), offset: 0, sink: out },
     { path: join(dir, LOG_FILES.stderr), offset: 0, sink: err },
@@ -103,10 +136,17 @@ export async function containerLogs(store: Store, text: string, follow: boolean,
       }
     }
   };
+  if ('note' in found) return drain();
   for (;;) {
-    const running = current(store, rec.id).state === 'running';
+    const now = currentOrGone(store, found.rec.id);
+    if (now === undefined) {
+      // Removed at its exit: the note holds the same files, read on from where we are.
+      const noteDir = noteOfRemoved(store, found.rec.id, text).dir;
+      for (const s of streams) s.path = join(noteDir, basename(s.path));
+      return drain();
+    }
     drain();
-    if (!follow || !running) return;
+    if (!follow || now.state !== 'running') return;
     await sleep(100);
   }
 }

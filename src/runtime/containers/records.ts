@@ -13,7 +13,7 @@ import { withLock } from '../../store/lock.js';
 import { isAlive, ownIdentity } from '../../store/process-identity.js';
 import { writeFileAtomic, createFileAtomic } from '../../store/atomic.js';
 import { syncDir } from '../../store/durable.js';
-import { createStagingDir, removeTree, stagingPath } from '../../store/staging.js';
+import { createStagingDir, removeTree, removeTreeAsync, stagingPath } from '../../store/staging.js';
 import type { Store } from '../../store/store.js';
 import { refusedByOwner } from '../../store/mapped-owners.js';
 import type { DriverName } from '../drivers/types.js';
@@ -55,6 +55,9 @@ const RECORD = 'container.json';
 
 export const containerDir = (store: Store, id: string) => store.paths.container(id);
 
+/** A detached container's output, appended to files in its directory (supervisor.ts, `logs`). */
+export const LOG_FILES = { stdout: 'stdout.log', stderr: 'stderr.log' } as const;
+
 /** The state a user sees: a running container whose strata process is gone has exited (the
  * helper dies with strata), with status 255 as Docker reports an unknown one. */
 export function effectiveRecord(rec: ContainerRecord): ContainerRecord {
@@ -71,6 +74,10 @@ export interface NewContainer {
   readonly command: readonly string[];
   readonly driver: DriverName;
   readonly hostname?: string;
+  /** Synced before it is published (default). A batch job's container, removed when the job
+   * ends, is not: a power cut takes the whole batch with it anyway, and its next command sweeps
+   * what is left. */
+  readonly durable?: boolean;
 }
 
 /**
@@ -91,7 +98,7 @@ export async function createContainer(store: Store, spec: NewContainer, populate
     // The first record is synced, and the directory holding it, before the container is
     // published, and its name after (durable.ts): a container that was listed once is not lost
     // to a power cut. What the driver makes beside it is a running container's state, not synced.
-    writeRecord(store, staging, rec, { durable: true });
+    writeRecord(store, staging, rec, { durable: spec.durable ?? true });
     await populate(staging, rec);
     await withLock(store, 'gc', () => {
       if (!existsSync(store.paths.image(spec.image))) throw new StrataError(`image "${spec.imageRef}" was removed while the container was being made`);
@@ -103,7 +110,7 @@ export async function createContainer(store: Store, spec: NewContainer, populate
     throw err;
   }
   // Published: a failure from here on leaves the container, as it is.
-  syncDir(store.paths.containers);
+  if (spec.durable ?? true) syncDir(store.paths.containers);
   return rec;
 }
 
@@ -282,7 +289,7 @@ export async function deleteContainer(store: Store, rec: ContainerRecord): Promi
  * are not ours outside: the tree goes from inside a user namespace with the same mapping. */
 async function removeOwnTree(store: Store, path: string): Promise<void> {
   try {
-    removeTree(path);
+    await removeTreeAsync(path);
     return;
   } catch (err) {
     if (process.getuid?.() === 0 || (errnoOf(err) !== 'EACCES' && errnoOf(err) !== 'EPERM')) throw err;

@@ -9,11 +9,10 @@ import { closeSync, openSync, readFileSync, writeSync, constants } from 'node:fs
 import { join } from 'node:path';
 import { StrataError } from '../../base/errors.js';
 import type { Store } from '../../store/store.js';
-import { containerDir, readContainer, type ContainerRecord } from './records.js';
+import { LOG_FILES, containerDir, readContainer, type ContainerRecord } from './records.js';
+import { writeExitNote } from './exit-notes.js';
 import { selfJobCommand } from '../../base/self-command.js';
 import { startContainer } from './start.js';
-
-export const LOG_FILES = { stdout: 'stdout.log', stderr: 'stderr.log' } as const;
 
 /** Start the container under a supervisor; resolves once it runs. */
 export async function startDetached(store: Store, id: string): Promise<void> {
@@ -49,7 +48,12 @@ export async function supervise(store: Store, id: string): Promise<number> {
   const stdout = openSync(join(dir, LOG_FILES.stdout), flags, 0o600);
   const stderr = openSync(join(dir, LOG_FILES.stderr), flags, 0o600);
   try {
-    return await startContainer(store, id, { stdin: false, output: { stdout, stderr, writeError: (line) => writeSync(stderr, line) } });
+    return await startContainer(store, id, {
+      stdin: false,
+      output: { stdout, stderr, writeError: (line) => writeSync(stderr, line) },
+      // -d --rm: what `wait` and `logs` need outlives the container (exit-notes.ts).
+      beforeRemoval: (rec) => writeExitNote(store, rec),
+    });
   } catch (err) {
     writeSync(stderr, `strata: ${err instanceof Error ? err.message : String(err)}\n`);
     return 125;

@@ -83,6 +83,13 @@ unsigned long namespace_flag(const char *name);
 /* A syscall's x86_64 number; -2 for a name that is known but has no x86_64 number (vm86, …). */
 int syscall_number(const char *name);
 
+#define PROGRAM_MAX (16u << 20)   /* 16 MiB: a bound on what a program can make us allocate */
+
+/* strata-helper.c: a helper's whole life, from the program on fd 3 (a spawned helper's main). */
+__attribute__((noreturn)) void helper_main(void);
+/* serve.c: `strata-helper serve`, a helper per request (batch). */
+__attribute__((noreturn)) void serve_main(void);
+
 /* fail.c: one line on the error channel, then exit 125. */
 extern int g_errfd;                   /* fd 2, or the control socket when a pty hides stderr */
 extern bool g_errfd_is_control;       /* then each line is one MSG_ERROR message */

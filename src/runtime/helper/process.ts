@@ -15,6 +15,12 @@ import { helperPath } from './binary.js';
 import { encodeProgram, type NodeSpec, type Op } from './ops.js';
 import type { Store } from '../../store/store.js';
 
+/** Receivers of a command's output, chunk by chunk. */
+export interface HelperCapture {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+}
+
 /** Files (descriptors) a detached container's output goes to. */
 export interface HelperOutput {
   readonly stdout: number;
@@ -34,6 +40,13 @@ export interface HelperOptions {
   readonly onStdout?: (chunk: Buffer) => void;
   /** Where output goes instead of strata's own stdout and stderr. */
   readonly output?: HelperOutput;
+  /** The command's stdout and stderr, each through a pipe to these (batch jobs). */
+  readonly capture?: HelperCapture;
+  /** Bytes for the command's stdin, through a pipe closed after them (instead of `stdin`). */
+  readonly input?: Buffer;
+  /** Forward the signals strata gets to the helper (default true). A caller running several
+   * helpers at once stops them itself. */
+  readonly forwardSignals?: boolean;
   /** Called once the helper runs, with its pid. */
   readonly onStart?: (pid: number) => void;
   /** The program has a `sync`: called with the pid the helper's child writes on fd 4 (e.g. to
@@ -48,11 +61,12 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
   const helper = helperPath(store);
   const program = programFile(store, encodeProgram(ops));
   return new Promise((resolve, reject) => {
-    const out = options.quiet ? 'pipe' : 'inherit';
+    const out = options.quiet || options.capture ? 'pipe' : 'inherit';
+    const input = options.input !== undefined ? 'pipe' : options.stdin ? 'inherit' : 'ignore';
     let child: ChildProcess;
     try {
       child = spawn(helper, [], {
-        stdio: [options.stdin ? 'inherit' : 'ignore', options.output?.stdout ?? out, options.output?.stderr ?? out, program, ...(options.onSync ? ['pipe', 'pipe'] as const : [])],
+        stdio: [input, options.output?.stdout ?? out, options.output?.stderr ?? out, program, ...(options.onSync ? ['pipe', 'pipe'] as const : [])],
         env: {},
         detached: true,
       });
@@ -61,12 +75,20 @@ export function runHelper(store: Store, ops: readonly Op[], options: HelperOptio
       closeSync(program);
     }
     let errors = '';
-    if (options.quiet) {
+    if (options.input !== undefined) {
+      // A command that exits without reading all of it closes the pipe: not an error of the run.
+      child.stdin?.on('error', () => {});
+      child.stdin?.end(options.input);
+    }
+    if (options.capture) {
+      child.stdout?.on('data', options.capture.stdout);
+      child.stderr?.on('data', options.capture.stderr);
+    } else if (options.quiet) {
       if (options.onStdout) child.stdout?.on('data', options.onStdout);
       else child.stdout?.resume();
       child.stderr?.setEncoding('utf8').on('data', (d: string) => (errors += d));
     }
-    const signals: NodeJS.Signals[] = [...FORWARDED, ...(options.tty ? ['SIGWINCH' as const] : [])];
+    const signals: NodeJS.Signals[] = options.forwardSignals === false ? [] : [...FORWARDED, ...(options.tty ? ['SIGWINCH' as const] : [])];
     const forward = (signal: NodeJS.Signals) => {
       try {
         child.kill(signal);

@@ -19,7 +19,6 @@
 
 #include "helper.h"
 
-#define PROGRAM_MAX (16u << 20)   /* 16 MiB: a bound on what a program can make us allocate */
 #define STEP "program"
 
 struct cursor {

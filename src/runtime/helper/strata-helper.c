@@ -466,7 +466,7 @@ __attribute__((noreturn)) static void run_program(const struct program *prog)
 	die("program", "ended without exec");   /* unreachable: validated */
 }
 
-int main(void)
+void helper_main(void)
 {
 	g_parent = getppid();
 	g_outer_pid = getpid();
@@ -480,4 +480,12 @@ int main(void)
 	struct program prog;
 	read_program(3, &prog);
 	run_program(&prog);
+}
+
+/* `strata-helper` runs the program on fd 3; `strata-helper serve` starts one such helper per
+ * request (serve.c). */
+int main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "serve") == 0) serve_main();
+	helper_main();
 }
