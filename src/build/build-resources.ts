@@ -1,12 +1,14 @@
 // What a build holds while it runs, and lets go of when it ends — done, failed or interrupted: the
 // lease on every layer and image it uses, the images its RUN containers start from, the layers its
-// steps made, the container of the step that runs. What the result does not use goes; a running
-// step's sandbox is killed first.
+// steps made, the container of the step that runs. What the result does not use goes — but for
+// the layers of steps recorded in the build cache, when the build succeeds; a running step's
+// sandbox is killed first.
 
 import { deleteContainer, readContainer } from '../runtime/containers/records.js';
 import { discardImages, discardUnreferencedLayers } from '../store/gc.js';
 import { encodeConfig, imageIdOf, writeImage } from '../store/images.js';
 import { takeLease, type Lease } from '../store/lease.js';
+import { removeEntry, type BuildCacheEntry } from '../store/build-cache.js';
 import type { Store } from '../store/store.js';
 import { existsSync } from 'node:fs';
 import type { StageImage } from './steps/step.js';
@@ -19,6 +21,7 @@ export class BuildResources {
   /** Removals under way: an interrupted build waits for them before strata dies of the signal,
    * or a step's container that was going when the signal came would be left half removed. */
   private readonly removing = new Set<Promise<void>>();
+  private readonly entries: { entry: Pick<BuildCacheEntry, 'key' | 'parent' | 'slot'>; diffId: string | undefined }[] = [];
   private released = false;
   /** The image the build made, kept when the rest goes. */
   result: string | undefined;
@@ -40,6 +43,12 @@ export class BuildResources {
 
   layerMade(diffId: string): void {
     this.layers.push(diffId);
+  }
+
+  /** A step recorded in the build cache: kept when the build succeeds; a failed or interrupted
+   * build takes its entries back, and their layers go as the rest of its own. */
+  cached(entry: Pick<BuildCacheEntry, 'key' | 'parent' | 'slot'>, diffId: string | undefined): void {
+    this.entries.push({ entry, diffId });
   }
 
   containerStarted(id: string): void {
@@ -97,6 +106,12 @@ export class BuildResources {
     for (const id of [...this.containers]) await this.removeContainer(id);
     await Promise.allSettled([...this.removing]);
     await discardImages(this.store, this.intermediates.filter((id) => id !== this.result));
+    if (this.result === undefined) {
+      for (const { entry, diffId } of this.entries) {
+        removeEntry(this.store, entry);
+        if (diffId) this.layers.push(diffId);
+      }
+    }
     this.lease.release();
     await discardUnreferencedLayers(this.store, this.layers);
   }

@@ -23,7 +23,11 @@ import type { Progress } from './progress.js';
 import { splitStages, stageNamed, targetStage, type Stage } from './stages.js';
 import type { SourceImage, StepContext } from './steps/context.js';
 import { expandBase, scratchImage, storedBase } from './steps/from-step.js';
-import type { StageImage } from './steps/step.js';
+import type { PlannedStep, StageImage } from './steps/step.js';
+import { readStatCache, slotOf, writeStatCache, type BuildCacheEntry } from '../store/build-cache.js';
+import { sourceRecords, type StatCache } from './cache/source-records.js';
+import { resolve } from 'node:path';
+import { missReason, recordEntry, reusableEntry, stepKey, withStepLock } from './cache/step-cache.js';
 
 export interface BuildOptions {
   readonly dockerfile: string;
@@ -36,6 +40,8 @@ export interface BuildOptions {
   /** The rootfs driver of RUN's containers (undefined: the default, as `run`). */
   readonly driver?: DriverName;
   readonly progress: Progress;
+  /** Build every step anew (`--no-cache`); what is built is still recorded for later builds. */
+  readonly noCache?: boolean;
   /** Cancels the build when aborted: no step starts after it, the running step's sandbox is
    * killed, and the build fails as an interrupted one is undone (BuildCancelled). */
   readonly signal?: AbortSignal;
@@ -116,33 +122,95 @@ export async function buildImage(store: Store, o: BuildOptions): Promise<Image> 
     const facts: StageFacts = { cmdSetHere: false, globals };
     for (const [n, instruction] of stage.steps.entries()) {
       goOn();
-      o.progress.step(label, n + 2, total, instruction.original);
+      const announce = () => o.progress.step(label, n + 2, total, instruction.original);
       const ctx: StepContext = {
         store, lease, instruction, image, args, escape: parsed.escape, net: o.net, ...(o.driver ? { driver: o.driver } : {}), context, progress: o.progress,
         source: (text) => source(text, stage.index, instruction.line),
         intermediate: async (img) => held.intermediate(img),
       };
-      const outcome = await atLine(instruction.line, async () => {
-        const step = planStep(ctx, facts, { started: (id) => held.containerStarted(id), finished: (id) => held.removeContainer(id) });
-        return step.execute();
+      image = await atLine(instruction.line, async () => {
+        args.track();
+        let step: PlannedStep;
+        try {
+          step = planStep(ctx, facts, { started: (id) => held.containerStarted(id), finished: (id) => held.removeContainer(id) });
+        } catch (err) {
+          announce();
+          throw err;
+        }
+        return cachedStep(ctx, step, slotOf(stage.index, n), announce);
       });
-      if (outcome.diffId) held.layerMade(outcome.diffId);
-      image = outcome.image;
     }
     return image;
   };
 
+  let stats: StatCache | undefined;
+  const statCache = (): StatCache | undefined => {
+    if (o.contextDir === undefined) return undefined;
+    stats ??= { known: readStatCache(store, resolve(o.contextDir)), since: Date.now() - 2000, changed: false };
+    return stats;
+  };
+
+  /** A step's image: an entry's when there is one to reuse (a build of the same step running
+   * now is waited for), else the step's, recorded for the next build. */
+  const cachedStep = async (ctx: StepContext, step: PlannedStep, slot: string, announce: () => void): Promise<StageImage> => {
+    const { identity } = step;
+    const started = performance.now();
+    // Reading the sources builds a stage a COPY --from names: its steps come before this one's.
+    const sourceList = identity.sources ? await sourceRecords(ctx, identity.sources, statCache()) : undefined;
+    announce();
+    if (identity.sources && !sourceList) {
+      // Sources that cannot be read now: the step runs and says why.
+      o.progress.cache({ cached: false, reason: `${ctx.instruction.keyword} sources unreadable` });
+      const outcome = await step.execute();
+      if (outcome.diffId) held.layerMade(outcome.diffId);
+      return outcome.image;
+    }
+    const key = stepKey({
+      parent: identity.parent, instruction: identity.instruction, args: ctx.args.read(), slot, written: ctx.instruction.original,
+      keyword: ctx.instruction.keyword, ...(sourceList ? { sourceList } : {}),
+    });
+    // What the key of a step with sources costs, for the benchmark (bench/rows/build-cache.mjs).
+    if (sourceList && process.env.STRATA_BUILD_KEY_TIMING === '1') process.stderr.write(`key-timing: ${(performance.now() - started).toFixed(1)} ms, ${sourceList.length} paths\n`);
+    const reused = (entry: BuildCacheEntry): StageImage => {
+      o.progress.cache({ cached: true });
+      step.reuse?.();
+      return { config: entry.result };
+    };
+    // An entry that is there is taken without the step's lock; without one, the lock is taken
+    // and the entry looked for again: another build may have been making it.
+    const ready = o.noCache ? undefined : await reusableEntry(store, lease, key);
+    if (ready) return reused(ready);
+    return withStepLock(store, key, async () => {
+      const entry = o.noCache ? undefined : await reusableEntry(store, lease, key);
+      if (entry) return reused(entry);
+      o.progress.cache({ cached: false, reason: o.noCache ? '--no-cache' : missReason(store, key) });
+      const outcome = await step.execute();
+      try {
+        recordEntry(store, key, outcome.image.config, outcome.diffId);
+        held.cached(key, outcome.diffId);
+      } catch {
+        // Not recorded (a full disk, say): the layer then goes with the build, as an uncached one.
+        if (outcome.diffId) held.layerMade(outcome.diffId);
+      }
+      return outcome.image;
+    });
+  };
+
   try {
     return await undoneOnInterrupt(() => held.release(), async () => {
-      const stageImage = await buildStage(target);
-      goOn();
-      const unused = [...o.buildArgs.keys()].filter((k) => !consumed.has(k));
-      if (unused.length > 0) o.progress.note(`warning: build-args not consumed by any ARG: ${unused.join(', ')}`);
-      const image = writeImage(store, encodeConfig(stageImage.config));
-      held.result = image.id;
-      lease.add(image.id);
-      for (const t of tags) setTag(store, t, image.id);
-      return image;
+      try {
+        const stageImage = await buildStage(target);
+        goOn();
+        const unused = [...o.buildArgs.keys()].filter((k) => !consumed.has(k));
+        if (unused.length > 0) o.progress.note(`warning: build-args not consumed by any ARG: ${unused.join(', ')}`);
+        const image = writeImage(store, encodeConfig(stageImage.config));
+        held.result = image.id;
+        lease.add(image.id);
+        for (const t of tags) setTag(store, t, image.id);
+        return image;
+      } finally {
+        if (stats?.changed) writeStatCache(store, resolve(o.contextDir!), stats.known);
+      }
     });
   } catch (err) {
     if (o.signal?.aborted) throw new BuildCancelled();

@@ -15,6 +15,7 @@ import { replayLayerTar } from '../import/tar-split.js';
 import { refusedByOwner, unreadableFiles } from './mapped-owners.js';
 import { imageProblems, layoutProblems, reasonOf, strayProblems, tagProblems } from './check-records.js';
 import { leasedIds } from './lease.js';
+import { cacheRecords } from './build-cache.js';
 import { layerRootfs, listLayers, readLayerIndex, readLayerInfo } from './layers.js';
 import { hexOf } from './paths.js';
 import type { Store } from './types.js';
@@ -26,8 +27,10 @@ export async function checkStore(store: Store): Promise<string[]> {
   const leased = leasedIds(store);
   const images = imageProblems(store);
   problems.push(...images.problems);
+  const cache = cacheRecords(store);
+  problems.push(...cache.problems);
   for (const diffId of listLayers(store)) {
-    if (!images.used.has(diffId) && !leased.has(diffId)) problems.push(`layer ${diffId}: no image uses it (strata prune removes it)`);
+    if (!images.used.has(diffId) && !leased.has(diffId) && !cache.layers.has(diffId)) problems.push(`layer ${diffId}: no image uses it (strata prune removes it, and the build cache entries naming it)`);
     try {
       problems.push(...(await checkLayer(store, diffId)).map((p) => `layer ${diffId}: ${p}`));
     } catch (err) {

@@ -14,7 +14,8 @@ import { DamagedRecord } from './damaged.js';
 import { parseImageConfig } from './image-config.js';
 import { listImageIds, readImageBytes } from './images.js';
 import { leasedIds } from './lease.js';
-import { listLayers, readLayerInfo } from './layers.js';
+import { hasLayer, listLayers, readLayerInfo } from './layers.js';
+import { buildCacheDir, dropEntriesWithoutLayers } from './build-cache.js';
 import { withLock } from './lock.js';
 import { findImageId } from './lookup.js';
 import { formatReference, parseReference } from './reference.js';
@@ -69,9 +70,19 @@ export async function removeImages(store: Store, refs: readonly string[], option
   });
 }
 
-/** `prune`: dangling images (no tag) and unused layers. */
-export async function prune(store: Store): Promise<RemovalReport> {
+/** `prune`: dangling images (no tag) and unused layers; with `buildCache`, the build cache first
+ * (its entries and RUN's cache mounts), and then the layers only it named. */
+export async function prune(store: Store, options: { buildCache?: boolean } = {}): Promise<RemovalReport> {
   return withLock(store, 'gc', async () => {
+    if (options.buildCache) {
+      const trash = createStagingDir(store);
+      try {
+        renameSync(buildCacheDir(store), join(trash, 'build-cache'));
+      } catch {
+        // There is none.
+      }
+      await removeStoredTree(store, trash);
+    }
     const leased = leasedIds(store);
     const tagged = new Set(listTags(store).values());
     const used = new Set(containerImages(store).values());
@@ -225,8 +236,9 @@ async function collectLayers(store: Store, candidates?: readonly string[]): Prom
     bytesFreed += size;
   }
   // Stack caches name layers by digest only: drop them all when any layer goes (they are rebuilt
-  // on the next read).
+  // on the next read). Build cache entries that named a layer go with it.
   if (deletedLayers.length > 0) rmSync(store.paths.stacks, { recursive: true, force: true });
+  if (candidates === undefined || deletedLayers.length > 0) dropEntriesWithoutLayers(store, (d) => hasLayer(store, d));
   return { deletedLayers, bytesFreed };
 }
 

@@ -29,6 +29,7 @@
 //                                   (runtime/containers/exit-notes.ts)
 //   ROOT/idmap                      rootless: the subordinate ids the layers' owners are shifted
 //                                   into ("uid START COUNT\ngid START COUNT\n", mapped-owners.ts)
+//   ROOT/build-cache/               the build cache's entries and RUN's cache mounts (build-cache.ts)
 //   ROOT/overlay/<hex>/             what the overlay driver adds to a layer (its whiteouts, opaque
 //                                   dirs and device nodes, which the layer dir does not hold);
 //                                   derived from the layer's index once, removed with the layer
@@ -80,5 +81,5 @@ export type StorePaths = ReturnType<typeof storePaths>;
 /** The names a store's root may hold (above), and nothing else. */
 export const STORE_ENTRIES: ReadonlySet<string> = new Set([
   'format', 'creating', 'layers', 'images', 'tags', 'digests', 'stacks', 'sources', 'staging', 'leases', 'locks', 'helper',
-  'containers', 'names', 'exited', 'idmap', 'overlay',
+  'containers', 'names', 'exited', 'idmap', 'overlay', 'build-cache',
 ]);

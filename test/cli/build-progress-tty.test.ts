@@ -49,8 +49,9 @@ test('auto on a terminal: the live display, then every step on one line with its
     assert.match(running[1]!, /^ => \[stage 0 1\/3\] FROM busybox +\d+\.\ds$/);
     assert.match(running[2]!, /^ => \[stage 0 2\/3\] COPY data \/data +\d+\.\ds$/);
     assert.match(running[3]!, /^ [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \[stage 0 3\/3\] RUN for i in .* +\d+\.\ds$/);
-    // The window: the last six lines, not all eight.
-    assert.equal(running.slice(4, 10), ['line-3', 'line-4', 'line-5', 'line-6', 'line-7', 'line-8'].map((l) => ` => => ${l}`));
+    // Why it runs, then the window: the last six lines, not all eight.
+    assert.is(running[4], ' => => not cached: no cache entry');
+    assert.equal(running.slice(5, 11), ['line-3', 'line-4', 'line-5', 'line-6', 'line-7', 'line-8'].map((l) => ` => => ${l}`));
     const done = (await waitFor('the end', has('EXIT='), 60_000)).split('\n');
     assert.match(done[0]!, /^\[\+\] Building \d+\.\ds \(3\/3\) FINISHED$/);
     assert.match(done[3]!, /^ => \[stage 0 3\/3\] RUN for i in .* +[4-9]\.\ds$/);
@@ -69,8 +70,10 @@ test('--progress plain on a terminal: line by line', async () => {
     assert.is(screen.trimEnd(), [
       '[stage 0 1/3] FROM busybox',
       '[stage 0 2/3] COPY data /data',
+      'not cached: no cache entry',
       'copied 3MB',
       '[stage 0 3/3] RUN for i in 1 2 3 4 5 6 7 8; do echo line-$i; done; sleep 4; echo done',
+      'not cached: no cache entry',
       ...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `line-${i}`),
       'done',
       'EXIT=0',

@@ -91,6 +91,17 @@ export class BuildContext {
     }
   }
 
+  /** Whether .dockerignore leaves out anything below a directory of the context (a bind mount of
+   * it must then not show the host directory itself). */
+  hidesBelow(dir: string): boolean {
+    for (const name of this.names(dir)) {
+      const path = dir === '' ? name : `${dir}/${name}`;
+      if (this.rules.ignores(path)) return true;
+      if (this.lstat(path).isDirectory() && this.hidesBelow(path)) return true;
+    }
+    return false;
+  }
+
   /** The host path of a context path: a string when it is ASCII (nearly always), else its bytes. */
   host(path: string): string | Buffer {
     if (path === '') return this.root!;

@@ -9,6 +9,9 @@ import type { Lookup } from './shell-lex.js';
 export class ArgScope {
   /** Declared ARGs and their values (undefined: declared, no value), in declaration order. */
   private readonly values = new Map<string, string | undefined>();
+  /** The names read since track(): what the build cache keys a step by (only those, so a
+   * build argument the step does not use does not make it run again). */
+  private reads = new Set<string>();
 
   constructor(private readonly buildArgs: ReadonlyMap<string, string>, private readonly consumed: Set<string>) {}
 
@@ -21,12 +24,26 @@ export class ArgScope {
   }
 
   get(name: string): string | undefined {
+    if (this.values.has(name)) this.reads.add(name);
     return this.values.get(name);
   }
 
-  /** The ARGs with a value, in declaration order. */
+  /** The ARGs with a value, in declaration order (all of them count as read). */
   set(): [string, string][] {
-    return [...this.values].filter((e): e is [string, string] => e[1] !== undefined);
+    const out = [...this.values].filter((e): e is [string, string] => e[1] !== undefined);
+    for (const [k] of out) this.reads.add(k);
+    return out;
+  }
+
+  /** Starts noting the names read anew. */
+  track(): void {
+    this.reads = new Set();
+  }
+
+  /** The declared names read since track(), with their values (null: declared without one), in
+   * declaration order. */
+  read(): [string, string | null][] {
+    return [...this.values].filter(([k]) => this.reads.has(k)).map(([k, v]) => [k, v ?? null]);
   }
 
   copy(): ArgScope {

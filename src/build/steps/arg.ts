@@ -37,11 +37,15 @@ export function planArg(ctx: StepContext, globals: ReadonlyMap<string, string | 
   const decls = argDeclarations(i.args, stepLookup(config, ctx.args), ctx.escape, i.line);
   const text = `ARG ${decls.map((d) => (d.fallback === undefined ? d.name : `${d.name}=${d.fallback}`)).join(' ')}`;
   const createdBy = nop(config.Shell ?? DEFAULT_SHELL, text);
+  const declare = () => {
+    for (const d of decls) ctx.args.declare(d.name, d.fallback ?? globals.get(d.name));
+  };
   return {
     identity: identityOf(ctx, text),
     execute: async () => {
-      for (const d of decls) ctx.args.declare(d.name, d.fallback ?? globals.get(d.name));
+      declare();
       return { image: nextImage(ctx.image, config, createdBy) };
     },
+    reuse: declare,
   };
 }

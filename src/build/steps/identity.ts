@@ -1,4 +1,4 @@
-// A step's identity (step.ts): its parent's digest, the expanded instruction, the ARGs it sees.
+// A step's identity (step.ts): its parent's digest, the expanded instruction, the ARGs it read.
 
 import { createHash } from 'node:crypto';
 import type { StepContext } from './context.js';
@@ -9,5 +9,5 @@ export function parentDigest(image: StageImage): string {
 }
 
 export function identityOf(ctx: StepContext, instruction: string, sources?: readonly string[]): StepIdentity {
-  return { parent: parentDigest(ctx.image), instruction, args: ctx.args.set(), ...(sources ? { sources } : {}) };
+  return { parent: parentDigest(ctx.image), instruction, args: ctx.args.read(), ...(sources ? { sources } : {}) };
 }

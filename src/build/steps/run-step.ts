@@ -10,11 +10,12 @@ import { createRunContainer } from '../../runtime/containers/run.js';
 import { readContainer } from '../../runtime/containers/records.js';
 import { startContainer } from '../../runtime/containers/start.js';
 import { dockerfileError } from '../dockerfile/parse.js';
-import { envMap } from '../expand/scope.js';
+import { envMap, stepLookup } from '../expand/scope.js';
 import type { StepContext } from './context.js';
 import { identityOf } from './identity.js';
 import { DEFAULT_SHELL } from './metadata.js';
 import { runOutput } from './run-output.js';
+import { mountSources, parseMount, prepareMounts, withMountLocks } from './run-mounts.js';
 import { nextImage, type PlannedStep } from './step.js';
 
 export interface RunHooks {
@@ -27,25 +28,42 @@ export function planRun(ctx: StepContext, hooks: RunHooks): PlannedStep {
   const i = ctx.instruction;
   const config = ctx.image.config.config ?? {};
   if (i.args.length === 0) throw dockerfileError(i.line, 'RUN requires a command');
-  // --mount, --network and --security need BuildKit's machinery; running without what they ask
-  // for would build something else, so they are refused.
-  if (i.flags.length > 0) throw dockerfileError(i.line, `RUN ${i.flags[0]!.split('=')[0]} is not supported by strata build`);
+  // --network and --security need BuildKit's machinery; running without what they ask for would
+  // build something else, so they are refused. --mount gives cache and bind mounts (run-mounts.ts).
+  const mounts = i.flags.map((f) => {
+    if (!f.startsWith('--mount=')) throw dockerfileError(i.line, `RUN ${f.split('=')[0]} is not supported by strata build`);
+    return parseMount(f.slice(8), stepLookup(config, ctx.args), ctx.escape, config.WorkingDir || '/', i.line);
+  });
   const argv = commandOf(i, config.Shell ?? DEFAULT_SHELL);
   const env = envMap(config.Env);
   const argEnv = ctx.args.set().filter(([k]) => !env.has(k)).map(([k, v]) => `${k}=${v}`);
   const createdBy = `RUN ${argEnv.length > 0 ? `|${argEnv.length} ${argEnv.join(' ')} ` : ''}${argv.join(' ')}`;
+  // The mounts are not in the history (Docker's isn't either), but they are in the key.
+  const keyed = mounts.length > 0 ? `${createdBy} ${JSON.stringify(mounts)}` : createdBy;
+  const sources = mountSources(mounts);
   return {
-    identity: identityOf(ctx, createdBy),
+    identity: identityOf(ctx, keyed, sources.length > 0 ? sources : undefined),
     execute: async () => {
       const image = await ctx.intermediate(ctx.image);
-      const { id, iv } = await createRunContainer(ctx.store, { image, args: argv, entrypoint: '', env: argEnv, net: ctx.net, ...(ctx.driver ? { driver: ctx.driver } : {}) });
+      const ready = await prepareMounts(ctx, mounts, i.line);
+      let id: string;
+      let iv;
+      try {
+        ({ id, iv } = await createRunContainer(ctx.store, {
+          image, args: argv, entrypoint: '', env: argEnv, net: ctx.net, ...(ctx.driver ? { driver: ctx.driver } : {}), ...(ready.volumes.length > 0 ? { volumes: ready.volumes } : {}),
+        }));
+      } catch (err) {
+        ready.dispose();
+        throw err;
+      }
       hooks.started(id);
       const output = runOutput(ctx.store, ctx.progress);
       let status: number;
       try {
-        status = await startContainer(ctx.store, id, { stdin: false, output: output.helperOutput, image: iv });
+        status = await withMountLocks(ctx, ready.locks, () => startContainer(ctx.store, id, { stdin: false, output: output.helperOutput, image: iv }));
       } finally {
         output.close();
+        ready.dispose();
       }
       try {
         if (status !== 0) {

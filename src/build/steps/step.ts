@@ -16,8 +16,9 @@ export interface StepIdentity {
   readonly parent: string;
   /** The instruction with its words expanded, as history records it. */
   readonly instruction: string;
-  /** Build arguments in scope with their values, in declaration order. */
-  readonly args: readonly (readonly [string, string])[];
+  /** Build arguments the step read while it was planned, with their values (null: declared
+   * without one), in declaration order. */
+  readonly args: readonly (readonly [string, string | null])[];
   /** COPY/ADD: where each source comes from (`context:PATH`, `stage:N:PATH`, `image:ID:PATH`,
    * `heredoc:NAME`); its content is read when the step executes. */
   readonly sources?: readonly string[];
@@ -34,6 +35,9 @@ export interface PlannedStep {
   /** Makes the step's image: its config, its layer if it has one, its history entry (whose
    * created_by, Docker's text, may name what only execution learns, such as a COPY's digest). */
   execute(): Promise<StepOutcome>;
+  /** What the step does to the rest of the build besides its image (an ARG declares names),
+   * done instead of execute() when its image comes from the cache. */
+  reuse?(): void;
 }
 
 /** The parent's config with one more history entry and, when a layer was made, that layer. */

@@ -19,6 +19,7 @@ export const build = defineCommand({
     .option('build-arg', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'K=V for an ARG (K alone: the value of K in this environment)' })
     .option('target', { type: 'string', requiresArg: true, describe: 'Build up to this stage' })
     .option('net', { type: 'string', requiresArg: true, describe: 'Network of RUN steps: none (default) or host' })
+    .option('cache', { type: 'boolean', default: true, describe: 'Reuse the steps of earlier builds; --no-cache builds every step anew (and still caches it)' })
     .option('progress', { type: 'string', requiresArg: true, describe: 'Progress output: auto (default), plain or tty' }),
   run: async (ctx, argv) => {
     const net = argv.net === undefined ? 'none' : oneOf('--net', argv.net, ['none', 'host'] as const);
@@ -60,6 +61,7 @@ export const build = defineCommand({
       buildArgs,
       ...(argv.target !== undefined ? { target: argv.target } : {}),
       net,
+      ...(argv.cache === false ? { noCache: true } : {}),
       ...(ctx.driver ? { driver: ctx.driver } : {}),
       progress,
     }).then((built) => {
