@@ -6,7 +6,8 @@
 // (≈ 69 ms with it, ≈ 25 ms without, measured back to back), so a timed command that inherits it
 // makes every Node.js start, strata's included, look 40 ms dearer.
 //
-// So the bench measures, at its start and at its end: the load average, and `node -e 0` in the
+// So the bench measures, at its start and at its end: the load average (judged at the start
+// only: at the end it counts the bench's own work), and `node -e 0` in the
 // very environment the rows are timed in (median of 15 runs) — and checks that this environment
 // really holds no variable that Node.js acts on at start. A run is "busy" when either
 // measurement is far above what a quiet machine shows: the 1-minute load average above half the
@@ -57,7 +58,9 @@ export function busyReasons(repo, states) {
   const reasons = [];
   for (const [when, s] of states) {
     if (s.leaked.length > 0) reasons.push(`${when}: the timed commands' environment holds ${s.leaked.join(', ')}`);
-    if (s.load1 > LOAD_PER_CORE * s.cores) reasons.push(`${when}: load average ${s.load1.toFixed(2)} on ${s.cores} cores (quiet: at most ${(LOAD_PER_CORE * s.cores).toFixed(1)})`);
+    // At the end the 1-minute load average still counts the bench's own last rows (one busy
+    // process is a load of 1): there, `node -e 0` alone tells whether others loaded the machine.
+    if (when === 'start' && s.load1 > LOAD_PER_CORE * s.cores) reasons.push(`${when}: load average ${s.load1.toFixed(2)} on ${s.cores} cores (quiet: at most ${(LOAD_PER_CORE * s.cores).toFixed(1)})`);
     if (s.nodeMs > NODE_FACTOR * base.nodeMs) reasons.push(`${when}: node -e 0 took ${s.nodeMs.toFixed(1)} ms (quiet median ${base.nodeMs.toFixed(1)} ms, ${base.source}; at most ${NODE_FACTOR}×)`);
   }
   return reasons;
