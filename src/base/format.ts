@@ -13,6 +13,19 @@ export function humanSize(bytes: number): string {
   return `${Number(v.toPrecision(3))}${units[i]}`;
 }
 
+/** Bytes in binary units (1024 each), as memory limits and `docker stats` read: the value and
+ * its unit, for the caller to round as its place needs. */
+export function inBinaryUnits(bytes: number): { readonly value: number; readonly unit: string } {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return { value, unit: units[i]! };
+}
+
 export function timeAgo(iso: string | undefined, now = Date.now()): string {
   if (!iso) return 'N/A';
   const t = Date.parse(iso);

@@ -7,22 +7,10 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { exited, spawnStrata, strataOk, tempStore } from '../helpers/cli.js';
+import { processesWith } from '../helpers/processes.js';
 
 const t = tempStore();
 const opts = { root: t.root };
-
-/** Processes whose command line holds `marker`, from /proc (the sandbox's are visible there). */
-function processesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(marker)) found.push(Number(pid));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return found;
-}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} during a RUN step leaves nothing of the build behind`, async () => {

@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert';
 import { has, tmuxSession } from '../helpers/tmux.js';
 import { requireBinary, strataOk, tempStore } from '../helpers/cli.js';
 import { ENTER, ESC, TAB } from './helpers/keys.js';
+import { processesWith } from '../helpers/processes.js';
 
 const binary = requireBinary();
 const socket = `strata-test-build-${process.pid}`;
@@ -23,19 +24,6 @@ const type = async (keys: string) => {
   typeNow(keys);
   await new Promise((r) => setTimeout(r, 300));
 };
-
-/** Processes whose command line holds `marker`, from /proc (the sandbox's are visible there). */
-function processesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(marker)) found.push(Number(pid));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return found;
-}
 
 test('the build view: a Dockerfile built and its image opened; Esc during a long RUN leaves nothing behind', async () => {
   const { root, scratch, cleanup } = tempStore();

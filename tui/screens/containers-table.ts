@@ -3,6 +3,7 @@
 // share of one core) and MEM. Ages are short ("7s", "3m", "2h", "5d") so the column stays narrow
 // and nothing in it is ever cut.
 
+import { inBinaryUnits } from '../../src/base/format.js';
 import { terminalText } from '../../src/base/terminal-text.js';
 import type { ContainerRow } from '../data/containers.js';
 import type { StatsHistory, StatsView } from '../data/stats-history.js';
@@ -74,14 +75,8 @@ export function percentText(percent: number): string {
 
 /** Binary units with one decimal, as `docker stats` shows memory: "740KiB", "12.3MiB". */
 export function bytesText(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v}B` : `${v >= 100 ? Math.round(v) : Number(v.toFixed(1))}${units[i]}`;
+  const { value, unit } = inBinaryUnits(bytes);
+  return unit === 'B' ? `${value}B` : `${value >= 100 ? Math.round(value) : Number(value.toFixed(1))}${unit}`;
 }
 
 /** How long ago `iso` was, in its largest whole unit: "7s", "3m", "2h", "5d", "3w", "4mo", "2y"

@@ -3,6 +3,7 @@
 // refuse mid-start is a usage error naming its flag instead.
 
 import { invalidValue } from '../../base/errors.js';
+import { inBinaryUnits } from '../../base/format.js';
 import { positiveDecimal, wholeNumber } from '../../base/flag-values.js';
 import { DEFAULT_PIDS_LIMIT } from './hardening.js';
 
@@ -52,12 +53,6 @@ export function limitsFrom(options: { memory?: string; pids?: string; cpus?: str
 
 /** 67108864 -> "64MiB" (the unit the user most likely typed). */
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${Number(v.toFixed(2))}${units[i]}`;
+  const { value, unit } = inBinaryUnits(bytes);
+  return `${Number(value.toFixed(2))}${unit}`;
 }
