@@ -97,14 +97,14 @@ function makeFixtures() {
       mkdirSync(dir, { recursive: true });
       // 4 GB: room (and inodes: 262,144) for the Debian trees of several rows and a layer of
       // 100,000 files.
-      sh(`truncate -s 4G ${q(img)} && mkfs.ext4 -q ${q(img)} && mount -o loop ${q(img)} ${q(dir)}`);
+      sh(`truncate -s 12G ${q(img)} && mkfs.ext4 -q ${q(img)} && mount -o loop ${q(img)} ${q(dir)}`);
       mounts.push({ img, dir });
       return dir;
     }),
   };
   const cleanup = () => {
     for (const { img, dir } of mounts.splice(0)) {
-      spawnSync('umount', [dir]);
+      spawnSync('umount', ['-R', dir]);
       rmSync(img, { force: true });
     }
   };

@@ -80,7 +80,9 @@ export default [
         ],
         strata: { prepare: `rm -rf ${q(store)} && sync`, command: `${q(f.strata)} --root ${q(store)} pull ${host}/bench/three:1 >/dev/null` },
         peer: {
-          prepare: `rm -rf ${q(podRoot)} && sync`,
+          // podman's overlay driver mounts its layer directory on itself: unmounted first, or
+          // rm cannot remove it (and the loop mount fills up run after run).
+          prepare: `awk -v p=${q(podRoot)} 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l; rm -rf ${q(podRoot)} && sync`,
           command: `podman --root ${q(podRoot)}/root --runroot ${q(podRoot)}/run --storage-driver overlay pull -q --tls-verify=false ${host}/bench/three:1 >/dev/null`,
         },
       };
