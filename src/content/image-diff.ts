@@ -1,5 +1,5 @@
 // `diff IMAGE[@N] [IMAGE[@N]]` over the store: the view of an image, or of an image at layer N
-// (numbered from 0 at the base, as `history` lists the layers bottom up), compared with another
+// (from 0 at the base: the `history` entries that made a layer, counted from the bottom), compared with another
 // (resolver/stack-diff.ts). The layers both stacks share, bottom up, are read only through their
 // path table (kept per stack in the store) and their directories on disk; only the layers above
 // them have their indexes read, so two Debian images that differ in one small layer cost what that

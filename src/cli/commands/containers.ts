@@ -129,7 +129,7 @@ export const rm = defineCommand({
 
 export const diff = defineCommand({
   command: 'diff <first> [second]',
-  describe: 'Show what a container, or an image\'s top layer, added (A), changed (C) and deleted (D); or what differs between two images (IMAGE@N: the image at layer N, numbered from 0 at the base, as history lists them bottom up)',
+  describe: 'Show what a container, or an image\'s top layer, added (A), changed (C) and deleted (D); or what differs between two images (IMAGE@N: the image at layer N, from 0 at the base: the history entries that made a layer, counted from the bottom)',
   builder: (y) => y
     .positional('first', { type: 'string', demandOption: true, describe: 'CONTAINER, IMAGE or IMAGE@N (a container is looked for first, as podman does)' })
     .positional('second', { type: 'string', describe: 'IMAGE or IMAGE@N: list what differs from FIRST to it' }),
